@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using Microsoft.Extensions.Options;
+
+namespace AgleaFeeds.Fetching;
+
+/// <summary>Fetches feeds and pages with conditional GET, redirects, and time and size limits.</summary>
+public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> options, TimeProvider time)
+{
+    /// <summary>The name of the HttpClient the fetcher uses; its primary handler must not follow redirects.</summary>
+    public const string HttpClientName = "AgleaFeeds.Fetching";
+
+    private readonly FetchingOptions _options = options.Value;
+
+    /// <summary>Gets the User-Agent sent with every request.</summary>
+    public static string DefaultUserAgent { get; } =
+        $"AgleaFeeds/{typeof(FeedFetcher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} (self-hosted feed aggregator)";
+
+    /// <summary>Creates the primary handler the fetcher expects: decompression on, redirects handled by the fetcher.</summary>
+    public static SocketsHttpHandler CreateHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.All,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        MaxConnectionsPerServer = 16,
+    };
+
+    /// <summary>Fetches a URL; never throws for HTTP, network, timeout or limit failures.</summary>
+    public async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        try
+        {
+            return await FetchCoreAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Failed(request, $"Fetching: no complete response within {_options.Timeout.TotalSeconds:0.###} s (limit Fetching:Timeout).");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed(request, $"Fetching: {ex.Message}", (int?)ex.StatusCode);
+        }
+        catch (IOException ex)
+        {
+            return Failed(request, $"Fetching: connection failed while reading the response: {ex.Message}");
+        }
+    }
+
+    private async Task<FetchResult> FetchCoreAsync(FetchRequest request, CancellationToken ct)
+    {
+        var url = request.Url;
+        var allPermanent = true;
+        for (var hop = 0; ; hop++)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Get, url);
+            message.Headers.TryAddWithoutValidation("User-Agent", string.IsNullOrWhiteSpace(_options.UserAgent) ? DefaultUserAgent : _options.UserAgent);
+            message.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, text/html;q=0.7, */*;q=0.5");
+            if (!string.IsNullOrEmpty(request.ETag))
+            {
+                message.Headers.TryAddWithoutValidation("If-None-Match", request.ETag);
+            }
+
+            if (!string.IsNullOrEmpty(request.LastModified))
+            {
+                message.Headers.TryAddWithoutValidation("If-Modified-Since", request.LastModified);
+            }
+
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400 && status != 304)
+            {
+                var location = response.Headers.Location;
+                if (location is null)
+                {
+                    return Failed(request, $"Fetching: HTTP {status} redirect without a Location header.", status);
+                }
+
+                if (hop >= _options.MaxRedirects)
+                {
+                    return Failed(request, $"Fetching: more than {_options.MaxRedirects} redirects (limit Fetching:MaxRedirects); last pointed to {location}.", status);
+                }
+
+                allPermanent &= status is 301 or 308;
+                url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                continue;
+            }
+
+            var permanentUrl = hop > 0 && allPermanent ? url : null;
+            var freshFor = FreshFor(response);
+            if (status == 304)
+            {
+                return new FetchResult
+                {
+                    Outcome = FetchOutcome.NotModified,
+                    RequestedUrl = request.Url,
+                    FinalUrl = url,
+                    PermanentUrl = permanentUrl,
+                    StatusCode = status,
+                    ETag = response.Headers.ETag?.ToString() ?? request.ETag,
+                    LastModified = response.Content.Headers.LastModified?.ToString("R") ?? request.LastModified,
+                    FreshFor = freshFor,
+                };
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return Failed(request, $"Fetching: HTTP {status} {response.ReasonPhrase} from {url}.", status) with
+                {
+                    FinalUrl = url,
+                    RetryAfter = status is 429 or 503 ? RetryAfter(response) : null,
+                };
+            }
+
+            var length = response.Content.Headers.ContentLength;
+            if (length > _options.MaxBodyBytes)
+            {
+                return Failed(request, BodyTooLarge(), status);
+            }
+
+            var body = await ReadLimitedAsync(response.Content, ct).ConfigureAwait(false);
+            if (body is null)
+            {
+                return Failed(request, BodyTooLarge(), status);
+            }
+
+            return new FetchResult
+            {
+                Outcome = FetchOutcome.Ok,
+                RequestedUrl = request.Url,
+                FinalUrl = url,
+                PermanentUrl = permanentUrl,
+                StatusCode = status,
+                Body = body,
+                ContentType = response.Content.Headers.ContentType?.MediaType,
+                Charset = response.Content.Headers.ContentType?.CharSet?.Trim('"'),
+                ETag = response.Headers.ETag?.ToString(),
+                LastModified = response.Content.Headers.LastModified?.ToString("R"),
+                FreshFor = freshFor,
+            };
+        }
+    }
+
+    private string BodyTooLarge() =>
+        $"Fetching: response larger than {FormatBytes(_options.MaxBodyBytes)} (limit Fetching:MaxBodyBytes).";
+
+    private static string FormatBytes(long bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : $"{bytes / 1024.0:0.#} KB";
+
+    /// <summary>Reads at most MaxBodyBytes; null when the body is longer.</summary>
+    private async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private TimeSpan? FreshFor(HttpResponseMessage response)
+    {
+        var cacheControl = response.Headers.CacheControl;
+        if (cacheControl is { NoStore: true } or { NoCache: true })
+        {
+            return null;
+        }
+
+        if (cacheControl?.SharedMaxAge is { } sMaxAge)
+        {
+            return sMaxAge;
+        }
+
+        if (cacheControl?.MaxAge is { } maxAge)
+        {
+            return maxAge;
+        }
+
+        if (response.Content.Headers.Expires is { } expires)
+        {
+            var now = response.Headers.Date ?? time.GetUtcNow();
+            var left = expires - now;
+            return left > TimeSpan.Zero ? left : null;
+        }
+
+        return null;
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        RetryConditionHeaderValue? retry = response.Headers.RetryAfter;
+        if (retry?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retry?.Date is { } date)
+        {
+            var left = date - time.GetUtcNow();
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static FetchResult Failed(FetchRequest request, string error, int? status = null) => new()
+    {
+        Outcome = FetchOutcome.Failed,
+        RequestedUrl = request.Url,
+        StatusCode = status,
+        Error = error,
+    };
+}

@@ -1,0 +1,24 @@
+namespace AgleaFeeds.Model;
+
+/// <summary>A blog that AgleaFeeds polls, with its polling state.</summary>
+public sealed record Source
+{
+    public long Id { get; init; }
+    public required string Title { get; init; }
+    public string? SiteUrl { get; init; }
+    public required string FeedUrl { get; init; }
+    /// <summary>The site-wide comments feed, when the blog has one (WordPress: /comments/feed/).</summary>
+    public string? CommentsFeedUrl { get; init; }
+    public TimeSpan PollInterval { get; init; }
+    public string? ETag { get; init; }
+    public string? LastModified { get; init; }
+    public DateTimeOffset? LastPolledAt { get; init; }
+    public DateTimeOffset? LastSuccessAt { get; init; }
+    public DateTimeOffset NextPollAt { get; init; }
+    public int ErrorCount { get; init; }
+    public string? LastError { get; init; }
+    /// <summary>A one-line outcome of the last poll ("3 new posts, 2 new comments", "not modified").</summary>
+    public string? LastOutcome { get; init; }
+    public int PostCount { get; init; }
+    public int CommentCount { get; init; }
+}

@@ -1,0 +1,268 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Xml;
+
+namespace AgleaFeeds.Parsing;
+
+/// <summary>
+/// Turns the bytes of a feed into XML text the readers accept: picks the encoding (BOM, then HTTP
+/// charset, then the XML declaration, checked against the bytes), drops characters XML forbids, and
+/// rewrites HTML entities that no DTD defines. Each repair is reported as a problem.
+/// </summary>
+internal static partial class FeedText
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    static FeedText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>The XML settings every feed and OPML document is read with: no DTD, no resolver.</summary>
+    public static XmlReaderSettings SafeSettings { get; } = new()
+    {
+        DtdProcessing = DtdProcessing.Ignore,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CheckCharacters = true,
+        MaxCharactersFromEntities = 1024,
+    };
+
+    /// <summary>Decodes and repairs a document; problems get one line per kind of repair.</summary>
+    public static string Prepare(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems)
+    {
+        var text = Decode(bytes, httpCharset, problems);
+        text = RemoveInvalidCharacters(text, problems);
+        return RepairEntities(text, problems);
+    }
+
+    /// <summary>Decodes bytes: BOM, then the declared charsets checked against the bytes, then UTF-8, then Windows-1252.</summary>
+    public static string Decode(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems)
+    {
+        var bom = DetectBom(bytes, out var bomLength);
+        var declared = DeclaredEncoding(bytes);
+        var http = GetEncoding(httpCharset);
+        if (bom is not null)
+        {
+            if (http is not null && http.CodePage != bom.CodePage && !IsAscii(http))
+            {
+                problems.Add($"Parsing: HTTP says charset {httpCharset} but the byte order mark says {bom.WebName}; used {bom.WebName}.");
+            }
+
+            return bom.GetString(bytes[bomLength..]);
+        }
+
+        var claimed = http ?? GetEncoding(declared);
+        var claimedName = http is not null ? $"HTTP charset {httpCharset}" : $"XML declaration encoding {declared}";
+        if (claimed is UnicodeEncoding or UTF32Encoding)
+        {
+            return claimed.GetString(bytes);
+        }
+
+        if (IsValidUtf8(bytes))
+        {
+            if (claimed is not null && claimed.CodePage != Encoding.UTF8.CodePage && !IsAllAscii(bytes))
+            {
+                problems.Add($"Parsing: {claimedName} does not match the bytes, which are UTF-8; read as UTF-8.");
+            }
+
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        if (claimed is not null && claimed.CodePage != Encoding.UTF8.CodePage)
+        {
+            if (http is not null && declared is not null && GetEncoding(declared) is { } d && d.CodePage != http.CodePage)
+            {
+                problems.Add($"Parsing: HTTP charset {httpCharset} and XML declaration {declared} disagree; used the HTTP charset.");
+            }
+
+            return claimed.GetString(bytes);
+        }
+
+        problems.Add($"Parsing: the bytes are not valid UTF-8{(claimed is null ? string.Empty : $" although the {claimedName} says so")}; read as Windows-1252.");
+        return Encoding.GetEncoding(1252).GetString(bytes);
+    }
+
+    private static Encoding? DetectBom(ReadOnlySpan<byte> b, out int length)
+    {
+        (Encoding? encoding, length) = b switch
+        {
+            [0xEF, 0xBB, 0xBF, ..] => ((Encoding?)Encoding.UTF8, 3),
+            [0xFF, 0xFE, 0, 0, ..] => (Encoding.UTF32, 4),
+            [0xFF, 0xFE, ..] => (Encoding.Unicode, 2),
+            [0xFE, 0xFF, ..] => (Encoding.BigEndianUnicode, 2),
+            _ => (null, 0),
+        };
+        return encoding;
+    }
+
+    private static string? DeclaredEncoding(ReadOnlySpan<byte> bytes)
+    {
+        var head = Encoding.ASCII.GetString(bytes[..Math.Min(bytes.Length, 256)]);
+        var match = XmlDeclarationEncoding().Match(head);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    private static Encoding? GetEncoding(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        try
+        {
+            var encoding = Encoding.GetEncoding(name.Trim());
+            // ISO-8859-1 labels mean Windows-1252 on the web (WHATWG Encoding).
+            return encoding.CodePage == 28591 ? Encoding.GetEncoding(1252) : encoding;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsAscii(Encoding e) => e.CodePage is 20127;
+
+    private static bool IsAllAscii(ReadOnlySpan<byte> bytes) => System.Text.Ascii.IsValid(bytes);
+
+    private static bool IsValidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            StrictUtf8.GetCharCount(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Drops characters that XML 1.0 forbids (control characters, lone surrogates).</summary>
+    public static string RemoveInvalidCharacters(string text, List<string> problems)
+    {
+        if (VerifyAll(text))
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length);
+        var removed = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                sb.Append(c).Append(text[++i]);
+            }
+            else if (XmlConvert.IsXmlChar(c))
+            {
+                sb.Append(c);
+            }
+            else
+            {
+                removed++;
+            }
+        }
+
+        problems.Add($"Parsing: removed {removed} character(s) that XML does not allow (control characters).");
+        return sb.ToString();
+    }
+
+    private static bool VerifyAll(string text)
+    {
+        try
+        {
+            XmlConvert.VerifyXmlChars(text);
+            return true;
+        }
+        catch (XmlException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Outside CDATA sections, replaces HTML named entities with the characters they stand for and
+    /// escapes stray ampersands, so a reader without a DTD does not reject the document.
+    /// </summary>
+    public static string RepairEntities(string text, List<string> problems)
+    {
+        if (!text.Contains('&'))
+        {
+            return text;
+        }
+
+        var unknown = new SortedSet<string>(StringComparer.Ordinal);
+        var html = 0;
+        var stray = 0;
+        var parts = CdataSection().Split(text);
+        var sb = new StringBuilder(text.Length);
+        foreach (var part in parts)
+        {
+            if (part.StartsWith("<![CDATA[", StringComparison.Ordinal))
+            {
+                sb.Append(part);
+                continue;
+            }
+
+            var repaired = Ampersand().Replace(part, m =>
+            {
+                if (m.Groups["num"].Success)
+                {
+                    return m.Value;
+                }
+
+                if (!m.Groups["name"].Success)
+                {
+                    stray++;
+                    return "&amp;";
+                }
+
+                var name = m.Groups["name"].Value;
+                if (name is "amp" or "lt" or "gt" or "quot" or "apos")
+                {
+                    return m.Value;
+                }
+
+                var decoded = name == "ellipsis" ? "…" : WebUtility.HtmlDecode(m.Value);
+                if (decoded == m.Value)
+                {
+                    unknown.Add(m.Value);
+                    return "&amp;" + name + ";";
+                }
+
+                html++;
+                // Escape what the entity stands for when it is itself markup-significant.
+                return decoded switch { "<" => "&lt;", ">" => "&gt;", "&" => "&amp;", _ => decoded };
+            });
+            sb.Append(repaired);
+        }
+
+        if (html > 0)
+        {
+            problems.Add($"Parsing: replaced {html} HTML entit{(html == 1 ? "y" : "ies")} that XML does not define.");
+        }
+
+        if (unknown.Count > 0)
+        {
+            problems.Add($"Parsing: kept {string.Join(", ", unknown)} as text: no such entity.");
+        }
+
+        if (stray > 0)
+        {
+            problems.Add($"Parsing: escaped {stray} bare ampersand(s).");
+        }
+
+        return sb.ToString();
+    }
+
+    [GeneratedRegex(@"<\?xml[^>]*\bencoding\s*=\s*[""']([A-Za-z0-9._:-]+)[""']")]
+    private static partial Regex XmlDeclarationEncoding();
+
+    [GeneratedRegex(@"(<!\[CDATA\[.*?\]\]>)", RegexOptions.Singleline)]
+    private static partial Regex CdataSection();
+
+    [GeneratedRegex(@"&(?:(?<num>#[0-9]+;|#[xX][0-9a-fA-F]+;)|(?<name>[A-Za-z][A-Za-z0-9]{0,31});)?")]
+    private static partial Regex Ampersand();
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.ServiceModel.Syndication;
+using System.Xml;
+
+namespace AgleaFeeds.Parsing;
+
+/// <summary>Reads RSS 0.9x/2.0 and Atom 1.0 with System.ServiceModel.Syndication and adapts them, WordPress extensions included.</summary>
+internal static class SyndicationReader
+{
+    /// <summary>Reads an RSS 2.0 family or Atom 1.0 document; the reader must be positioned on the root element.</summary>
+    public static ParsedFeed Read(XmlReader reader, string format, List<string> problems)
+    {
+        var badDates = 0;
+        bool ParseDate(XmlDateTimeData data, out DateTimeOffset value)
+        {
+            if (DateParser.TryParse(data.DateTimeString, out value))
+            {
+                return true;
+            }
+
+            // Returning false would fail the whole feed: keep the entry, without this date.
+            badDates++;
+            value = DateTimeOffset.MinValue;
+            return true;
+        }
+
+        bool ParseUri(XmlUriData data, out Uri? uri)
+        {
+            var raw = data.UriString?.Trim() ?? string.Empty;
+            if (!Uri.TryCreate(raw, data.UriKind, out uri))
+            {
+                problems.Add($"Parsing: ignored the unreadable URL \"{Truncate(raw)}\".");
+                uri = null;
+            }
+
+            return true;
+        }
+
+        SyndicationFeedFormatter formatter = format.StartsWith("Atom", StringComparison.Ordinal)
+            ? new Atom10FeedFormatter { DateTimeParser = ParseDate, UriParser = ParseUri }
+            : new Rss20FeedFormatter { DateTimeParser = ParseDate, UriParser = ParseUri, PreserveElementExtensions = true };
+        formatter.ReadFrom(reader);
+        var feed = formatter.Feed;
+        if (badDates > 0)
+        {
+            problems.Add($"Parsing: {badDates} unreadable date(s) left empty.");
+        }
+
+        return new ParsedFeed
+        {
+            Format = format,
+            Title = feed.Title?.Text?.Trim(),
+            SiteUrl = Alternate(feed.Links) ?? feed.BaseUri?.ToString(),
+            Generator = feed.Generator,
+            UpdateInterval = feed.TimeToLive ?? UpdateInterval(feed.ElementExtensions),
+            Entries = feed.Items.Select(item => Adapt(item, feed)).ToList(),
+        };
+    }
+
+    private static ParsedEntry Adapt(SyndicationItem item, SyndicationFeed feed)
+    {
+        var ext = item.ElementExtensions;
+        var content = item.Content as TextSyndicationContent;
+        return new ParsedEntry
+        {
+            Guid = NullIfEmpty(item.Id),
+            Link = Alternate(item.Links) ?? item.Links.FirstOrDefault()?.GetAbsoluteUri()?.ToString(),
+            Title = NullIfEmpty(item.Title?.Text?.Trim()),
+            PublishedAt = Date(item.PublishDate),
+            UpdatedAt = Date(item.LastUpdatedTime),
+            Author = Text(ext, "creator", Namespaces.DublinCore)
+                ?? item.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)
+                ?? feed.Authors.Select(a => NullIfEmpty(a.Name)).FirstOrDefault(a => a is not null),
+            SummaryHtml = NullIfEmpty(item.Summary?.Text),
+            ContentHtml = Text(ext, "encoded", Namespaces.Content) ?? NullIfEmpty(content?.Text),
+            Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
+            CommentsUrl = Text(ext, "comments", string.Empty) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
+            CommentFeedUrl = Text(ext, "commentRss", Namespaces.Wfw) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
+            CommentCount = Int(Text(ext, "comments", Namespaces.Slash) ?? Text(ext, "total", Namespaces.Threading)),
+        };
+    }
+
+    private static string? Alternate(IEnumerable<SyndicationLink> links) =>
+        links.FirstOrDefault(l => string.IsNullOrEmpty(l.RelationshipType) || l.RelationshipType == "alternate")?.GetAbsoluteUri()?.ToString();
+
+    private static DateTimeOffset? Date(DateTimeOffset value) =>
+        value == default || value == DateTimeOffset.MinValue ? null : value.ToUniversalTime();
+
+    /// <summary>Reads the text of the first extension element with that name.</summary>
+    internal static string? Text(SyndicationElementExtensionCollection extensions, string name, string ns)
+    {
+        foreach (var e in extensions)
+        {
+            if (e.OuterName == name && e.OuterNamespace == ns)
+            {
+                using var r = e.GetReader();
+                return NullIfEmpty(r.ReadElementContentAsString().Trim());
+            }
+        }
+
+        return null;
+    }
+
+    private static TimeSpan? UpdateInterval(SyndicationElementExtensionCollection ext)
+    {
+        var period = Text(ext, "updatePeriod", Namespaces.Syndication);
+        if (period is null)
+        {
+            return null;
+        }
+
+        var unit = period.ToLowerInvariant() switch
+        {
+            "hourly" => TimeSpan.FromHours(1),
+            "daily" => TimeSpan.FromDays(1),
+            "weekly" => TimeSpan.FromDays(7),
+            "monthly" => TimeSpan.FromDays(30),
+            "yearly" => TimeSpan.FromDays(365),
+            _ => (TimeSpan?)null,
+        };
+        var frequency = Int(Text(ext, "updateFrequency", Namespaces.Syndication)) is { } f && f > 0 ? f : 1;
+        return unit / frequency;
+    }
+
+    internal static int? Int(string? s) =>
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : null;
+
+    internal static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static string Truncate(string s) => s.Length > 80 ? s[..80] + "…" : s;
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AgleaFeeds.Polling;
+
+/// <summary>How often and how widely sources are polled (section "Polling").</summary>
+public sealed class PollingOptions
+{
+    public const string Section = "Polling";
+
+    /// <summary>Gets or sets the interval of a source that sets none.</summary>
+    /// <value>The default value is 15 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan DefaultInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Gets or sets the longest wait a server's hints (max-age, Expires, ttl, sy:updatePeriod) can impose.</summary>
+    /// <value>The default value is 24 hours.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan MaxInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets the cap of the exponential backoff after repeated failures.</summary>
+    /// <value>The default value is 24 hours.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets how many sources one batch job polls.</summary>
+    /// <value>The default value is 100.</value>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Gets or sets how many sources one host polls at once.</summary>
+    /// <value>The default value is 16.</value>
+    [Range(1, 1024)]
+    public int MaxConcurrency { get; set; } = 16;
+
+    /// <summary>Gets or sets how long a claimed source stays reserved for its poller.</summary>
+    /// <value>The default value is 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets whether a post's own comment feed is read when its comment count changes.</summary>
+    /// <value>The default value is true.</value>
+    public bool ReadPostCommentFeeds { get; set; } = true;
+}

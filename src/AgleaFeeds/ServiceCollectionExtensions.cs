@@ -1,0 +1,29 @@
+using AgleaFeeds.Fetching;
+using AgleaFeeds.Polling;
+using AgleaFeeds.Sources;
+using AgleaFeeds.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgleaFeeds;
+
+/// <summary>Registers the pipeline: options bound and validated, fetcher, store, refresher.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Adds every pipeline service, each stage's options bound from its configuration section.</summary>
+    public static IServiceCollection AddAgleaFeedsPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<FetchingOptions>().Bind(configuration.GetSection(FetchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(FeedFetcher.CreateHandler);
+        services.AddSingleton<IFeedStore, SqliteFeedStore>();
+        services.AddTransient<SourceRefresher>();
+        services.AddTransient<PollBatchRunner>();
+        services.AddTransient<SourceImporter>();
+        return services;
+    }
+}

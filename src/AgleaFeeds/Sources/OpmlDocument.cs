@@ -1,0 +1,42 @@
+using System.Xml;
+using System.Xml.Linq;
+using AgleaFeeds.Parsing;
+using AgleaFeeds.Storage;
+
+namespace AgleaFeeds.Sources;
+
+/// <summary>Reads and writes OPML 2.0 subscription lists (outline title/text, xmlUrl, htmlUrl).</summary>
+public static class OpmlDocument
+{
+    /// <summary>Reads every outline with an xmlUrl, nested folders included; throws <see cref="XmlException"/> on a broken file.</summary>
+    public static IReadOnlyList<SourceDefinition> Read(Stream stream)
+    {
+        using var reader = XmlReader.Create(stream, FeedText.SafeSettings);
+        var doc = XDocument.Load(reader);
+        if (doc.Root?.Name.LocalName != "opml")
+        {
+            throw new XmlException($"Sources: not an OPML document (root element <{doc.Root?.Name.LocalName}>).");
+        }
+
+        return doc.Descendants("outline")
+            .Select(o => (Outline: o, Url: ((string?)o.Attribute("xmlUrl"))?.Trim()))
+            .Where(x => Uri.TryCreate(x.Url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
+            .Select(x => new SourceDefinition(
+                Title: ((string?)x.Outline.Attribute("title") ?? (string?)x.Outline.Attribute("text"))?.Trim() is { Length: > 0 } t ? t : x.Url!,
+                FeedUrl: x.Url!,
+                SiteUrl: ((string?)x.Outline.Attribute("htmlUrl"))?.Trim()))
+            .DistinctBy(s => s.FeedUrl)
+            .ToList();
+    }
+
+    /// <summary>Writes sources as OPML 2.0.</summary>
+    public static XDocument Write(IEnumerable<Model.Source> sources, DateTimeOffset now) => new(
+        new XElement("opml", new XAttribute("version", "2.0"),
+            new XElement("head", new XElement("title", "AgleaFeeds sources"), new XElement("dateCreated", now.ToString("R"))),
+            new XElement("body", sources.Select(s => new XElement("outline",
+                new XAttribute("type", "rss"),
+                new XAttribute("text", s.Title),
+                new XAttribute("title", s.Title),
+                new XAttribute("xmlUrl", s.FeedUrl),
+                s.SiteUrl is null ? null : new XAttribute("htmlUrl", s.SiteUrl))))));
+}

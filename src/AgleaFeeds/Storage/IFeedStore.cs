@@ -1,0 +1,55 @@
+using AgleaFeeds.Model;
+
+namespace AgleaFeeds.Storage;
+
+/// <summary>
+/// Everything the pipeline keeps. Writes are idempotent upserts by natural key inside one
+/// transaction each, so a job can run twice (a retry, two servers) and the store ends the same.
+/// </summary>
+public interface IFeedStore
+{
+    /// <summary>Applies the numbered migrations not yet applied.</summary>
+    Task MigrateAsync(CancellationToken ct);
+
+    /// <summary>Adds a source, or returns the id of the one with that feed URL.</summary>
+    Task<long> AddSourceAsync(SourceDefinition source, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Gets a source with its post and comment counts, or null.</summary>
+    Task<Source?> GetSourceAsync(long id, CancellationToken ct);
+
+    /// <summary>Lists every source with its counts, ordered by title.</summary>
+    Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken ct);
+
+    /// <summary>Makes a source due now (a moderator's "poll now").</summary>
+    Task MakeDueAsync(long id, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due sources, oldest due first, so that no other worker
+    /// polls them until the lease ends or <see cref="SavePollStateAsync"/> releases it.
+    /// </summary>
+    Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct);
+
+    /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
+    Task SavePollStateAsync(SourcePollState state, CancellationToken ct);
+
+    /// <summary>Inserts new posts and updates known ones; reports what changed.</summary>
+    Task<IReadOnlyList<PostChange>> UpsertPostsAsync(long sourceId, IReadOnlyList<PostUpsert> posts, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Inserts new comments (status Pending, with a moderation event) and refreshes known ones; returns how many were new.</summary>
+    Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Gets the validators stored for a secondary feed URL.</summary>
+    Task<HttpValidators?> GetValidatorsAsync(string url, CancellationToken ct);
+
+    /// <summary>Stores the validators of a secondary feed URL.</summary>
+    Task SaveValidatorsAsync(string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Lists a source's posts, newest first.</summary>
+    Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);
+
+    /// <summary>Lists a post's comments, oldest first.</summary>
+    Task<IReadOnlyList<Comment>> ListCommentsAsync(long postId, CancellationToken ct);
+
+    /// <summary>Lists a comment's moderation history, oldest first.</summary>
+    Task<IReadOnlyList<ModerationEvent>> ListEventsAsync(long commentId, CancellationToken ct);
+}

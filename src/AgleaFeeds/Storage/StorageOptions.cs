@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AgleaFeeds.Storage;
+
+/// <summary>Where the data lives (section "Storage").</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Gets or sets the data folder, relative to the working directory unless absolute.</summary>
+    /// <value>The default value is "data".</value>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Gets the application database file.</summary>
+    public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "agleafeeds.db"));
+
+    /// <summary>Gets the Hangfire job database file.</summary>
+    public string JobsDatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "hangfire.db"));
+}

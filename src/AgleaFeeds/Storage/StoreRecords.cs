@@ -1,0 +1,69 @@
+using AgleaFeeds.Model;
+
+namespace AgleaFeeds.Storage;
+
+/// <summary>A source to add: what an OPML outline or a moderator gives.</summary>
+public sealed record SourceDefinition(string Title, string FeedUrl, string? SiteUrl = null, TimeSpan? PollInterval = null);
+
+/// <summary>What a poll leaves on its source: validators, schedule, and the outcome or error.</summary>
+public sealed record SourcePollState
+{
+    public required long SourceId { get; init; }
+    public required DateTimeOffset PolledAt { get; init; }
+    public required DateTimeOffset NextPollAt { get; init; }
+    public bool Succeeded { get; init; }
+    public string? ETag { get; init; }
+    public string? LastModified { get; init; }
+    /// <summary>The new feed URL after a permanent redirect.</summary>
+    public string? NewFeedUrl { get; init; }
+    public string? CommentsFeedUrl { get; init; }
+    public string? SiteUrl { get; init; }
+    public int ErrorCount { get; init; }
+    public string? Error { get; init; }
+    public string? Outcome { get; init; }
+}
+
+/// <summary>A post as a poll saw it, keyed within its source.</summary>
+public sealed record PostUpsert
+{
+    public required string Key { get; init; }
+    public string? Guid { get; init; }
+    public string? Link { get; init; }
+    public string? Title { get; init; }
+    public string? Author { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+    public DateTimeOffset? UpdatedAt { get; init; }
+    public IReadOnlyList<string> Categories { get; init; } = [];
+    public string? SummaryHtml { get; init; }
+    public string? ContentHtml { get; init; }
+    public string? CommentsUrl { get; init; }
+    public string? CommentFeedUrl { get; init; }
+    public int? FeedCommentCount { get; init; }
+}
+
+/// <summary>What an upsert did to one post.</summary>
+public sealed record PostChange(long PostId, string Key, string? Link, string? Guid, bool IsNew, bool ContentChanged, bool CommentCountChanged, string? CommentFeedUrl);
+
+/// <summary>A comment as a feed or page showed it; the store finds its post by guid, then link.</summary>
+public sealed record CommentUpsert
+{
+    /// <summary>The post's guid (WordPress comment guids are the post guid plus "#comment-N").</summary>
+    public string? PostGuid { get; init; }
+    /// <summary>The post's permalink (the comment link without its fragment).</summary>
+    public required string PostLink { get; init; }
+    /// <summary>A title for the post when the store has never seen it ("Comment on {title} by …").</summary>
+    public string? PostTitle { get; init; }
+    public required string Key { get; init; }
+    public long? WordPressId { get; init; }
+    public string? Guid { get; init; }
+    public string? Link { get; init; }
+    public string? Author { get; init; }
+    public string? AuthorUrl { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+    public string? ContentHtml { get; init; }
+    public string? ContentText { get; init; }
+    public required string SeenIn { get; init; }
+}
+
+/// <summary>The validators stored for a secondary URL.</summary>
+public sealed record HttpValidators(string? ETag, string? LastModified);
