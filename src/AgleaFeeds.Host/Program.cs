@@ -1,1 +1,3 @@
-Console.WriteLine("hi");
+using AgleaFeeds.Host;
+
+return await AgleaFeedsApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,117 @@
+using AgleaFeeds.Host.Cli;
+using AgleaFeeds.Host.Dashboard;
+using AgleaFeeds.Host.Jobs;
+using AgleaFeeds.Sources;
+using AgleaFeeds.Storage;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace AgleaFeeds.Host;
+
+/// <summary>The entry point: command-line verbs, or the web host with Hangfire server and dashboard.</summary>
+public static partial class AgleaFeedsApp
+{
+    /// <summary>Runs a verb (see --help) or, without one, the service.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) || args is ["--help" or "-h", ..])
+        {
+            return await CliApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+        }
+
+        var app = Build(args);
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Builds the web host; tests call it with their own configuration.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddAgleaFeedsPipeline(builder.Configuration);
+        builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var jobsOptions = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        Directory.CreateDirectory(Path.GetDirectoryName(storage.JobsDatabasePath)!);
+        builder.Services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseSQLiteStorage(storage.JobsDatabasePath, new SQLiteStorageOptions { QueuePollInterval = jobsOptions.QueuePollInterval }));
+        builder.Services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = jobsOptions.WorkerCount;
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+        });
+        builder.Services.AddTransient<PollSchedulerJob>();
+        builder.Services.AddTransient<PollBatchJob>();
+
+        var app = builder.Build();
+        ServeSamples(app, jobsOptions.SamplesFolder);
+        DashboardSetup.Register();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "AgleaFeeds",
+            DisplayStorageConnectionString = false,
+        });
+        app.MapGet("/", () => Results.Content(
+            """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds</title></head>
+            <body><h1>AgleaFeeds</h1><ul><li><a href="/hangfire">Dashboard</a> (jobs, sources)</li><li><a href="/samples/agla/">Sample blog</a></li></ul></body></html>
+            """, "text/html; charset=utf-8"));
+
+        // Sources and jobs are set up once the host is listening: the sample blog is served by this host.
+        app.Lifetime.ApplicationStarted.Register(() => StartAsync(app.Services).GetAwaiter().GetResult());
+        return app;
+    }
+
+    private static async Task StartAsync(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AgleaFeeds.Host");
+        var store = services.GetRequiredService<IFeedStore>();
+        await store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        var jobs = services.GetRequiredService<IOptions<JobsOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(jobs.SourcesOpml))
+        {
+            if (File.Exists(jobs.SourcesOpml))
+            {
+                var ids = await services.GetRequiredService<SourceImporter>().ImportAsync(jobs.SourcesOpml, CancellationToken.None).ConfigureAwait(false);
+                LogImported(logger, ids.Count, Path.GetFullPath(jobs.SourcesOpml));
+            }
+            else
+            {
+                LogOpmlMissing(logger, Path.GetFullPath(jobs.SourcesOpml));
+            }
+        }
+
+        var recurring = services.GetRequiredService<IRecurringJobManagerV2>();
+        recurring.AddOrUpdate<PollSchedulerJob>(PollSchedulerJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), jobs.SchedulerCron);
+        recurring.TriggerJob(PollSchedulerJob.RecurringJobId);
+    }
+
+    private static void ServeSamples(WebApplication app, string? folder)
+    {
+        if (string.IsNullOrWhiteSpace(folder) || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        // Served the way WordPress serves them: /feed/ is an RSS document, a post URL is its page.
+        var files = new PhysicalFileProvider(Path.GetFullPath(folder));
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".xml"] = "application/rss+xml; charset=UTF-8";
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = "/samples", DefaultFileNames = ["index.xml", "index.html"] });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/samples", ContentTypeProvider = types });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported {Count} source(s) from {Path}")]
+    private static partial void LogImported(ILogger logger, int count, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No sources file at {Path}: nothing imported")]
+    private static partial void LogOpmlMissing(ILogger logger, string path);
+}

@@ -1,0 +1,100 @@
+using AgleaFeeds.Sources;
+using AgleaFeeds.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AgleaFeeds.Host.Cli;
+
+/// <summary>The command-line verbs: poll-once, inspect, export.</summary>
+internal static class CliApp
+{
+    public const string Usage = """
+        AgleaFeeds: a self-hosted feed aggregator and comment moderation service for WordPress blogs.
+
+        Usage:
+          AgleaFeeds.Host                      run the service (Hangfire server, dashboard at /hangfire)
+          AgleaFeeds.Host poll-once            import feeds/sources.opml, poll every source once, print one line each
+          AgleaFeeds.Host inspect FILE|URL     print, as JSON, how AgleaFeeds reads one feed
+          AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
+          AgleaFeeds.Host --help               this text
+
+        Any setting can be overridden as --Section:Key=value, e.g. --Storage:DataDirectory=/var/lib/agleafeeds.
+        With `dotnet run`, put the verb after `--`: dotnet run --project src/AgleaFeeds.Host -- poll-once
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
+        var operands = args.SkipWhile(a => a != verb).Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        switch (verb)
+        {
+            case null or "--help" or "-h" or "help":
+                await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 0;
+            case "poll-once":
+                using (var host = CreateHost(args))
+                {
+                    return await PollOnceAsync(host.Services, stdout).ConfigureAwait(false);
+                }
+
+            case "inspect" when operands.Length == 1:
+                using (var host = CreateHost(args))
+                {
+                    return await InspectCommand.RunAsync(host.Services, operands[0], stdout, stderr).ConfigureAwait(false);
+                }
+
+            case "export":
+                using (var host = CreateHost(args))
+                {
+                    var store = host.Services.GetRequiredService<IFeedStore>();
+                    await store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                    if (operands.Length == 1)
+                    {
+                        await using var file = File.CreateText(operands[0]);
+                        await ExportCommand.WriteAsync(store, file, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ExportCommand.WriteAsync(store, stdout, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    return 0;
+                }
+
+            default:
+                await stderr.WriteLineAsync($"Unknown command or missing argument: {string.Join(' ', args)}{Environment.NewLine}{Environment.NewLine}{Usage}").ConfigureAwait(false);
+                return 2;
+        }
+    }
+
+    /// <summary>A host without a web server: configuration, logging to stderr, the pipeline.</summary>
+    private static IHost CreateHost(string[] args)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddAgleaFeedsPipeline(builder.Configuration);
+        builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section));
+        return builder.Build();
+    }
+
+    private static async Task<int> PollOnceAsync(IServiceProvider services, TextWriter stdout)
+    {
+        var store = services.GetRequiredService<IFeedStore>();
+        await store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+        var opml = services.GetRequiredService<IOptions<JobsOptions>>().Value.SourcesOpml;
+        if (!string.IsNullOrWhiteSpace(opml) && File.Exists(opml))
+        {
+            await services.GetRequiredService<SourceImporter>().ImportAsync(opml, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var sources = await store.ListSourcesAsync(CancellationToken.None).ConfigureAwait(false);
+        var results = await services.GetRequiredService<Polling.PollBatchRunner>().RunAsync(sources.Select(s => s.Id).ToList(), CancellationToken.None).ConfigureAwait(false);
+        foreach (var r in results.OrderBy(r => r.Title, StringComparer.Ordinal))
+        {
+            await stdout.WriteLineAsync($"{r.Title}: {r.Summary}").ConfigureAwait(false);
+        }
+
+        return results.Any(r => r.Error is not null) ? 1 : 0;
+    }
+}

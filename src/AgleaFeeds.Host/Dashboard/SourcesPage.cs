@@ -1,0 +1,76 @@
+using System.Globalization;
+using AgleaFeeds.Storage;
+using Hangfire.Dashboard;
+using Hangfire.Dashboard.Pages;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgleaFeeds.Host.Dashboard;
+
+/// <summary>The Sources page of the dashboard: every source's polling state, as the operator needs it.</summary>
+internal sealed class SourcesPage : RazorPage
+{
+    public const string Path = "/sources";
+
+    public override void Execute()
+    {
+        Layout = new LayoutPage("Sources");
+        var store = Context.GetHttpContext().RequestServices.GetRequiredService<IFeedStore>();
+        var time = Context.GetHttpContext().RequestServices.GetRequiredService<TimeProvider>();
+        var sources = store.ListSourcesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var now = time.GetUtcNow();
+
+        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Sources</h1>");
+        if (sources.Count == 0)
+        {
+            WriteLiteral("<div class=\"alert alert-info\">No sources yet: list them in feeds/sources.opml.</div></div></div>");
+            return;
+        }
+
+        WriteLiteral("<div class=\"table-responsive\"><table class=\"table table-striped\" id=\"sources\"><thead><tr>");
+        foreach (var h in new[] { "Source", "Last poll", "Outcome", "Next poll", "Errors", "Last error", "Posts", "Comments" })
+        {
+            WriteLiteral("<th>");
+            Write(h);
+            WriteLiteral("</th>");
+        }
+
+        WriteLiteral("</tr></thead><tbody>");
+        foreach (var s in sources)
+        {
+            WriteLiteral(s.ErrorCount > 0 ? "<tr class=\"danger\" data-source-id=\"" : "<tr data-source-id=\"");
+            Write(s.Id);
+            WriteLiteral("\"><td><strong>");
+            Write(s.Title);
+            WriteLiteral("</strong><br><small><a href=\"");
+            Write(s.FeedUrl);
+            WriteLiteral("\" rel=\"noreferrer\">");
+            Write(s.FeedUrl);
+            WriteLiteral("</a></small></td><td class=\"last-poll\">");
+            Write(s.LastPolledAt is { } lp ? Relative(lp, now) : "never");
+            WriteLiteral("</td><td class=\"outcome\">");
+            Write(s.LastOutcome ?? "");
+            WriteLiteral("</td><td class=\"next-poll\">");
+            Write(Relative(s.NextPollAt, now));
+            WriteLiteral("</td><td class=\"errors\">");
+            Write(s.ErrorCount);
+            WriteLiteral("</td><td class=\"last-error\"><small>");
+            Write(s.LastError ?? "");
+            WriteLiteral("</small></td><td>");
+            Write(s.PostCount);
+            WriteLiteral("</td><td>");
+            Write(s.CommentCount);
+            WriteLiteral("</td></tr>");
+        }
+
+        WriteLiteral("</tbody></table></div></div></div>");
+    }
+
+    private static string Relative(DateTimeOffset at, DateTimeOffset now)
+    {
+        var stamp = at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        var delta = at - now;
+        var span = delta.Duration();
+        var text = span.TotalSeconds < 60 ? $"{span.TotalSeconds:0} s" : span.TotalMinutes < 120 ? $"{span.TotalMinutes:0} min" : span.TotalHours < 48 ? $"{span.TotalHours:0} h" : $"{span.TotalDays:0} d";
+        return delta < TimeSpan.Zero ? $"{stamp} ({text} ago)" : $"{stamp} (in {text})";
+    }
+}
