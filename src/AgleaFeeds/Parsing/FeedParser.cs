@@ -33,8 +33,9 @@ public static class FeedParser
         {
             return new ParseResult { Error = ex.Message, Problems = problems };
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
+            // System.ServiceModel.Syndication reports documents it cannot map with these.
             return new ParseResult { Error = $"Parsing: {ex.Message}", Problems = problems };
         }
     }
@@ -47,8 +48,10 @@ public static class FeedParser
         switch (name, ns)
         {
             case ("rss", _):
-                var version = reader.GetAttribute("version") ?? "2.0";
-                return SyndicationReader.Read(reader, version.StartsWith("0.9", StringComparison.Ordinal) ? $"RSS {version}" : "RSS 2.0", problems);
+                var version = reader.GetAttribute("version")?.Trim();
+                return version is null or "2.0" or "2.00" or "2"
+                    ? SyndicationReader.Read(reader, "RSS 2.0", problems)
+                    : LegacyFeedReader.ReadRss09x(XDocument.Load(reader), $"RSS {version}", problems);
             case ("feed", Namespaces.Atom10):
                 return SyndicationReader.Read(reader, "Atom 1.0", problems);
             case ("feed", Namespaces.Atom03):

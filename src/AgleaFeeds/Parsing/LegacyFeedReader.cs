@@ -63,6 +63,54 @@ internal static class LegacyFeedReader
         };
     }
 
+    /// <summary>Reads RSS 0.91/0.92/0.93/0.94 (and any other non-2.0 version): channel and items without namespaces.</summary>
+    public static ParsedFeed ReadRss09x(XDocument doc, string format, List<string> problems)
+    {
+        var channel = doc.Root!.Element("channel");
+        var badDates = 0;
+        var entries = (channel?.Elements("item") ?? []).Select(item =>
+        {
+            DateTimeOffset? published = null;
+            if (Value(item.Element("pubDate")) is { } date)
+            {
+                if (DateParser.TryParse(date, out var d))
+                {
+                    published = d;
+                }
+                else
+                {
+                    badDates++;
+                }
+            }
+
+            return new ParsedEntry
+            {
+                Guid = Value(item.Element("guid")),
+                Link = Value(item.Element("link")),
+                Title = Value(item.Element("title")),
+                PublishedAt = published,
+                Author = Value(item.Element(Dc + "creator")) ?? Value(item.Element("author")),
+                SummaryHtml = Value(item.Element("description")),
+                ContentHtml = Value(item.Element(ContentNs + "encoded")),
+                Categories = item.Elements("category").Select(Value).OfType<string>().ToList(),
+                CommentsUrl = Value(item.Element("comments")),
+            };
+        }).ToList();
+        if (badDates > 0)
+        {
+            problems.Add($"Parsing: {badDates} unreadable date(s) left empty.");
+        }
+
+        return new ParsedFeed
+        {
+            Format = format,
+            Title = Value(channel?.Element("title")),
+            SiteUrl = Value(channel?.Element("link")),
+            UpdateInterval = SyndicationReader.Int(Value(channel?.Element("ttl"))) is { } ttl and > 0 ? TimeSpan.FromMinutes(ttl) : null,
+            Entries = entries,
+        };
+    }
+
     /// <summary>Reads Atom 0.3: like Atom 1.0 with issued/modified dates and mode="escaped" content.</summary>
     public static ParsedFeed ReadAtom03(XDocument doc, List<string> problems)
     {

@@ -49,7 +49,7 @@ internal static class SyndicationReader
         return new ParsedFeed
         {
             Format = format,
-            Title = feed.Title?.Text?.Trim(),
+            Title = PlainText(feed.Title),
             SiteUrl = Alternate(feed.Links) ?? feed.BaseUri?.ToString(),
             Generator = feed.Generator,
             UpdateInterval = feed.TimeToLive ?? UpdateInterval(feed.ElementExtensions),
@@ -65,7 +65,7 @@ internal static class SyndicationReader
         {
             Guid = NullIfEmpty(item.Id),
             Link = Alternate(item.Links) ?? item.Links.FirstOrDefault()?.GetAbsoluteUri()?.ToString(),
-            Title = NullIfEmpty(item.Title?.Text?.Trim()),
+            Title = PlainText(item.Title),
             PublishedAt = Date(item.PublishDate),
             UpdatedAt = Date(item.LastUpdatedTime),
             Author = Text(ext, "creator", Namespaces.DublinCore)
@@ -78,6 +78,24 @@ internal static class SyndicationReader
             CommentFeedUrl = Text(ext, "commentRss", Namespaces.Wfw) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentCount = Int(Text(ext, "comments", Namespaces.Slash) ?? Text(ext, "total", Namespaces.Threading)),
         };
+    }
+
+    /// <summary>Titles are plain text: an Atom type="html" or "xhtml" title loses its markup and entities.</summary>
+    private static string? PlainText(TextSyndicationContent? content)
+    {
+        if (content?.Text is not { } text)
+        {
+            return null;
+        }
+
+        if (content.Type is "html" or "xhtml")
+        {
+            var doc = new HtmlAgilityPack.HtmlDocument();
+            doc.LoadHtml(text);
+            text = HtmlAgilityPack.HtmlEntity.DeEntitize(doc.DocumentNode.InnerText);
+        }
+
+        return NullIfEmpty(text.Trim());
     }
 
     private static string? Alternate(IEnumerable<SyndicationLink> links) =>
