@@ -4,6 +4,7 @@ using AgleaFeeds.Sources;
 using AgleaFeeds.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AgleaFeeds;
 
@@ -17,7 +18,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<FetchingOptions>().Bind(configuration.GetSection(FetchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(FeedFetcher.CreateHandler);
         services.AddSingleton<IFeedStore, SqliteFeedStore>();

@@ -1,0 +1,64 @@
+using System.Text;
+using System.Xml;
+using AgleaFeeds.Model;
+using AgleaFeeds.Sources;
+
+namespace AgleaFeeds.Tests.Sources;
+
+public class OpmlDocumentTests
+{
+    private static MemoryStream Stream(string s) => new(Encoding.UTF8.GetBytes(s));
+
+    [Fact]
+    public void Read_ProjectSourcesFile_ListsTheSampleBlog()
+    {
+        using var file = File.OpenRead(Path.Combine(TestFiles.RepositoryRoot, "feeds", "sources.opml"));
+
+        var source = Assert.Single(OpmlDocument.Read(file));
+
+        Assert.Equal("AGLA Blog", source.Title);
+        Assert.Equal("http://127.0.0.1:5080/samples/agla/feed/", source.FeedUrl);
+        Assert.Equal("http://127.0.0.1:5080/samples/agla", source.SiteUrl);
+    }
+
+    [Fact]
+    public void Read_NestedFoldersAndJunk_KeepsHttpFeedsOnceEach()
+    {
+        const string Opml = """
+            <opml version="2.0"><body>
+              <outline text="Folder">
+                <outline text="A" xmlUrl="https://a.example/feed/" />
+                <outline text="A again" xmlUrl="https://a.example/feed/" />
+              </outline>
+              <outline text="No URL" />
+              <outline text="File" xmlUrl="file:///etc/passwd" />
+              <outline xmlUrl="https://b.example/feed/" />
+            </body></opml>
+            """;
+
+        var sources = OpmlDocument.Read(Stream(Opml));
+
+        Assert.Equal(["A", "https://b.example/feed/"], sources.Select(s => s.Title));
+    }
+
+    [Theory]
+    [InlineData("<html><body/></html>")]
+    [InlineData("<opml><body>")]
+    public void Read_NotOpml_ThrowsXmlException(string text)
+    {
+        Assert.Throws<XmlException>(() => OpmlDocument.Read(Stream(text)));
+    }
+
+    [Fact]
+    public void Write_ThenRead_RoundTrips()
+    {
+        var source = new Source { Title = "Blog & Co", FeedUrl = "https://blog.example/feed/", SiteUrl = "https://blog.example" };
+        using var buffer = new MemoryStream();
+        OpmlDocument.Write([source], DateTimeOffset.UnixEpoch).Save(buffer);
+        buffer.Position = 0;
+
+        var read = Assert.Single(OpmlDocument.Read(buffer));
+
+        Assert.Equal(("Blog & Co", "https://blog.example/feed/", "https://blog.example"), (read.Title, read.FeedUrl, read.SiteUrl));
+    }
+}

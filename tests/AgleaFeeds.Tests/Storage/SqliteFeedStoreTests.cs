@@ -1,0 +1,183 @@
+using AgleaFeeds.Model;
+using AgleaFeeds.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace AgleaFeeds.Tests.Storage;
+
+public class SqliteFeedStoreTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private static PostUpsert Post(string key, string title = "T", int? comments = 0) => new()
+    {
+        Key = key,
+        Guid = key,
+        Link = $"https://blog.example/{key}/",
+        Title = title,
+        ContentHtml = $"<p>{title}</p>",
+        FeedCommentCount = comments,
+    };
+
+    private static CommentUpsert Comment(string postKey, long id, string text = "hi") => new()
+    {
+        PostGuid = postKey,
+        PostLink = $"https://blog.example/{postKey}/",
+        Key = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        WordPressId = id,
+        Link = $"https://blog.example/{postKey}/#comment-{id}",
+        Author = "Ann",
+        ContentHtml = $"<p>{text}</p>",
+        SeenIn = "comments-feed",
+    };
+
+    [Fact]
+    public async Task MigrateAsync_Twice_AppliesEachMigrationOnceInWalMode()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        await db.Store.MigrateAsync(Ct);
+
+        await using var connection = new SqliteConnection($"Data Source={db.Options.DatabasePath}");
+        await connection.OpenAsync();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+        using var mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", await mode.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task AddSourceAsync_SameFeedUrlTwice_KeepsOneSource()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var a = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+        var b = await db.Store.AddSourceAsync(new SourceDefinition("Blog again", "https://blog.example/feed/"), Now, Ct);
+
+        Assert.Equal(a, b);
+        var source = Assert.Single(await db.Store.ListSourcesAsync(Ct));
+        Assert.Equal("Blog", source.Title);
+        Assert.Equal(TimeSpan.FromMinutes(15), source.PollInterval);
+        Assert.Equal(Now, source.NextPollAt);
+    }
+
+    [Fact]
+    public async Task UpsertPostsAsync_SamePostsTwice_StoresOnceAndReportsNoChange()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+
+        var first = await db.Store.UpsertPostsAsync(source, [Post("a"), Post("b")], Now, Ct);
+        var second = await db.Store.UpsertPostsAsync(source, [Post("a"), Post("b")], Now.AddMinutes(15), Ct);
+
+        Assert.All(first, c => Assert.True(c.IsNew));
+        Assert.All(second, c => Assert.False(c.IsNew || c.ContentChanged || c.CommentCountChanged));
+        Assert.Equal(2, (await db.Store.ListPostsAsync(source, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task UpsertPostsAsync_ChangedContentAndCount_ReportsBothAndUpdates()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+        await db.Store.UpsertPostsAsync(source, [Post("a", "Old", 1), Post("b", "Same", 2)], Now, Ct);
+
+        var changes = await db.Store.UpsertPostsAsync(source, [Post("a", "New", 1), Post("b", "Same", 3)], Now, Ct);
+
+        Assert.True(changes[0].ContentChanged);
+        Assert.False(changes[0].CommentCountChanged);
+        Assert.False(changes[1].ContentChanged);
+        Assert.True(changes[1].CommentCountChanged);
+        var posts = await db.Store.ListPostsAsync(source, Ct);
+        Assert.Contains(posts, p => p.Title == "New");
+        Assert.Contains(posts, p => p.FeedCommentCount == 3);
+    }
+
+    [Fact]
+    public async Task UpsertCommentsAsync_SameCommentFromTwoFeeds_IsOneRecordWithOneCreationEvent()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+        await db.Store.UpsertPostsAsync(source, [Post("a")], Now, Ct);
+
+        var first = await db.Store.UpsertCommentsAsync(source, [Comment("a", 7), Comment("a", 8)], Now, Ct);
+        var again = await db.Store.UpsertCommentsAsync(source, [Comment("a", 7, "edited") with { SeenIn = "post-feed" }], Now, Ct);
+
+        Assert.Equal(2, first);
+        Assert.Equal(0, again);
+        var post = Assert.Single(await db.Store.ListPostsAsync(source, Ct));
+        var comments = await db.Store.ListCommentsAsync(post.Id, Ct);
+        Assert.Equal(2, comments.Count);
+        var seven = comments.Single(c => c.WordPressId == 7);
+        Assert.Equal("<p>edited</p>", seven.ContentHtml);
+        Assert.Equal("comments-feed", seven.SeenIn);
+        Assert.Equal(CommentStatus.Pending, seven.Status);
+        var history = Assert.Single(await db.Store.ListEventsAsync(seven.Id, Ct));
+        Assert.Null(history.From);
+        Assert.Equal(CommentStatus.Pending, history.To);
+    }
+
+    [Fact]
+    public async Task UpsertCommentsAsync_UnknownPost_KeepsTheCommentOnAStubPost()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+
+        await db.Store.UpsertCommentsAsync(source, [Comment("old", 3) with { PostTitle = "An old post" }], Now, Ct);
+        await db.Store.UpsertPostsAsync(source, [Post("old", "An old post")], Now, Ct);
+
+        var post = Assert.Single(await db.Store.ListPostsAsync(source, Ct));
+        Assert.Equal("<p>An old post</p>", post.ContentHtml);
+        Assert.Single(await db.Store.ListCommentsAsync(post.Id, Ct));
+    }
+
+    [Fact]
+    public async Task ClaimDueSourcesAsync_ClaimedSource_IsNotClaimedAgainUntilReleasedOrLeaseEnds()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var due = await db.Store.AddSourceAsync(new SourceDefinition("Due", "https://due.example/feed/"), Now.AddMinutes(-1), Ct);
+        await db.Store.AddSourceAsync(new SourceDefinition("Later", "https://later.example/feed/"), Now.AddMinutes(5), Ct);
+
+        var first = await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(10), Ct);
+        var second = await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(1), 10, TimeSpan.FromMinutes(10), Ct);
+        var afterLease = await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(11), 10, TimeSpan.FromMinutes(10), Ct);
+
+        Assert.Equal([due], first);
+        Assert.Empty(second);
+        Assert.Equal(2, afterLease.Count);
+    }
+
+    [Fact]
+    public async Task ClaimDueSourcesAsync_ConcurrentClaimers_NeverShareASource()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        for (var i = 0; i < 200; i++)
+        {
+            await db.Store.AddSourceAsync(new SourceDefinition($"S{i}", $"https://s{i}.example/feed/"), Now.AddMinutes(-1), Ct);
+        }
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => db.Store.ClaimDueSourcesAsync(Now, 30, TimeSpan.FromMinutes(10), Ct))));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.Equal(200, all.Count);
+    }
+
+    [Fact]
+    public async Task SavePollStateAsync_Failure_KeepsValidatorsAndReleasesTheLease()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var id = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+        await db.Store.SavePollStateAsync(new SourcePollState { SourceId = id, PolledAt = Now, NextPollAt = Now.AddMinutes(15), Succeeded = true, ETag = "\"v1\"", LastModified = "Fri, 14 Mar 2025 09:30:00 GMT" }, Ct);
+        await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(15), 10, TimeSpan.FromHours(1), Ct);
+
+        await db.Store.SavePollStateAsync(new SourcePollState { SourceId = id, PolledAt = Now.AddMinutes(15), NextPollAt = Now.AddMinutes(30), ErrorCount = 1, Error = "Fetching: HTTP 500" }, Ct);
+
+        var source = (await db.Store.GetSourceAsync(id, Ct))!;
+        Assert.Equal("\"v1\"", source.ETag);
+        Assert.Equal(1, source.ErrorCount);
+        Assert.Equal("Fetching: HTTP 500", source.LastError);
+        Assert.Equal(Now, source.LastSuccessAt);
+        Assert.Equal([id], await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(30), 10, TimeSpan.FromHours(1), Ct));
+    }
+}
