@@ -209,7 +209,8 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
 
         if (retry?.Date is { } date)
         {
-            var left = date - time.GetUtcNow();
+            // Against the server's own clock when it sent one: clocks disagree more often than servers lie.
+            var left = date - (response.Headers.Date ?? time.GetUtcNow());
             return left > TimeSpan.Zero ? left : TimeSpan.Zero;
         }
 

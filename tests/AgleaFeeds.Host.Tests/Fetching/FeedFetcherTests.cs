@@ -1,0 +1,135 @@
+using AgleaFeeds.Fetching;
+using AgleaFeeds.Host.Tests.Fixtures;
+
+namespace AgleaFeeds.Host.Tests.Fetching;
+
+public sealed class FeedFetcherTests : IAsyncLifetime
+{
+    private FixtureSite _site = null!;
+    private TestPipeline _pipeline = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        _pipeline = await TestPipeline.CreateAsync(new Dictionary<string, string?>
+        {
+            ["Fetching:Timeout"] = "00:00:10",
+            ["Fetching:MaxBodyBytes"] = "262144",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _pipeline.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    private Task<FetchResult> FetchAsync(string path, string? etag = null, string? lastModified = null) =>
+        _pipeline.Get<FeedFetcher>().FetchAsync(new FetchRequest(new Uri(_site.Url(path)), etag, lastModified), CancellationToken.None);
+
+    [Fact]
+    public async Task FetchAsync_Feed_ReturnsBodyValidatorsAndSendsOurUserAgent()
+    {
+        var result = await FetchAsync("/samples/agla/feed/");
+
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+        Assert.Equal("UTF-8", result.Charset);
+        Assert.NotNull(result.ETag);
+        Assert.Equal("Sun, 16 Mar 2025 08:05:00 GMT", result.LastModified);
+        Assert.Contains("<title>AGLA Blog</title>", System.Text.Encoding.UTF8.GetString(result.Body), StringComparison.Ordinal);
+        var seen = _site.Requests.Last();
+        Assert.StartsWith("AgleaFeeds/0.1.0", seen.UserAgent, StringComparison.Ordinal);
+        Assert.Contains("br", seen.AcceptEncoding, StringComparison.Ordinal);
+        Assert.Contains("gzip", seen.AcceptEncoding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_StoredValidators_SendsThemAndGets304()
+    {
+        var first = await FetchAsync("/samples/agla/feed/");
+
+        var second = await FetchAsync("/samples/agla/feed/", first.ETag, first.LastModified);
+
+        Assert.Equal(FetchOutcome.NotModified, second.Outcome);
+        Assert.Empty(second.Body);
+        Assert.Equal(first.ETag, _site.Requests.Last().IfNoneMatch);
+        Assert.Equal(first.LastModified, _site.Requests.Last().IfModifiedSince);
+    }
+
+    [Theory]
+    [InlineData("/compressed/gzip/")]
+    [InlineData("/compressed/br/")]
+    public async Task FetchAsync_CompressedBody_IsDecompressed(string path)
+    {
+        var result = await FetchAsync(path);
+
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+        Assert.Equal(_site.Get("/samples/agla/feed/"), System.Text.Encoding.UTF8.GetString(result.Body));
+    }
+
+    [Theory]
+    [InlineData("/fail/huge", "Fetching: response larger than 256 KB (limit Fetching:MaxBodyBytes).")]
+    [InlineData("/fail/huge-declared", "Fetching: response larger than 256 KB (limit Fetching:MaxBodyBytes).")]
+    [InlineData("/fail/loop-a", "Fetching: more than 5 redirects (limit Fetching:MaxRedirects)")]
+    [InlineData("/fail/500", "Fetching: HTTP 500 Internal Server Error")]
+    [InlineData("/fail/404", "Fetching: HTTP 404 Not Found")]
+    public async Task FetchAsync_FailureModes_BecomeFailedResultsNamingTheLimit(string path, string error)
+    {
+        var result = await FetchAsync(path);
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.StartsWith(error, result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/fail/slow-headers")]
+    [InlineData("/fail/slow-body")]
+    public async Task FetchAsync_SlowServer_FailsAtTheTimeout(string path)
+    {
+        await using var pipeline = await TestPipeline.CreateAsync(new Dictionary<string, string?> { ["Fetching:Timeout"] = "00:00:01" });
+
+        var result = await pipeline.Get<FeedFetcher>().FetchAsync(new FetchRequest(new Uri(_site.Url(path))), CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Equal("Fetching: no complete response within 1 s (limit Fetching:Timeout).", result.Error);
+    }
+
+    [Fact]
+    public async Task FetchAsync_PermanentRedirect_ReportsTheNewUrl()
+    {
+        var result = await FetchAsync("/moved/feed/");
+
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+        Assert.Equal(_site.PostsFeed, result.PermanentUrl?.ToString());
+    }
+
+    [Fact]
+    public async Task FetchAsync_TemporaryRedirect_KeepsTheOldUrl()
+    {
+        var result = await FetchAsync("/temporary/feed/");
+
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+        Assert.Null(result.PermanentUrl);
+        Assert.Equal(_site.PostsFeed, result.FinalUrl?.ToString());
+    }
+
+    [Theory]
+    [InlineData("/fail/429", 429, 7200)]
+    [InlineData("/fail/503", 503, 3 * 3600)]
+    public async Task FetchAsync_RetryAfter_IsReported(string path, int status, int seconds)
+    {
+        var result = await FetchAsync(path);
+
+        Assert.Equal(status, result.StatusCode);
+        Assert.InRange(result.RetryAfter!.Value.TotalSeconds, seconds - 120, seconds + 2);
+    }
+
+    [Fact]
+    public async Task FetchAsync_ConnectionRefused_IsAFailedResult()
+    {
+        var result = await _pipeline.Get<FeedFetcher>().FetchAsync(new FetchRequest(new Uri("http://127.0.0.1:9/feed/")), CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.StartsWith("Fetching: ", result.Error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AgleaFeeds.Host.Tests.Fixtures;
+
+/// <summary>
+/// A WordPress-like site on 127.0.0.1 served by Kestrel: the sample AGLA blog (feeds/samples/agla,
+/// its links rewritten to this site) with WordPress's conditional GET (Last-Modified, ETag =
+/// md5 of it, 304), pages a test can change, and the failure modes of the real web.
+/// </summary>
+internal sealed class FixtureSite : IAsyncDisposable
+{
+    private const string SampleBase = "http://127.0.0.1:5080";
+    private readonly ConcurrentDictionary<string, Page> _pages = new(StringComparer.Ordinal);
+    private WebApplication _app = null!;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>Gets every request seen: path and the headers that matter.</summary>
+    public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+
+    public string Url(string path) => new Uri(BaseUrl, path).ToString();
+
+    /// <summary>The sample blog's posts feed on this site.</summary>
+    public string PostsFeed => Url("/samples/agla/feed/");
+
+    public static async Task<FixtureSite> StartAsync()
+    {
+        var site = new FixtureSite();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        site._app = builder.Build();
+        site._app.Run(site.HandleAsync);
+        await site._app.StartAsync();
+        var address = site._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        site.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        site.LoadSample();
+        return site;
+    }
+
+    /// <summary>Sets (or replaces) a page; its Last-Modified is <paramref name="modified"/>, default now.</summary>
+    public void Set(string path, string content, string contentType = "application/rss+xml; charset=UTF-8", DateTimeOffset? modified = null) =>
+        _pages[path] = new Page(Encoding.UTF8.GetBytes(content.Replace(SampleBase, BaseUrl.ToString().TrimEnd('/'), StringComparison.Ordinal)), contentType, Truncate(modified ?? DateTimeOffset.UtcNow));
+
+    /// <summary>Gets the text of a page as served.</summary>
+    public string Get(string path) => Encoding.UTF8.GetString(_pages[path].Body);
+
+    public int Hits(string path) => Requests.Count(r => r.Path == path);
+
+    private void LoadSample()
+    {
+        var root = Path.Combine(TestPaths.RepositoryRoot, "feeds", "samples");
+        var modified = new DateTimeOffset(2025, 3, 16, 8, 5, 0, TimeSpan.Zero);
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            var relative = "/samples/" + Path.GetRelativePath(root, file).Replace('\\', '/');
+            var name = Path.GetFileName(relative);
+            var path = name is "index.xml" or "index.html" ? relative[..^name.Length] : relative;
+            var type = name.EndsWith(".xml", StringComparison.Ordinal) ? "application/rss+xml; charset=UTF-8" : "text/html; charset=UTF-8";
+            Set(path, File.ReadAllText(file), type, modified);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "/";
+        Requests.Enqueue(new SeenRequest(path, request.Headers.IfNoneMatch.ToString(), request.Headers.IfModifiedSince.ToString(), request.Headers.UserAgent.ToString(), request.Headers.AcceptEncoding.ToString()));
+        var response = context.Response;
+        var ct = context.RequestAborted;
+        switch (path)
+        {
+            case "/fail/500":
+                response.StatusCode = 500;
+                await response.WriteAsync("<h1>Internal Server Error</h1>", ct);
+                return;
+            case "/fail/404":
+                response.StatusCode = 404;
+                return;
+            case "/fail/slow-headers":
+                await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                return;
+            case "/fail/slow-body":
+                response.ContentType = "application/rss+xml";
+                await response.WriteAsync("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>", ct);
+                await response.Body.FlushAsync(ct);
+                await Task.Delay(TimeSpan.FromSeconds(30), ct);
+                return;
+            case "/fail/huge":
+            case "/fail/huge-declared":
+                response.ContentType = "application/rss+xml";
+                var chunk = Encoding.UTF8.GetBytes(new string('x', 64 * 1024));
+                if (path.EndsWith("declared", StringComparison.Ordinal))
+                {
+                    response.ContentLength = 16L * chunk.Length;
+                }
+
+                for (var i = 0; i < 16; i++)
+                {
+                    await response.Body.WriteAsync(chunk, ct);
+                }
+
+                return;
+            case "/fail/loop-a":
+            case "/fail/loop-b":
+                response.StatusCode = 302;
+                response.Headers.Location = path.EndsWith('a') ? "/fail/loop-b" : "/fail/loop-a";
+                return;
+            case "/moved/feed/":
+                response.StatusCode = 301;
+                response.Headers.Location = Url("/samples/agla/feed/");
+                return;
+            case "/temporary/feed/":
+                response.StatusCode = 302;
+                response.Headers.Location = "/samples/agla/feed/";
+                return;
+            case "/fail/429":
+                response.StatusCode = 429;
+                response.Headers.RetryAfter = "7200";
+                return;
+            case "/fail/503":
+                response.StatusCode = 503;
+                response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddHours(3).ToString("R");
+                return;
+            case "/fail/invalid":
+                response.ContentType = "application/rss+xml";
+                await response.WriteAsync("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Broken</title><item><title>cut", ct);
+                return;
+            case "/fail/html":
+                response.ContentType = "text/html; charset=utf-8";
+                await response.WriteAsync("<!DOCTYPE html><html><head><title>Hello</title></head><body>Not a feed</body></html>", ct);
+                return;
+            case "/compressed/gzip/":
+            case "/compressed/br/":
+                await WriteCompressedAsync(context, path.Contains("gzip", StringComparison.Ordinal), ct);
+                return;
+        }
+
+        if (!_pages.TryGetValue(path, out var page))
+        {
+            response.StatusCode = 404;
+            return;
+        }
+
+        // WordPress: Last-Modified and ETag = "md5(Last-Modified)"; 304 when either validator matches.
+        var lastModified = page.Modified.ToString("R");
+        var etag = "\"" + Convert.ToHexStringLower(MD5.HashData(Encoding.ASCII.GetBytes(lastModified))) + "\"";
+        response.Headers.LastModified = lastModified;
+        response.Headers.ETag = etag;
+        var inm = request.Headers.IfNoneMatch.ToString();
+        var ims = request.GetTypedHeaders().IfModifiedSince;
+        if ((inm.Length > 0 && inm == etag) || (inm.Length == 0 && ims is { } since && since >= page.Modified))
+        {
+            response.StatusCode = 304;
+            return;
+        }
+
+        response.ContentType = page.ContentType;
+        response.ContentLength = page.Body.Length;
+        await response.Body.WriteAsync(page.Body, ct);
+    }
+
+    private async Task WriteCompressedAsync(HttpContext context, bool gzip, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await using (Stream zip = gzip ? new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true) : new BrotliStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await zip.WriteAsync(_pages["/samples/agla/feed/"].Body, ct);
+        }
+
+        context.Response.ContentType = "application/rss+xml; charset=UTF-8";
+        context.Response.Headers.ContentEncoding = gzip ? "gzip" : "br";
+        await context.Response.Body.WriteAsync(buffer.ToArray(), ct);
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, TimeSpan.Zero);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed record Page(byte[] Body, string ContentType, DateTimeOffset Modified);
+}
+
+/// <summary>A request the fixture site saw.</summary>
+internal sealed record SeenRequest(string Path, string IfNoneMatch, string IfModifiedSince, string UserAgent, string AcceptEncoding);

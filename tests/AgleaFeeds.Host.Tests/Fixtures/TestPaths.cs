@@ -1,0 +1,27 @@
+namespace AgleaFeeds.Host.Tests.Fixtures;
+
+internal static class TestPaths
+{
+    /// <summary>The repository root (the folder holding AgleaFeeds.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AgleaFeeds.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            return dir?.FullName ?? throw new InvalidOperationException("Tests: AgleaFeeds.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>A new empty temporary folder.</summary>
+    public static string NewTempFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "agleafeeds-host-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+}
