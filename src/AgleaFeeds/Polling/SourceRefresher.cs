@@ -151,7 +151,7 @@ public sealed partial class SourceRefresher(
             return 0;
         }
 
-        var validators = await store.GetValidatorsAsync(url, ct).ConfigureAwait(false);
+        var validators = await store.GetValidatorsAsync(sourceId, url, ct).ConfigureAwait(false);
         var fetch = await fetcher.FetchAsync(new FetchRequest(uri, validators?.ETag, validators?.LastModified), ct).ConfigureAwait(false);
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
@@ -174,7 +174,7 @@ public sealed partial class SourceRefresher(
         var comments = FeedMapping.ToComments(parsed.Feed, seenIn, post?.Link, post?.Guid);
         var added = await store.UpsertCommentsAsync(sourceId, comments, time.GetUtcNow(), ct).ConfigureAwait(false);
         // Validators only after the comments are stored: a crash in between refetches rather than loses them.
-        await store.SaveValidatorsAsync(url, new HttpValidators(fetch.ETag, fetch.LastModified), time.GetUtcNow(), ct).ConfigureAwait(false);
+        await store.SaveValidatorsAsync(sourceId, url, new HttpValidators(fetch.ETag, fetch.LastModified), time.GetUtcNow(), ct).ConfigureAwait(false);
         return added;
     }
 

@@ -38,11 +38,11 @@ public interface IFeedStore
     /// <summary>Inserts new comments (status Pending, with a moderation event) and refreshes known ones; returns how many were new.</summary>
     Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Gets the validators stored for a secondary feed URL.</summary>
-    Task<HttpValidators?> GetValidatorsAsync(string url, CancellationToken ct);
+    /// <summary>Gets the validators a source stored for one of its secondary feed URLs.</summary>
+    Task<HttpValidators?> GetValidatorsAsync(long sourceId, string url, CancellationToken ct);
 
-    /// <summary>Stores the validators of a secondary feed URL.</summary>
-    Task SaveValidatorsAsync(string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Stores the validators of a source's secondary feed URL.</summary>
+    Task SaveValidatorsAsync(long sourceId, string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Lists a source's posts, newest first.</summary>
     Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);

@@ -315,24 +315,24 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
-    public async Task<HttpValidators?> GetValidatorsAsync(string url, CancellationToken ct)
+    public async Task<HttpValidators?> GetValidatorsAsync(long sourceId, string url, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var rows = await connection.QueryAsync<(string? ETag, string? LastModified)>(
-            "SELECT etag, last_modified FROM http_validators WHERE url = @url", new { url }).ConfigureAwait(false);
+            "SELECT etag, last_modified FROM http_validators WHERE source_id = @sourceId AND url = @url", new { sourceId, url }).ConfigureAwait(false);
         return rows.Select(r => new HttpValidators(r.ETag, r.LastModified)).FirstOrDefault();
     }
 
     /// <inheritdoc />
-    public async Task SaveValidatorsAsync(string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct)
+    public async Task SaveValidatorsAsync(long sourceId, string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(validators);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await connection.ExecuteAsync(
             """
-            INSERT INTO http_validators (url, etag, last_modified, checked_at) VALUES (@url, @ETag, @LastModified, @Now)
-            ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, checked_at = excluded.checked_at
-            """, new { url, validators.ETag, validators.LastModified, Now = now.ToUnixTimeMilliseconds() }).ConfigureAwait(false);
+            INSERT INTO http_validators (source_id, url, etag, last_modified, checked_at) VALUES (@sourceId, @url, @ETag, @LastModified, @Now)
+            ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, checked_at = excluded.checked_at
+            """, new { sourceId, url, validators.ETag, validators.LastModified, Now = now.ToUnixTimeMilliseconds() }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -76,10 +76,12 @@ CREATE TABLE moderation_events (
 );
 CREATE INDEX moderation_events_comment ON moderation_events (comment_id, at);
 
--- Validators of secondary feeds (site comments feed, per-post comment feeds) for conditional GET.
+-- Validators of a source's secondary feeds (site comments feed, per-post comment feeds) for conditional GET.
 CREATE TABLE http_validators (
-    url           TEXT PRIMARY KEY,
+    source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    url           TEXT    NOT NULL,
     etag          TEXT,
     last_modified TEXT,
-    checked_at    INTEGER NOT NULL
+    checked_at    INTEGER NOT NULL,
+    PRIMARY KEY (source_id, url)
 );
