@@ -1,0 +1,123 @@
+using System.Text.Json;
+using AgleaFeeds.Host.Cli;
+using AgleaFeeds.Host.Tests.Fixtures;
+
+namespace AgleaFeeds.Host.Tests.Cli;
+
+public sealed class CliAppTests : IAsyncLifetime
+{
+    private FixtureSite _site = null!;
+    private string _data = null!;
+    private string _opml = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        _data = TestPaths.NewTempFolder();
+        _opml = Path.Combine(_data, "sources.opml");
+        await File.WriteAllTextAsync(_opml, $"""
+            <opml version="2.0"><body>
+              <outline text="AGLA Blog" xmlUrl="{_site.PostsFeed}" />
+              <outline text="Broken Blog" xmlUrl="{_site.Url("/fail/500")}" />
+            </body></opml>
+            """);
+    }
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync([.. args, $"--Storage:DataDirectory={_data}", $"--Jobs:SourcesOpml={_opml}"], stdout, stderr);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Help_PrintsTheVerbs()
+    {
+        var (code, output, _) = await RunAsync("--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("poll-once", output, StringComparison.Ordinal);
+        Assert.Contains("inspect FILE|URL", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PollOnce_TwoSources_PrintsOneLinePerSourceThen304OnTheSecondRun()
+    {
+        var (code, output, _) = await RunAsync("poll-once");
+        var (_, again, _) = await RunAsync("poll-once");
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            ["AGLA Blog: 4 new post(s), 0 changed, 12 new comment(s)", "Broken Blog: error: Fetching: HTTP 500 Internal Server Error from " + _site.Url("/fail/500") + "."],
+            output.Trim().Split(Environment.NewLine));
+        Assert.StartsWith("AGLA Blog: not modified (304)", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_Url_PrintsFormatEntriesAndHttpDetails()
+    {
+        var (code, output, _) = await RunAsync("inspect", _site.PostsFeed);
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("RSS 2.0", json.RootElement.GetProperty("format").GetString());
+        Assert.Equal(200, json.RootElement.GetProperty("http").GetProperty("statusCode").GetInt32());
+        var first = json.RootElement.GetProperty("entries")[0];
+        Assert.Equal("Jack Ma’s Advice – Learn from Failure and Share Your Success", first.GetProperty("title").GetString());
+        Assert.Equal(4, first.GetProperty("commentCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Inspect_BrokenFile_PrintsTheProblemsItRecoveredFrom()
+    {
+        var file = Path.Combine(_data, "broken.xml");
+        await File.WriteAllTextAsync(file, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>A&nbsp;B</title><item><title>x</title><pubDate>soon</pubDate></item></channel></rss>");
+
+        var (code, output, _) = await RunAsync("inspect", file);
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var problems = json.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Contains(problems, p => p!.Contains("HTML entity", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p!.Contains("unreadable date", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Inspect_HtmlPage_ExitsNonZeroWithTheError()
+    {
+        var (code, output, _) = await RunAsync("inspect", _site.Url("/fail/html"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("expected a feed but got an HTML page", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_AfterPoll_WritesEverySourcePostAndCommentWithHistory()
+    {
+        await RunAsync("poll-once");
+
+        var (code, output, _) = await RunAsync("export");
+
+        Assert.Equal(0, code);
+        var lines = output.Trim().Split(Environment.NewLine).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count(l => l.GetProperty("type").GetString() == "source"));
+        Assert.Equal(4, lines.Count(l => l.GetProperty("type").GetString() == "post"));
+        var comments = lines.Where(l => l.GetProperty("type").GetString() == "comment").ToList();
+        Assert.Equal(12, comments.Count);
+        Assert.All(comments, c => Assert.Equal("Pending", c.GetProperty("history")[0].GetProperty("to").GetString()));
+        Assert.Contains(comments, c => c.GetProperty("comment").GetProperty("author").GetString() == "김민지");
+    }
+
+    [Fact]
+    public async Task UnknownVerb_PrintsUsageAndExits2()
+    {
+        var (code, _, error) = await RunAsync("frobnicate");
+
+        Assert.Equal(2, code);
+        Assert.Contains("Usage:", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,77 @@
+using AgleaFeeds.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace AgleaFeeds.Host.Tests.Fixtures;
+
+/// <summary>The real AgleaFeeds host (Kestrel on 127.0.0.1, Hangfire on SQLite) on a given data folder.</summary>
+internal sealed class RunningHost : IAsyncDisposable
+{
+    private RunningHost(WebApplication app, Uri baseUrl)
+    {
+        App = app;
+        BaseUrl = baseUrl;
+        Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseUrl { get; }
+
+    public HttpClient Http { get; }
+
+    public IFeedStore Store => App.Services.GetRequiredService<IFeedStore>();
+
+    /// <summary>Starts the host with an OPML file listing <paramref name="feedUrls"/>.</summary>
+    public static async Task<RunningHost> StartAsync(string dataFolder, params string[] feedUrls)
+    {
+        var opml = Path.Combine(dataFolder, "sources.opml");
+        await File.WriteAllTextAsync(opml, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <opml version="2.0"><head><title>test</title></head><body>
+            {string.Concat(feedUrls.Select((u, i) => $"<outline type=\"rss\" text=\"Test blog {i + 1}\" xmlUrl=\"{u}\" />"))}
+            </body></opml>
+            """);
+        var app = AgleaFeedsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:DataDirectory"] = dataFolder,
+                ["Jobs:SourcesOpml"] = opml,
+                ["Jobs:SamplesFolder"] = "",
+                ["Jobs:QueuePollInterval"] = "00:00:00.200",
+                ["Jobs:WorkerCount"] = "2",
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningHost(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Waits until the condition holds, polling; fails the test after the timeout.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for {what}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}

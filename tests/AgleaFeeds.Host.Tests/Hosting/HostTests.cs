@@ -1,0 +1,61 @@
+using AgleaFeeds.Host.Jobs;
+using AgleaFeeds.Host.Tests.Fixtures;
+using Hangfire;
+
+namespace AgleaFeeds.Host.Tests.Hosting;
+
+public sealed class HostTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private FixtureSite _site = null!;
+    private string _data = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        _data = TestPaths.NewTempFolder();
+    }
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task Start_FreshDataFolder_PollsTheOpmlSourcesWithHangfireAndShowsThemOnTheDashboard()
+    {
+        await using var host = await RunningHost.StartAsync(_data, _site.PostsFeed);
+
+        await RunningHost.WaitUntilAsync(async () => (await host.Store.ListSourcesAsync(Ct)) is [{ CommentCount: 12 }], TimeSpan.FromSeconds(60), "the sample blog to be stored");
+        var monitoring = host.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await RunningHost.WaitUntilAsync(() => Task.FromResult(monitoring.SucceededJobs(0, 50).Any(j => j.Value.Job?.Type == typeof(PollBatchJob))), TimeSpan.FromSeconds(30), "the poll batch job to succeed");
+
+        var source = Assert.Single(await host.Store.ListSourcesAsync(Ct));
+        Assert.Equal((4, 12, 0), (source.PostCount, source.CommentCount, source.ErrorCount));
+        Assert.Contains(monitoring.SucceededJobs(0, 50), j => j.Value.Job?.Type == typeof(PollSchedulerJob));
+        var page = await host.Http.GetStringAsync("hangfire/sources");
+        Assert.Contains("Test blog 1", page, StringComparison.Ordinal);
+        Assert.Contains("4 new post(s), 0 changed, 12 new comment(s)", page, StringComparison.Ordinal);
+        Assert.Contains("(in 60 min)", page, StringComparison.Ordinal);
+        Assert.Contains(PollSchedulerJob.RecurringJobId, await host.Http.GetStringAsync("hangfire/recurring"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_SameDataFolder_PollsAgainWithoutDuplicatingAnything()
+    {
+        long id;
+        await using (var first = await RunningHost.StartAsync(_data, _site.PostsFeed))
+        {
+            await RunningHost.WaitUntilAsync(async () => (await first.Store.ListSourcesAsync(Ct)) is [{ CommentCount: 12 }], TimeSpan.FromSeconds(60), "the first poll");
+            id = (await first.Store.ListSourcesAsync(Ct))[0].Id;
+        }
+
+        await using var second = await RunningHost.StartAsync(_data, _site.PostsFeed);
+        var before = (await second.Store.GetSourceAsync(id, Ct))!.LastPolledAt;
+        await second.Store.MakeDueAsync(id, DateTimeOffset.UtcNow, Ct);
+        second.App.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(PollSchedulerJob.RecurringJobId);
+        await RunningHost.WaitUntilAsync(async () => (await second.Store.GetSourceAsync(id, Ct))!.LastPolledAt > before, TimeSpan.FromSeconds(60), "the second poll");
+
+        var sources = await second.Store.ListSourcesAsync(Ct);
+        var source = Assert.Single(sources);
+        Assert.Equal((4, 12), (source.PostCount, source.CommentCount));
+        Assert.Equal("not modified (304)", source.LastOutcome);
+    }
+}
