@@ -46,7 +46,7 @@ public sealed partial class SourceRefresher(
         }
 
         ParsedFeed? feed = null;
-        IReadOnlyList<PostChange> changes = [];
+        IReadOnlyList<PostUpsert> posts = [];
         if (fetch.Outcome == FetchOutcome.Ok)
         {
             var parsed = FeedParser.Parse(fetch.Body, fetch.Charset);
@@ -57,54 +57,77 @@ public sealed partial class SourceRefresher(
             }
 
             feed = parsed.Feed;
-            var posts = FeedMapping.ToPosts(feed, warnings);
-            changes = await store.UpsertPostsAsync(source.Id, posts, now, ct).ConfigureAwait(false);
+            posts = FeedMapping.ToPosts(feed, warnings);
         }
 
+        // Comment feeds to read: the site's (it has the newest comments of every post) and the own feed
+        // of each post that is new or whose announced comment count changed.
+        var commentFeeds = new List<(string Url, string SeenIn, PostUpsert? Post)>();
         var commentsFeedUrl = source.CommentsFeedUrl
             ?? (feed?.IsWordPress == true ? FeedMapping.SiteCommentsFeed(newFeedUrl ?? source.FeedUrl) : null);
-        var newComments = 0;
         if (commentsFeedUrl is not null)
         {
-            newComments += await ReadCommentFeedAsync(source.Id, commentsFeedUrl, "comments-feed", null, warnings, ct).ConfigureAwait(false);
+            commentFeeds.Add((commentsFeedUrl, "comments-feed", null));
         }
 
-        if (_options.ReadPostCommentFeeds)
+        if (_options.ReadPostCommentFeeds && posts.Count > 0)
         {
-            foreach (var change in changes.Where(c => (c.IsNew || c.CommentCountChanged) && c.CommentFeedUrl is not null))
+            var known = await store.GetPostCommentCountsAsync(source.Id, ct).ConfigureAwait(false);
+            foreach (var post in posts.Where(p => p.CommentFeedUrl is not null))
             {
-                newComments += await ReadCommentFeedAsync(source.Id, change.CommentFeedUrl!, "post-feed", (change.Link ?? change.Key, change.Guid), warnings, ct).ConfigureAwait(false);
+                if (!known.TryGetValue(post.Key, out var count) || (post.FeedCommentCount is { } n && n != count))
+                {
+                    commentFeeds.Add((post.CommentFeedUrl!, "post-feed", post));
+                }
             }
         }
 
-        var result = new PollResult
+        var comments = new List<CommentUpsert>();
+        var validators = new List<(string Url, HttpValidators Validators)>();
+        if (commentFeeds.Count > 0)
         {
-            SourceId = source.Id,
-            Title = source.Title,
-            NotModified = fetch.Outcome == FetchOutcome.NotModified,
-            NewPosts = changes.Count(c => c.IsNew),
-            ChangedPosts = changes.Count(c => !c.IsNew && (c.ContentChanged || c.CommentCountChanged)),
-            NewComments = newComments,
-            ChangedPostIds = changes.Where(c => c.IsNew || c.ContentChanged || c.CommentCountChanged).Select(c => c.PostId).ToList(),
-            Warnings = warnings,
-            NextPollAt = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feed?.UpdateInterval, _options),
-        };
-        await store.SavePollStateAsync(new SourcePollState
+            var stored = await store.GetValidatorsAsync(source.Id, ct).ConfigureAwait(false);
+            foreach (var (url, seenIn, post) in commentFeeds)
+            {
+                await ReadCommentFeedAsync(url, seenIn, post, stored.GetValueOrDefault(url), comments, validators, warnings, ct).ConfigureAwait(false);
+            }
+        }
+
+        var notModified = fetch.Outcome == FetchOutcome.NotModified;
+        var nextPollAt = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feed?.UpdateInterval, _options);
+        PollResult? result = null;
+        await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators), write =>
         {
-            SourceId = source.Id,
-            PolledAt = now,
-            NextPollAt = result.NextPollAt,
-            Succeeded = true,
-            ETag = fetch.ETag,
-            LastModified = fetch.LastModified,
-            NewFeedUrl = newFeedUrl,
-            CommentsFeedUrl = commentsFeedUrl,
-            SiteUrl = feed?.SiteUrl,
-            ErrorCount = 0,
-            Error = warnings.Count > 0 ? string.Join(Environment.NewLine, warnings) : null,
-            Outcome = result.Summary,
+            var changes = write.PostChanges;
+            result = new PollResult
+            {
+                SourceId = source.Id,
+                Title = source.Title,
+                NotModified = notModified,
+                NewPosts = changes.Count(c => c.IsNew),
+                ChangedPosts = changes.Count(c => !c.IsNew && (c.ContentChanged || c.CommentCountChanged)),
+                NewComments = write.NewComments,
+                ChangedPostIds = changes.Where(c => c.IsNew || c.ContentChanged || c.CommentCountChanged).Select(c => c.PostId).ToList(),
+                Warnings = warnings,
+                NextPollAt = nextPollAt,
+            };
+            return new SourcePollState
+            {
+                SourceId = source.Id,
+                PolledAt = now,
+                NextPollAt = nextPollAt,
+                Succeeded = true,
+                ETag = fetch.ETag,
+                LastModified = fetch.LastModified,
+                NewFeedUrl = newFeedUrl,
+                CommentsFeedUrl = commentsFeedUrl,
+                SiteUrl = feed?.SiteUrl,
+                ErrorCount = 0,
+                Error = warnings.Count > 0 ? string.Join(Environment.NewLine, warnings) : null,
+                Outcome = result.Summary,
+            };
         }, ct).ConfigureAwait(false);
-        LogPolled(logger, source.Id, result.Summary);
+        LogPolled(logger, source.Id, result!.Summary);
         return result;
     }
 
@@ -143,39 +166,45 @@ public sealed partial class SourceRefresher(
         return result;
     }
 
-    private async Task<int> ReadCommentFeedAsync(long sourceId, string url, string seenIn, (string? Link, string? Guid)? post, List<string> warnings, CancellationToken ct)
+    /// <summary>Reads one comment feed with conditional GET; what it holds joins the poll's write, a failure its warnings.</summary>
+    private async Task ReadCommentFeedAsync(
+        string url,
+        string seenIn,
+        PostUpsert? post,
+        HttpValidators? stored,
+        List<CommentUpsert> comments,
+        List<(string Url, HttpValidators Validators)> validators,
+        List<string> warnings,
+        CancellationToken ct)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             warnings.Add($"Fetching: ignored the comment feed URL \"{url}\": not an absolute URL.");
-            return 0;
+            return;
         }
 
-        var validators = await store.GetValidatorsAsync(sourceId, url, ct).ConfigureAwait(false);
-        var fetch = await fetcher.FetchAsync(new FetchRequest(uri, validators?.ETag, validators?.LastModified), ct).ConfigureAwait(false);
+        var fetch = await fetcher.FetchAsync(new FetchRequest(uri, stored?.ETag, stored?.LastModified), ct).ConfigureAwait(false);
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
-            return 0;
+            return;
         }
 
         if (!fetch.IsSuccess)
         {
             warnings.Add($"{seenIn} {url}: {fetch.Error}");
-            return 0;
+            return;
         }
 
         var parsed = FeedParser.Parse(fetch.Body, fetch.Charset);
         if (parsed.Feed is null)
         {
             warnings.Add($"{seenIn} {url}: {parsed.Error}");
-            return 0;
+            return;
         }
 
-        var comments = FeedMapping.ToComments(parsed.Feed, seenIn, post?.Link, post?.Guid);
-        var added = await store.UpsertCommentsAsync(sourceId, comments, time.GetUtcNow(), ct).ConfigureAwait(false);
-        // Validators only after the comments are stored: a crash in between refetches rather than loses them.
-        await store.SaveValidatorsAsync(sourceId, url, new HttpValidators(fetch.ETag, fetch.LastModified), time.GetUtcNow(), ct).ConfigureAwait(false);
-        return added;
+        comments.AddRange(FeedMapping.ToComments(parsed.Feed, seenIn, post?.Link ?? post?.Key, post?.Guid));
+        // Stored in the same transaction as the comments: a crash before the commit refetches rather than loses them.
+        validators.Add((url, new HttpValidators(fetch.ETag, fetch.LastModified)));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId}: {Outcome}")]

@@ -38,8 +38,17 @@ public interface IFeedStore
     /// <summary>Inserts new comments (status Pending, with a moderation event) and refreshes known ones; returns how many were new.</summary>
     Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Gets the validators a source stored for one of its secondary feed URLs.</summary>
-    Task<HttpValidators?> GetValidatorsAsync(long sourceId, string url, CancellationToken ct);
+    /// <summary>Gets the validators a source stored for its secondary feed URLs, by URL.</summary>
+    Task<IReadOnlyDictionary<string, HttpValidators>> GetValidatorsAsync(long sourceId, CancellationToken ct);
+
+    /// <summary>Gets the comment count the feed last announced for each of a source's posts, by post key.</summary>
+    Task<IReadOnlyDictionary<string, int?>> GetPostCommentCountsAsync(long sourceId, CancellationToken ct);
+
+    /// <summary>
+    /// Stores everything one poll found in one transaction: posts, then comments, then the validators
+    /// of the comment feeds read, then the source's state, which may depend on what the write did.
+    /// </summary>
+    Task<PollWriteResult> SavePollAsync(PollWrite write, Func<PollWriteResult, SourcePollState> state, CancellationToken ct);
 
     /// <summary>Stores the validators of a source's secondary feed URL.</summary>
     Task SaveValidatorsAsync(long sourceId, string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct);

@@ -1,6 +1,4 @@
 using System.Data;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using Dapper;
@@ -34,6 +32,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         content_text AS ContentText, seen_in AS SeenIn, status AS Status, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt
         """;
 
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = options.Value.DatabasePath,
@@ -55,6 +55,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     public async Task<long> AddSourceAsync(SourceDefinition source, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = connection.BeginTransaction();
         var existing = await connection.ExecuteScalarAsync<long?>(
@@ -102,6 +103,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     /// <inheritdoc />
     public async Task MakeDueAsync(long id, DateTimeOffset now, CancellationToken ct)
     {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await connection.ExecuteAsync("UPDATE sources SET next_poll_at = @Now WHERE id = @id", new { id, Now = now.ToUnixTimeMilliseconds() }).ConfigureAwait(false);
     }
@@ -109,6 +111,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     /// <inheritdoc />
     public async Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct)
     {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = connection.BeginTransaction();
         var ids = await connection.QueryAsync<long>(
@@ -126,213 +129,92 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
-    public async Task SavePollStateAsync(SourcePollState state, CancellationToken ct)
+    public Task SavePollStateAsync(SourcePollState state, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(state);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            """
-            UPDATE sources SET
-                feed_url = CASE WHEN @NewFeedUrl IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.feed_url = @NewFeedUrl)
-                                THEN @NewFeedUrl ELSE feed_url END,
-                comments_feed_url = COALESCE(@CommentsFeedUrl, comments_feed_url),
-                site_url = COALESCE(site_url, @SiteUrl),
-                etag = CASE WHEN @Succeeded THEN @ETag ELSE etag END,
-                last_modified = CASE WHEN @Succeeded THEN @LastModified ELSE last_modified END,
-                last_polled_at = @PolledAt,
-                last_success_at = CASE WHEN @Succeeded THEN @PolledAt ELSE last_success_at END,
-                next_poll_at = @NextPollAt,
-                error_count = @ErrorCount,
-                last_error = @Error,
-                last_outcome = @Outcome,
-                lease_until = NULL
-            WHERE id = @SourceId
-            """,
-            new
-            {
-                state.SourceId,
-                state.NewFeedUrl,
-                state.CommentsFeedUrl,
-                state.SiteUrl,
-                state.Succeeded,
-                state.ETag,
-                state.LastModified,
-                PolledAt = state.PolledAt.ToUnixTimeMilliseconds(),
-                NextPollAt = state.NextPollAt.ToUnixTimeMilliseconds(),
-                state.ErrorCount,
-                state.Error,
-                state.Outcome,
-            }).ConfigureAwait(false);
+        return WriteAsync(state.PolledAt, batch => batch.SavePollState(state), ct);
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<PostChange>> UpsertPostsAsync(long sourceId, IReadOnlyList<PostUpsert> posts, DateTimeOffset now, CancellationToken ct)
+    public Task<IReadOnlyList<PostChange>> UpsertPostsAsync(long sourceId, IReadOnlyList<PostUpsert> posts, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(posts);
-        var changes = new List<PostChange>(posts.Count);
-        var at = now.ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction();
-        foreach (var post in posts)
-        {
-            var hash = ContentHash(post.Title, post.SummaryHtml, post.ContentHtml);
-            var existing = await connection.QuerySingleOrDefaultAsync<(long Id, string Hash, long? Count)>(
-                "SELECT id, content_hash, feed_comment_count FROM posts WHERE source_id = @sourceId AND key = @Key",
-                new { sourceId, post.Key }, tx).ConfigureAwait(false);
-            var parameters = new
-            {
-                sourceId,
-                post.Key,
-                post.Guid,
-                post.Link,
-                post.Title,
-                post.Author,
-                PublishedAt = post.PublishedAt?.ToUnixTimeMilliseconds(),
-                UpdatedAt = post.UpdatedAt?.ToUnixTimeMilliseconds(),
-                Categories = JsonSerializer.Serialize(post.Categories),
-                post.SummaryHtml,
-                post.ContentHtml,
-                post.CommentsUrl,
-                post.CommentFeedUrl,
-                post.FeedCommentCount,
-                Hash = hash,
-                Now = at,
-            };
-            if (existing.Id == 0)
-            {
-                var id = await connection.ExecuteScalarAsync<long>(
-                    """
-                    INSERT INTO posts (source_id, key, guid, link, title, author, published_at, updated_at, categories, summary_html,
-                                       content_html, comments_url, comment_feed_url, feed_comment_count, content_hash, first_seen_at, last_seen_at)
-                    VALUES (@sourceId, @Key, @Guid, @Link, @Title, @Author, @PublishedAt, @UpdatedAt, @Categories, @SummaryHtml,
-                            @ContentHtml, @CommentsUrl, @CommentFeedUrl, @FeedCommentCount, @Hash, @Now, @Now)
-                    RETURNING id
-                    """, parameters, tx).ConfigureAwait(false);
-                changes.Add(new PostChange(id, post.Key, post.Link, post.Guid, IsNew: true, ContentChanged: true, CommentCountChanged: true, post.CommentFeedUrl));
-                continue;
-            }
-
-            // A stub created from a comment feed has no content yet: the first real sighting fills it.
-            await connection.ExecuteAsync(
-                """
-                UPDATE posts SET guid = COALESCE(@Guid, guid), link = COALESCE(@Link, link), title = COALESCE(@Title, title),
-                    author = COALESCE(@Author, author), published_at = COALESCE(@PublishedAt, published_at), updated_at = @UpdatedAt,
-                    categories = @Categories, summary_html = @SummaryHtml, content_html = @ContentHtml,
-                    comments_url = COALESCE(@CommentsUrl, comments_url), comment_feed_url = COALESCE(@CommentFeedUrl, comment_feed_url),
-                    feed_comment_count = COALESCE(@FeedCommentCount, feed_comment_count), content_hash = @Hash, last_seen_at = @Now
-                WHERE source_id = @sourceId AND key = @Key
-                """, parameters, tx).ConfigureAwait(false);
-            var countChanged = post.FeedCommentCount is { } n && n != existing.Count;
-            changes.Add(new PostChange(existing.Id, post.Key, post.Link, post.Guid, IsNew: false, existing.Hash != hash, countChanged, post.CommentFeedUrl));
-        }
-
-        await tx.CommitAsync(ct).ConfigureAwait(false);
-        return changes;
+        return WriteAsync(now, batch => batch.UpsertPosts(sourceId, posts), ct);
     }
 
     /// <inheritdoc />
-    public async Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct)
+    public Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(comments);
-        var at = now.ToUnixTimeMilliseconds();
-        var added = 0;
+        return WriteAsync(now, batch => batch.UpsertComments(sourceId, comments), ct);
+    }
+
+    /// <inheritdoc />
+    public Task<PollWriteResult> SavePollAsync(PollWrite write, Func<PollWriteResult, SourcePollState> state, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(state);
+        return WriteAsync(write.At, batch =>
+        {
+            var result = new PollWriteResult(batch.UpsertPosts(write.SourceId, write.Posts), batch.UpsertComments(write.SourceId, write.Comments));
+            foreach (var (url, validators) in write.Validators)
+            {
+                batch.SaveValidators(write.SourceId, url, validators);
+            }
+
+            batch.SavePollState(state(result));
+            return result;
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, int?>> GetPostCommentCountsAsync(long sourceId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Key, long? Count)>(
+            "SELECT key, feed_comment_count FROM posts WHERE source_id = @sourceId", new { sourceId }).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Key, r => (int?)r.Count, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, HttpValidators>> GetValidatorsAsync(long sourceId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Url, string? ETag, string? LastModified)>(
+            "SELECT url, etag, last_modified FROM http_validators WHERE source_id = @sourceId", new { sourceId }).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Url, r => new HttpValidators(r.ETag, r.LastModified), StringComparer.Ordinal);
+    }
+
+    /// <summary>Runs one write transaction: behind this process's write gate, statements prepared once per batch.</summary>
+    private async Task<T> WriteAsync<T>(DateTimeOffset now, Func<SqliteWriteBatch, T> work, CancellationToken ct)
+    {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = connection.BeginTransaction();
-        foreach (var comment in comments)
+        T result;
+        using (var batch = new SqliteWriteBatch(connection, tx, now))
         {
-            var postId = await FindOrCreatePostAsync(connection, tx, sourceId, comment, at).ConfigureAwait(false);
-            var existing = await connection.ExecuteScalarAsync<long?>(
-                "SELECT id FROM comments WHERE post_id = @postId AND key = @Key", new { postId, comment.Key }, tx).ConfigureAwait(false);
-            var parameters = new
-            {
-                postId,
-                comment.Key,
-                comment.WordPressId,
-                comment.Guid,
-                comment.Link,
-                comment.Author,
-                comment.AuthorUrl,
-                PublishedAt = comment.PublishedAt?.ToUnixTimeMilliseconds(),
-                comment.ContentHtml,
-                comment.ContentText,
-                comment.SeenIn,
-                Status = nameof(CommentStatus.Pending),
-                Now = at,
-            };
-            if (existing is null)
-            {
-                var id = await connection.ExecuteScalarAsync<long>(
-                    """
-                    INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, published_at, content_html,
-                                          content_text, seen_in, status, first_seen_at, last_seen_at)
-                    VALUES (@postId, @Key, @WordPressId, @Guid, @Link, @Author, @AuthorUrl, @PublishedAt, @ContentHtml,
-                            @ContentText, @SeenIn, @Status, @Now, @Now)
-                    RETURNING id
-                    """, parameters, tx).ConfigureAwait(false);
-                await connection.ExecuteAsync(
-                    """
-                    INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons)
-                    VALUES (@id, @Now, 'system', NULL, @Status, @Reason)
-                    """, new { id, Now = at, Status = nameof(CommentStatus.Pending), Reason = $"new comment from the {comment.SeenIn}" }, tx).ConfigureAwait(false);
-                added++;
-            }
-            else
-            {
-                // Keep the moderation status; refresh what the blog may have edited.
-                await connection.ExecuteAsync(
-                    """
-                    UPDATE comments SET author = COALESCE(@Author, author), author_url = COALESCE(@AuthorUrl, author_url),
-                        published_at = COALESCE(@PublishedAt, published_at), content_html = COALESCE(@ContentHtml, content_html),
-                        content_text = COALESCE(@ContentText, content_text), guid = COALESCE(guid, @Guid), link = COALESCE(link, @Link),
-                        last_seen_at = @Now
-                    WHERE id = @Id
-                    """, new { Id = existing.Value, comment.Author, comment.AuthorUrl, parameters.PublishedAt, comment.ContentHtml, comment.ContentText, comment.Guid, comment.Link, Now = at }, tx).ConfigureAwait(false);
-            }
+            result = work(batch);
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return added;
+        return result;
     }
 
-    private static async Task<long> FindOrCreatePostAsync(SqliteConnection connection, IDbTransaction tx, long sourceId, CommentUpsert comment, long at)
-    {
-        var postId = await connection.ExecuteScalarAsync<long?>(
-            """
-            SELECT id FROM posts WHERE source_id = @sourceId AND (guid = @PostGuid OR link = @PostLink OR key = @PostLink)
-            ORDER BY CASE WHEN guid = @PostGuid THEN 0 ELSE 1 END LIMIT 1
-            """, new { sourceId, comment.PostGuid, comment.PostLink }, tx).ConfigureAwait(false);
-        if (postId is { } id)
+    private Task WriteAsync(DateTimeOffset now, Action<SqliteWriteBatch> work, CancellationToken ct) =>
+        WriteAsync<bool>(now, batch =>
         {
-            return id;
-        }
+            work(batch);
+            return true;
+        }, ct);
 
-        // A comment on a post the posts feed no longer carries: keep it on a stub the scraper fills later.
-        return await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO posts (source_id, key, guid, link, title, content_hash, first_seen_at, last_seen_at)
-            VALUES (@sourceId, @Key, @PostGuid, @PostLink, @PostTitle, '', @at, @at) RETURNING id
-            """, new { sourceId, Key = comment.PostGuid ?? comment.PostLink, comment.PostGuid, comment.PostLink, comment.PostTitle, at }, tx).ConfigureAwait(false);
-    }
+
 
     /// <inheritdoc />
-    public async Task<HttpValidators?> GetValidatorsAsync(long sourceId, string url, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(string? ETag, string? LastModified)>(
-            "SELECT etag, last_modified FROM http_validators WHERE source_id = @sourceId AND url = @url", new { sourceId, url }).ConfigureAwait(false);
-        return rows.Select(r => new HttpValidators(r.ETag, r.LastModified)).FirstOrDefault();
-    }
-
-    /// <inheritdoc />
-    public async Task SaveValidatorsAsync(long sourceId, string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct)
+    public Task SaveValidatorsAsync(long sourceId, string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(validators);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO http_validators (source_id, url, etag, last_modified, checked_at) VALUES (@sourceId, @url, @ETag, @LastModified, @Now)
-            ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, checked_at = excluded.checked_at
-            """, new { sourceId, url, validators.ETag, validators.LastModified, Now = now.ToUnixTimeMilliseconds() }).ConfigureAwait(false);
+        return WriteAsync(now, batch => batch.SaveValidators(sourceId, url, validators), ct);
     }
 
     /// <inheritdoc />
@@ -366,18 +248,37 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         return rows.Select(r => r.ToModel()).ToList();
     }
 
+    /// <summary>
+    /// Serializes this process's writes. SQLite has one writer at a time anyway; queueing here instead
+    /// of in SQLite's busy handler keeps many concurrent polls from spinning on the write lock.
+    /// </summary>
+    private async Task<WriteGate> EnterWriteAsync(CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct).ConfigureAwait(false);
+        return new WriteGate(_writeGate);
+    }
+
+    private sealed class WriteGate(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            gate.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
+        // In WAL mode NORMAL keeps the database consistent after a crash and skips an fsync per commit;
+        // a power cut can only lose the last polls, which the next poll fetches again.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=NORMAL";
+        await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return connection;
     }
 
-    private static string ContentHash(params string?[] parts)
-    {
-        var text = string.Join('\u001f', parts.Select(p => p ?? string.Empty));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
-    }
 
     private static DateTimeOffset? Time(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 

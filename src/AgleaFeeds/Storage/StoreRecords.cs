@@ -67,3 +67,14 @@ public sealed record CommentUpsert
 
 /// <summary>The validators stored for a secondary URL.</summary>
 public sealed record HttpValidators(string? ETag, string? LastModified);
+
+/// <summary>Everything one successful poll stores.</summary>
+public sealed record PollWrite(
+    long SourceId,
+    DateTimeOffset At,
+    IReadOnlyList<PostUpsert> Posts,
+    IReadOnlyList<CommentUpsert> Comments,
+    IReadOnlyList<(string Url, HttpValidators Validators)> Validators);
+
+/// <summary>What a poll's write did.</summary>
+public sealed record PollWriteResult(IReadOnlyList<PostChange> PostChanges, int NewComments);

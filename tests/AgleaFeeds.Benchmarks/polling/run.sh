@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Polling benchmark: AgleaFeeds `poll-once` against N WordPress-shaped blogs served by nginx on
+# 127.0.0.1, cold and then again (everything 304), beside Debian's newsboat reloading the same
+# posts feeds in the same run. Prints the times and the ratios.
+# Needs: nginx-light newsboat (apt-get install -y nginx-light newsboat), python3, the .NET SDK.
+# Usage: tests/AgleaFeeds.Benchmarks/polling/run.sh [N=1000]
+set -euo pipefail
+n=${1:-1000}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+work=$(mktemp -d /tmp/agleafeeds-bench.XXXXXX)
+port=8089
+trap 'nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
+
+python3 "$here/generate-blogs.py" "$work/site" "$n" "http://127.0.0.1:$port"
+chmod -R a+rX "$work"  # nginx workers run as www-data
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { application/rss+xml xml; }
+  charset utf-8;
+  charset_types application/rss+xml;
+  server {
+    listen 127.0.0.1:$port;
+    root $work/site;
+    index index.xml;
+  }
+}
+CONF
+nginx -c "$work/nginx.conf"
+
+dotnet build "$repo/src/AgleaFeeds.Host" -c Release -nologo -clp:ErrorsOnly >/dev/null
+host="$repo/src/AgleaFeeds.Host/bin/Release/net10.0/AgleaFeeds.Host.dll"
+poll() { (cd "$work" && Logging__LogLevel__Default=Error dotnet "$host" poll-once --Storage:DataDirectory="$work/data-$1" --Jobs:SourcesOpml="$work/site/sources.opml" "${@:2}" > "$work/poll-$1.log"); }
+seconds() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
+
+full_cold=$(seconds poll full)
+full_304=$(seconds poll full)
+posts_cold=$(seconds poll posts --Polling:ReadPostCommentFeeds=false)
+posts_304=$(seconds poll posts --Polling:ReadPostCommentFeeds=false)
+mkdir -p "$work/newsboat"
+: > "$work/newsboat/config"
+if [ -z "${SKIP_NEWSBOAT:-}" ]; then
+newsboat_cold=$(seconds newsboat -u "$work/site/urls" -c "$work/newsboat/cache.db" -C "$work/newsboat/config" -x reload)
+newsboat_again=$(seconds newsboat -u "$work/site/urls" -c "$work/newsboat/cache.db" -C "$work/newsboat/config" -x reload)
+else newsboat_cold=${SKIP_NEWSBOAT}; newsboat_again=${SKIP_NEWSBOAT}; fi
+
+echo "blogs: $n (posts feed $(stat -c %s "$work/site/blog0/feed/index.xml") bytes, 10 items, 20 comments each)"
+grep -c "new post" "$work/poll-full.log" >/dev/null || true
+printf 'AgleaFeeds poll-once, cold, posts + comment feeds (%d requests): %.2f s\n' $((n * 12)) "$full_cold"
+printf 'AgleaFeeds poll-once, all 304, posts + comments feed:            %.2f s\n' "$full_304"
+printf 'AgleaFeeds poll-once, cold, posts + site comments feed only:      %.2f s\n' "$posts_cold"
+printf 'AgleaFeeds poll-once, all 304, same:                             %.2f s\n' "$posts_304"
+printf 'newsboat -x reload, cold (posts feeds only, %d requests):       %.2f s\n' "$n" "$newsboat_cold"
+printf 'newsboat -x reload, again:                                       %.2f s\n' "$newsboat_again"
+printf 'ratio newsboat cold / AgleaFeeds cold (full):       %.1fx\n' "$(echo "$newsboat_cold / $full_cold" | bc -l)"
+printf 'ratio newsboat cold / AgleaFeeds cold (posts+site): %.1fx\n' "$(echo "$newsboat_cold / $posts_cold" | bc -l)"
+printf 'ratio newsboat again / AgleaFeeds all-304:          %.1fx\n' "$(echo "$newsboat_again / $full_304" | bc -l)"
+echo "sources with errors: $(grep -c ': error:' "$work/poll-full.log" || true)"
