@@ -14,6 +14,12 @@ namespace AgleaFeeds.Host;
 /// <summary>The entry point: command-line verbs, or the web host with Hangfire server and dashboard.</summary>
 public static partial class AgleaFeedsApp
 {
+    /// <summary>
+    /// Options are read once at start: reloading appsettings.json on change would make .NET watch the
+    /// whole working directory recursively (data/, feeds/), which costs more than it gives.
+    /// </summary>
+    internal const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
+
     /// <summary>Runs a verb (see --help) or, without one, the service.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -31,7 +37,7 @@ public static partial class AgleaFeedsApp
     /// <summary>Builds the web host; tests call it with their own configuration.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder([NoConfigReload, .. args]);
         configure?.Invoke(builder);
         builder.Services.AddAgleaFeedsPipeline(builder.Configuration);
         builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -69,7 +69,8 @@ internal static class CliApp
     /// <summary>A host without a web server: configuration, logging to stderr, the pipeline.</summary>
     private static IHost CreateHost(string[] args)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)).ToArray());
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
+            [AgleaFeedsApp.NoConfigReload, .. args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))]);
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
