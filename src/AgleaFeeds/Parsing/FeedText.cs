@@ -12,8 +12,6 @@ namespace AgleaFeeds.Parsing;
 /// </summary>
 internal static partial class FeedText
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     static FeedText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     /// <summary>The XML settings every feed and OPML document is read with: no DTD, no resolver.</summary>
@@ -125,18 +123,7 @@ internal static partial class FeedText
 
     private static bool IsAllAscii(ReadOnlySpan<byte> bytes) => System.Text.Ascii.IsValid(bytes);
 
-    private static bool IsValidUtf8(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            StrictUtf8.GetCharCount(bytes);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
-    }
+    private static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 
     /// <summary>Drops characters that XML 1.0 forbids (control characters, lone surrogates).</summary>
     public static string RemoveInvalidCharacters(string text, List<string> problems)
@@ -171,6 +158,18 @@ internal static partial class FeedText
 
     private static bool VerifyAll(string text)
     {
+        // Vectorized first: almost every feed has neither control characters nor surrogates.
+        var span = text.AsSpan();
+        if (span.IndexOfAny(ForbiddenXmlChars) >= 0)
+        {
+            return false;
+        }
+
+        if (span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+        {
+            return true;
+        }
+
         try
         {
             XmlConvert.VerifyXmlChars(text);
@@ -188,7 +187,7 @@ internal static partial class FeedText
     /// </summary>
     public static string RepairEntities(string text, List<string> problems)
     {
-        if (!text.Contains('&'))
+        if (!NeedsEntityRepair(text))
         {
             return text;
         }
@@ -256,6 +255,38 @@ internal static partial class FeedText
 
         return sb.ToString();
     }
+
+    /// <summary>True when some ampersand is neither a character reference nor one of XML's five entities.</summary>
+    private static bool NeedsEntityRepair(string text)
+    {
+        var span = text.AsSpan();
+        for (var i = span.IndexOf('&'); i >= 0; i = span.IndexOf('&'))
+        {
+            span = span[(i + 1)..];
+            var end = span.IndexOf(';');
+            if (end <= 0 || end > 32)
+            {
+                return true;
+            }
+
+            var name = span[..end];
+            var ok = name[0] == '#'
+                ? name.Length > 1 && (name[1] is 'x' or 'X' ? name.Length > 2 && name[2..].ContainsAnyExcept(HexDigits) == false : name[1..].ContainsAnyExcept(Digits) == false)
+                : name is "amp" or "lt" or "gt" or "quot" or "apos";
+            if (!ok)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> ForbiddenXmlChars = System.Buffers.SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF");
+
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     [GeneratedRegex(@"<\?xml[^>]*\bencoding\s*=\s*[""']([A-Za-z0-9._:-]+)[""']")]
     private static partial Regex XmlDeclarationEncoding();

@@ -37,10 +37,10 @@ internal static class SyndicationReader
         }
 
         SyndicationFeedFormatter formatter = format.StartsWith("Atom", StringComparison.Ordinal)
-            ? new Atom10FeedFormatter { DateTimeParser = ParseDate, UriParser = ParseUri }
-            : new Rss20FeedFormatter { DateTimeParser = ParseDate, UriParser = ParseUri, PreserveElementExtensions = true };
+            ? new Atom10FeedFormatter<WordPressFeed> { DateTimeParser = ParseDate, UriParser = ParseUri, PreserveElementExtensions = false }
+            : new Rss20FeedFormatter<WordPressFeed> { DateTimeParser = ParseDate, UriParser = ParseUri, PreserveElementExtensions = false };
         formatter.ReadFrom(reader);
-        var feed = formatter.Feed;
+        var feed = (WordPressFeed)formatter.Feed;
         if (badDates > 0)
         {
             problems.Add($"Parsing: {badDates} unreadable date(s) left empty.");
@@ -52,14 +52,13 @@ internal static class SyndicationReader
             Title = PlainText(feed.Title),
             SiteUrl = Alternate(feed.Links) ?? feed.BaseUri?.ToString(),
             Generator = feed.Generator,
-            UpdateInterval = feed.TimeToLive ?? UpdateInterval(feed.ElementExtensions),
-            Entries = feed.Items.Select(item => Adapt(item, feed)).ToList(),
+            UpdateInterval = feed.TimeToLive ?? UpdateInterval(feed.UpdatePeriod, feed.UpdateFrequency),
+            Entries = feed.Items.Select(item => Adapt((WordPressItem)item, feed)).ToList(),
         };
     }
 
-    private static ParsedEntry Adapt(SyndicationItem item, SyndicationFeed feed)
+    private static ParsedEntry Adapt(WordPressItem item, SyndicationFeed feed)
     {
-        var ext = item.ElementExtensions;
         var content = item.Content as TextSyndicationContent;
         return new ParsedEntry
         {
@@ -68,15 +67,15 @@ internal static class SyndicationReader
             Title = PlainText(item.Title),
             PublishedAt = Date(item.PublishDate),
             UpdatedAt = Date(item.LastUpdatedTime),
-            Author = Text(ext, "creator", Namespaces.DublinCore)
+            Author = NullIfEmpty(item.Creator)
                 ?? item.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)
                 ?? feed.Authors.Select(a => NullIfEmpty(a.Name)).FirstOrDefault(a => a is not null),
             SummaryHtml = NullIfEmpty(item.Summary?.Text),
-            ContentHtml = Text(ext, "encoded", Namespaces.Content) ?? NullIfEmpty(content?.Text),
+            ContentHtml = NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text),
             Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
-            CommentsUrl = Text(ext, "comments", string.Empty) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
-            CommentFeedUrl = Text(ext, "commentRss", Namespaces.Wfw) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
-            CommentCount = Int(Text(ext, "comments", Namespaces.Slash) ?? Text(ext, "total", Namespaces.Threading)),
+            CommentsUrl = NullIfEmpty(item.Comments) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
+            CommentFeedUrl = NullIfEmpty(item.CommentRss) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
+            CommentCount = Int(item.CommentCount),
         };
     }
 
@@ -104,24 +103,8 @@ internal static class SyndicationReader
     private static DateTimeOffset? Date(DateTimeOffset value) =>
         value == default || value == DateTimeOffset.MinValue ? null : value.ToUniversalTime();
 
-    /// <summary>Reads the text of the first extension element with that name.</summary>
-    internal static string? Text(SyndicationElementExtensionCollection extensions, string name, string ns)
+    private static TimeSpan? UpdateInterval(string? period, string? frequencyText)
     {
-        foreach (var e in extensions)
-        {
-            if (e.OuterName == name && e.OuterNamespace == ns)
-            {
-                using var r = e.GetReader();
-                return NullIfEmpty(r.ReadElementContentAsString().Trim());
-            }
-        }
-
-        return null;
-    }
-
-    private static TimeSpan? UpdateInterval(SyndicationElementExtensionCollection ext)
-    {
-        var period = Text(ext, "updatePeriod", Namespaces.Syndication);
         if (period is null)
         {
             return null;
@@ -136,7 +119,7 @@ internal static class SyndicationReader
             "yearly" => TimeSpan.FromDays(365),
             _ => (TimeSpan?)null,
         };
-        var frequency = Int(Text(ext, "updateFrequency", Namespaces.Syndication)) is { } f && f > 0 ? f : 1;
+        var frequency = Int(frequencyText) is { } f && f > 0 ? f : 1;
         return unit / frequency;
     }
 
