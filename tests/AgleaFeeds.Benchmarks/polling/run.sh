@@ -35,13 +35,14 @@ nginx -c "$work/nginx.conf"
 
 dotnet build "$repo/src/AgleaFeeds.Host" -c Release -nologo -clp:ErrorsOnly >/dev/null
 host="$repo/src/AgleaFeeds.Host/bin/Release/net10.0/AgleaFeeds.Host.dll"
-poll() { (cd "$work" && Logging__LogLevel__Default=Error dotnet "$host" poll-once --Storage:DataDirectory="$work/data-$1" --Jobs:SourcesOpml="$work/site/sources.opml" "${@:2}" > "$work/poll-$1.log"); }
+# poll DATA LOG [settings...]: one poll-once run on the data folder DATA, its output in LOG.
+poll() { (cd "$work" && Logging__LogLevel__Default=Error dotnet "$host" poll-once --Storage:DataDirectory="$work/data-$1" --Jobs:SourcesOpml="$work/site/sources.opml" "${@:3}" > "$work/$2.log"); }
 seconds() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
 
-full_cold=$(seconds poll full)
-full_304=$(seconds poll full)
-posts_cold=$(seconds poll posts --Polling:ReadPostCommentFeeds=false)
-posts_304=$(seconds poll posts --Polling:ReadPostCommentFeeds=false)
+full_cold=$(seconds poll full full-cold)
+full_304=$(seconds poll full full-304)
+posts_cold=$(seconds poll posts posts-cold --Polling:ReadPostCommentFeeds=false)
+posts_304=$(seconds poll posts posts-304 --Polling:ReadPostCommentFeeds=false)
 mkdir -p "$work/newsboat"
 : > "$work/newsboat/config"
 if [ -z "${SKIP_NEWSBOAT:-}" ]; then
@@ -49,15 +50,14 @@ newsboat_cold=$(seconds newsboat -u "$work/site/urls" -c "$work/newsboat/cache.d
 newsboat_again=$(seconds newsboat -u "$work/site/urls" -c "$work/newsboat/cache.db" -C "$work/newsboat/config" -x reload)
 else newsboat_cold=${SKIP_NEWSBOAT}; newsboat_again=${SKIP_NEWSBOAT}; fi
 
-echo "blogs: $n (posts feed $(stat -c %s "$work/site/blog0/feed/index.xml") bytes, 10 items, 20 comments each)"
-grep -c "new post" "$work/poll-full.log" >/dev/null || true
-printf 'AgleaFeeds poll-once, cold, posts + comment feeds (%d requests): %.2f s\n' $((n * 12)) "$full_cold"
-printf 'AgleaFeeds poll-once, all 304, posts + comments feed:            %.2f s\n' "$full_304"
-printf 'AgleaFeeds poll-once, cold, posts + site comments feed only:      %.2f s\n' "$posts_cold"
-printf 'AgleaFeeds poll-once, all 304, same:                             %.2f s\n' "$posts_304"
-printf 'newsboat -x reload, cold (posts feeds only, %d requests):       %.2f s\n' "$n" "$newsboat_cold"
-printf 'newsboat -x reload, again:                                       %.2f s\n' "$newsboat_again"
-printf 'ratio newsboat cold / AgleaFeeds cold (full):       %.1fx\n' "$(echo "$newsboat_cold / $full_cold" | bc -l)"
-printf 'ratio newsboat cold / AgleaFeeds cold (posts+site): %.1fx\n' "$(echo "$newsboat_cold / $posts_cold" | bc -l)"
-printf 'ratio newsboat again / AgleaFeeds all-304:          %.1fx\n' "$(echo "$newsboat_again / $full_304" | bc -l)"
-echo "sources with errors: $(grep -c ': error:' "$work/poll-full.log" || true)"
+echo "blogs: $n (posts feed $(stat -c %s "$work/site/blog0/feed/index.xml") bytes, 10 items; 20 comments each)"
+printf 'AgleaFeeds poll-once cold, default (posts + site comments + 10 post comment feeds = %d requests): %6.2f s\n' $((n * 12)) "$full_cold"
+printf 'AgleaFeeds poll-once again, default (all 304):                                        %6.2f s\n' "$full_304"
+printf 'AgleaFeeds poll-once cold, ReadPostCommentFeeds=false (posts + site comments = %d requests): %6.2f s\n' $((n * 2)) "$posts_cold"
+printf 'AgleaFeeds poll-once again, same (all 304):                                           %6.2f s\n' "$posts_304"
+printf 'newsboat -x reload cold (posts feeds only = %d requests):                             %6.2f s\n' "$n" "$newsboat_cold"
+printf 'newsboat -x reload again:                                                            %6.2f s\n' "$newsboat_again"
+printf 'ratio newsboat cold / AgleaFeeds cold, default:                %.1fx\n' "$(echo "$newsboat_cold / $full_cold" | bc -l)"
+printf 'ratio newsboat cold / AgleaFeeds cold, ReadPostCommentFeeds=false: %.1fx\n' "$(echo "$newsboat_cold / $posts_cold" | bc -l)"
+printf 'ratio newsboat again / AgleaFeeds all-304:                     %.1fx\n' "$(echo "$newsboat_again / $full_304" | bc -l)"
+echo "sources with errors: $(cat "$work"/*.log | grep -c ': error:' || true); cold runs stored $(grep -o '[0-9]* new comment' "$work/full-cold.log" | awk '{s+=$1} END {print s}') comments (default) and $(grep -o '[0-9]* new comment' "$work/posts-cold.log" | awk '{s+=$1} END {print s}') (site comments feed only); 304 lines: $(grep -c 'not modified' "$work/full-304.log")"
