@@ -139,12 +139,26 @@ internal sealed class FixtureSite : IAsyncDisposable
                 response.ContentType = "text/html; charset=utf-8";
                 await response.WriteAsync("<!DOCTYPE html><html><head><title>Hello</title></head><body>Not a feed</body></html>", ct);
                 return;
+            case "/cache/max-age/feed/":
+                response.Headers.CacheControl = "public, max-age=7200";
+                await WritePageAsync(context, "/samples/agla/feed/", ct);
+                return;
+            case "/cache/expires/feed/":
+                response.Headers.Expires = DateTimeOffset.UtcNow.AddHours(3).ToString("R");
+                await WritePageAsync(context, "/samples/agla/feed/", ct);
+                return;
             case "/compressed/gzip/":
             case "/compressed/br/":
                 await WriteCompressedAsync(context, path.Contains("gzip", StringComparison.Ordinal), ct);
                 return;
         }
 
+        await WritePageAsync(context, path, ct);
+    }
+
+    private async Task WritePageAsync(HttpContext context, string path, CancellationToken ct)
+    {
+        var (request, response) = (context.Request, context.Response);
         if (!_pages.TryGetValue(path, out var page))
         {
             response.StatusCode = 404;

@@ -148,6 +148,19 @@ public sealed class SourceRefresherTests : IAsyncLifetime
         Assert.True(source.NextPollAt >= small.Time.GetUtcNow().AddMinutes(30));
     }
 
+    [Theory]
+    [InlineData("/cache/max-age/feed/", 120)]
+    [InlineData("/cache/expires/feed/", 180)]
+    public async Task RefreshAsync_ServerFreshnessLongerThanTheFeedsHint_PostponesTheNextPoll(string path, int minutes)
+    {
+        var id = await _pipeline.AddSourceAsync(_site.Url(path));
+
+        await _pipeline.Refresher.RefreshAsync(id, Ct);
+
+        var next = (await _pipeline.Store.GetSourceAsync(id, Ct))!.NextPollAt;
+        Assert.InRange(next, _pipeline.Time.GetUtcNow().AddMinutes(minutes - 1), _pipeline.Time.GetUtcNow().AddMinutes(minutes));
+    }
+
     [Fact]
     public async Task RefreshAsync_AfterFailures_RecoversAndResetsTheErrorCount()
     {
