@@ -7,7 +7,17 @@ public sealed record Comment
     public long PostId { get; init; }
     public required string Key { get; init; }
     public long? WordPressId { get; init; }
+    /// <summary>The parent comment's id in the store (from the page's nesting), null for a top-level comment.</summary>
     public long? ParentId { get; init; }
+    /// <summary>The thread depth, 1 for a top-level comment.</summary>
+    public int? Depth { get; init; }
+    public string? AvatarUrl { get; init; }
+    /// <summary>"comment", "pingback" or "trackback".</summary>
+    public string Type { get; init; } = "comment";
+    /// <summary>The comment page it was seen on, when the blog pages its comments.</summary>
+    public int? CommentPage { get; init; }
+    /// <summary>When a complete scrape of the post no longer found it: removed (or unapproved) by the blog.</summary>
+    public DateTimeOffset? RemovedAt { get; init; }
     public string? Guid { get; init; }
     public string? Link { get; init; }
     public string? Author { get; init; }

@@ -20,6 +20,20 @@ public sealed record Post
     public string? CommentFeedUrl { get; init; }
     /// <summary>The comment count the feed announced (slash:comments).</summary>
     public int? FeedCommentCount { get; init; }
+    /// <summary>What the post page said (the scraper): title, author, full content, times, categories, tags.</summary>
+    public string? PageTitle { get; init; }
+    public string? PageAuthor { get; init; }
+    public string? PageContentHtml { get; init; }
+    public DateTimeOffset? PagePublishedAt { get; init; }
+    public DateTimeOffset? PageModifiedAt { get; init; }
+    public IReadOnlyList<string> PageCategories { get; init; } = [];
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>The comment count the page heading announced ("4 thoughts on …").</summary>
+    public int? PageCommentCount { get; init; }
+    public DateTimeOffset? ScrapedAt { get; init; }
+    /// <summary>Why the last scrape failed ("Scraping: …"), shown on the dashboard; null after a success.</summary>
+    public string? ScrapeError { get; init; }
+    public string? ScrapeOutcome { get; init; }
     public DateTimeOffset FirstSeenAt { get; init; }
     public DateTimeOffset LastSeenAt { get; init; }
 }

@@ -53,6 +53,19 @@ public interface IFeedStore
     /// <summary>Stores the validators of a source's secondary feed URL.</summary>
     Task SaveValidatorsAsync(long sourceId, string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>Gets a post, or null.</summary>
+    Task<Post?> GetPostAsync(long id, CancellationToken ct);
+
+    /// <summary>Lists the ids of posts published (or first seen) since the given instant, newest first.</summary>
+    Task<IReadOnlyList<long>> ListRecentPostIdsAsync(DateTimeOffset since, CancellationToken ct);
+
+    /// <summary>
+    /// Stores a scrape in one transaction: the page's view of the post, its comments (new ones Pending,
+    /// known ones completed with parent, depth and type), and, after a complete scrape, marks the
+    /// comments the page no longer shows as removed.
+    /// </summary>
+    Task<ScrapeWriteResult> SaveScrapeAsync(ScrapeWrite write, CancellationToken ct);
+
     /// <summary>Lists a source's posts, newest first.</summary>
     Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);
 

@@ -23,13 +23,17 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         id AS Id, source_id AS SourceId, key AS Key, guid AS Guid, link AS Link, title AS Title, author AS Author,
         published_at AS PublishedAt, updated_at AS UpdatedAt, categories AS Categories, summary_html AS SummaryHtml,
         content_html AS ContentHtml, comments_url AS CommentsUrl, comment_feed_url AS CommentFeedUrl,
-        feed_comment_count AS FeedCommentCount, content_hash AS ContentHash, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt
+        feed_comment_count AS FeedCommentCount, content_hash AS ContentHash, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt,
+        page_title AS PageTitle, page_author AS PageAuthor, page_content_html AS PageContentHtml, page_published_at AS PagePublishedAt,
+        page_modified_at AS PageModifiedAt, page_categories AS PageCategories, tags AS Tags, page_comment_count AS PageCommentCount,
+        scraped_at AS ScrapedAt, scrape_error AS ScrapeError, scrape_outcome AS ScrapeOutcome
         """;
 
     private const string CommentColumns = """
         id AS Id, post_id AS PostId, key AS Key, wp_comment_id AS WordPressId, parent_id AS ParentId, guid AS Guid, link AS Link,
         author AS Author, author_url AS AuthorUrl, published_at AS PublishedAt, content_html AS ContentHtml,
-        content_text AS ContentText, seen_in AS SeenIn, status AS Status, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt
+        content_text AS ContentText, seen_in AS SeenIn, status AS Status, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt,
+        depth AS Depth, avatar_url AS AvatarUrl, type AS Type, comment_page AS CommentPage, removed_at AS RemovedAt
         """;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -218,6 +222,31 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<Post?> GetPostAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<PostRow>($"SELECT {PostColumns} FROM posts WHERE id = @id", new { id }).ConfigureAwait(false);
+        return row?.ToModel();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ListRecentPostIdsAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(
+            "SELECT id FROM posts WHERE COALESCE(published_at, first_seen_at) >= @since AND link IS NOT NULL ORDER BY COALESCE(published_at, first_seen_at) DESC",
+            new { since = since.ToUnixTimeMilliseconds() }).ConfigureAwait(false);
+        return ids.ToList();
+    }
+
+    /// <inheritdoc />
+    public Task<ScrapeWriteResult> SaveScrapeAsync(ScrapeWrite write, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return WriteAsync(write.At, batch => batch.SaveScrape(write), ct);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
@@ -341,6 +370,17 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public int? FeedCommentCount { get; set; }
         public long FirstSeenAt { get; set; }
         public long LastSeenAt { get; set; }
+        public string? PageTitle { get; set; }
+        public string? PageAuthor { get; set; }
+        public string? PageContentHtml { get; set; }
+        public long? PagePublishedAt { get; set; }
+        public long? PageModifiedAt { get; set; }
+        public string PageCategories { get; set; } = "[]";
+        public string Tags { get; set; } = "[]";
+        public int? PageCommentCount { get; set; }
+        public long? ScrapedAt { get; set; }
+        public string? ScrapeError { get; set; }
+        public string? ScrapeOutcome { get; set; }
 
         public Post ToModel() => new()
         {
@@ -359,6 +399,17 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             CommentsUrl = CommentsUrl,
             CommentFeedUrl = CommentFeedUrl,
             FeedCommentCount = FeedCommentCount,
+            PageTitle = PageTitle,
+            PageAuthor = PageAuthor,
+            PageContentHtml = PageContentHtml,
+            PagePublishedAt = Time(PagePublishedAt),
+            PageModifiedAt = Time(PageModifiedAt),
+            PageCategories = JsonSerializer.Deserialize<List<string>>(PageCategories) ?? [],
+            Tags = JsonSerializer.Deserialize<List<string>>(Tags) ?? [],
+            PageCommentCount = PageCommentCount,
+            ScrapedAt = Time(ScrapedAt),
+            ScrapeError = ScrapeError,
+            ScrapeOutcome = ScrapeOutcome,
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };
@@ -382,6 +433,11 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public string Status { get; set; } = "";
         public long FirstSeenAt { get; set; }
         public long LastSeenAt { get; set; }
+        public int? Depth { get; set; }
+        public string? AvatarUrl { get; set; }
+        public string Type { get; set; } = "comment";
+        public int? CommentPage { get; set; }
+        public long? RemovedAt { get; set; }
 
         public Comment ToModel() => new()
         {
@@ -399,6 +455,11 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             ContentText = ContentText,
             SeenIn = SeenIn,
             Status = Enum.Parse<CommentStatus>(Status),
+            Depth = Depth,
+            AvatarUrl = AvatarUrl,
+            Type = Type,
+            CommentPage = CommentPage,
+            RemovedAt = Time(RemovedAt),
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };

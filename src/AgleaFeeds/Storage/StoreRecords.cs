@@ -78,3 +78,22 @@ public sealed record PollWrite(
 
 /// <summary>What a poll's write did.</summary>
 public sealed record PollWriteResult(IReadOnlyList<PostChange> PostChanges, int NewComments);
+
+/// <summary>Everything one scrape of a post stores.</summary>
+public sealed record ScrapeWrite
+{
+    public required long PostId { get; init; }
+    public required DateTimeOffset At { get; init; }
+    /// <summary>The post as its first page showed it; null when the scrape failed or the page was not modified.</summary>
+    public PostPage? Page { get; init; }
+    /// <summary>The comments of every comment page read, each once.</summary>
+    public IReadOnlyList<PageComment> Comments { get; init; } = [];
+    /// <summary>Whether every comment page was read: only then can an absent comment be marked removed.</summary>
+    public bool Complete { get; init; }
+    public string? Error { get; init; }
+    public required string Outcome { get; init; }
+    public IReadOnlyList<(string Url, HttpValidators Validators)> Validators { get; init; } = [];
+}
+
+/// <summary>What a scrape's write did.</summary>
+public sealed record ScrapeWriteResult(int NewComments, int Removed, int Restored);

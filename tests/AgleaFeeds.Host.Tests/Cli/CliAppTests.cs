@@ -52,7 +52,7 @@ public sealed class CliAppTests : IAsyncLifetime
 
         Assert.Equal(1, code);
         Assert.Equal(
-            ["AGLA Blog: 4 new post(s), 0 changed, 12 new comment(s)", "Broken Blog: error: Fetching: HTTP 500 Internal Server Error from " + _site.Url("/fail/500") + "."],
+            ["AGLA Blog: 4 new post(s), 0 changed, 19 new comment(s)", "Broken Blog: error: Fetching: HTTP 500 Internal Server Error from " + _site.Url("/fail/500") + "."],
             output.Trim().Split(Environment.NewLine));
         Assert.StartsWith("AGLA Blog: not modified (304)", again, StringComparison.Ordinal);
     }
@@ -107,7 +107,7 @@ public sealed class CliAppTests : IAsyncLifetime
         Assert.Equal(2, lines.Count(l => l.GetProperty("type").GetString() == "source"));
         Assert.Equal(4, lines.Count(l => l.GetProperty("type").GetString() == "post"));
         var comments = lines.Where(l => l.GetProperty("type").GetString() == "comment").ToList();
-        Assert.Equal(12, comments.Count);
+        Assert.Equal(19, comments.Count);
         Assert.All(comments, c => Assert.Equal("Pending", c.GetProperty("history")[0].GetProperty("to").GetString()));
         Assert.Contains(comments, c => c.GetProperty("comment").GetProperty("author").GetString() == "김민지");
     }

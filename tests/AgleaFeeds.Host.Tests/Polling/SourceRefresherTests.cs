@@ -32,13 +32,13 @@ public sealed class SourceRefresherTests : IAsyncLifetime
 
         Assert.Null(result.Error);
         Assert.Equal(4, result.NewPosts);
-        Assert.Equal(12, result.NewComments);
+        Assert.Equal(19, result.NewComments);
         var source = (await _pipeline.Store.GetSourceAsync(id, Ct))!;
-        Assert.Equal((4, 12), (source.PostCount, source.CommentCount));
+        Assert.Equal((4, 19), (source.PostCount, source.CommentCount));
         Assert.Equal(_site.Url("/samples/agla/comments/feed/"), source.CommentsFeedUrl);
         Assert.Equal(0, source.ErrorCount);
         Assert.Null(source.LastError);
-        Assert.Equal("4 new post(s), 0 changed, 12 new comment(s)", source.LastOutcome);
+        Assert.Equal("4 new post(s), 0 changed, 19 new comment(s)", source.LastOutcome);
         Assert.Equal(_pipeline.Time.GetUtcNow().AddHours(1), source.NextPollAt); // sy:updatePeriod hourly
 
         var jackMa = (await _pipeline.Store.ListPostsAsync(id, Ct)).Single(p => p.Link == _site.Url(JackMaPath));
@@ -77,7 +77,7 @@ public sealed class SourceRefresherTests : IAsyncLifetime
         Assert.True(result.NotModified);
         Assert.Equal((0, 0, 0), (result.NewPosts, result.ChangedPosts, result.NewComments));
         Assert.Equal("not modified (304)", result.Summary);
-        Assert.Equal((4, 12), await _pipeline.CountAsync(id));
+        Assert.Equal((4, 19), await _pipeline.CountAsync(id));
         var second = _site.Requests.Where(r => r.Path == "/samples/agla/feed/").Last();
         Assert.NotEmpty(second.IfNoneMatch);
         Assert.NotEmpty(second.IfModifiedSince);
@@ -113,7 +113,7 @@ public sealed class SourceRefresherTests : IAsyncLifetime
         var result = (await _pipeline.Refresher.RefreshAsync(id, Ct))!;
 
         Assert.Equal((0, 1, 1), (result.NewPosts, result.ChangedPosts, result.NewComments));
-        Assert.Equal((4, 13), await _pipeline.CountAsync(id));
+        Assert.Equal((4, 20), await _pipeline.CountAsync(id));
         var jackMa = (await _pipeline.Store.ListPostsAsync(id, Ct)).Single(p => p.Link == _site.Url(JackMaPath));
         Assert.Contains("Three lessons for every member", jackMa.ContentHtml, StringComparison.Ordinal);
         Assert.Equal("Ha-eun", (await _pipeline.Store.ListCommentsAsync(jackMa.Id, Ct)).Last().Author);
@@ -201,7 +201,7 @@ public sealed class SourceRefresherTests : IAsyncLifetime
         var result = (await restarted.Refresher.RefreshAsync(id, Ct))!;
 
         Assert.Equal((0, 0), (result.NewPosts, result.NewComments));
-        Assert.Equal((4, 12), await restarted.CountAsync(id));
+        Assert.Equal((4, 19), await restarted.CountAsync(id));
     }
 
     [Fact]
@@ -241,10 +241,10 @@ public sealed class SourceRefresherTests : IAsyncLifetime
             Assert.Equal(0, source.PostCount);
         }
 
-        // Both good sources read the same blog into their own store: 4 posts and 12 comments each, once.
+        // Both good sources read the same blog into their own store: 4 posts and 19 comments each, once.
         foreach (var id in good)
         {
-            Assert.Equal((4, 12), await pipeline.CountAsync(id));
+            Assert.Equal((4, 19), await pipeline.CountAsync(id));
             Assert.Equal(0, (await pipeline.Store.GetSourceAsync(id, Ct))!.ErrorCount);
         }
     }

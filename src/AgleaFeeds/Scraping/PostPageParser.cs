@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.XPath;
+using AgleaFeeds.Model;
+using AgleaFeeds.Parsing;
+using HtmlAgilityPack;
+
+namespace AgleaFeeds.Scraping;
+
+/// <summary>Reads a WordPress post page with HtmlAgilityPack: the post, and its comments with their threads.</summary>
+public static partial class PostPageParser
+{
+    /// <summary>Parses one page; never throws for hostile or foreign markup.</summary>
+    public static PageParseResult Parse(string html, Uri pageUrl, ScraperRules? rules = null, int maxNestingDepth = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        ArgumentNullException.ThrowIfNull(pageUrl);
+        var r = (rules ?? ScraperRules.Default).Over(ScraperRules.Default);
+        var doc = new HtmlDocument { OptionFixNestedTags = true, OptionMaxNestedChildNodes = maxNestingDepth };
+        try
+        {
+            doc.LoadHtml(html);
+        }
+#pragma warning disable CA1031 // HtmlAgilityPack reports a too deeply nested page with a plain Exception.
+        catch (Exception ex) when (ex.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
+#pragma warning restore CA1031
+        {
+            return new PageParseResult { Error = $"Scraping: the page nests elements more than {maxNestingDepth} deep (limit Scraping:MaxNestingDepth); refused as hostile or broken." };
+        }
+
+        try
+        {
+            return Read(doc, pageUrl, r);
+        }
+        catch (XPathException ex)
+        {
+            return new PageParseResult { Error = $"Scraping: a scraper rule is not valid XPath: {ex.Message}" };
+        }
+    }
+
+    private static PageParseResult Read(HtmlDocument doc, Uri pageUrl, ScraperRules r)
+    {
+        var root = doc.DocumentNode;
+        var list = First(root, r.CommentList!)?.Node;
+        var content = First(root, r.Content!)?.Node;
+        if (list is null && content is null)
+        {
+            return new PageParseResult { Error = "Scraping: not a WordPress post page: no entry content and no comment list found." };
+        }
+
+        var problems = new List<string>();
+        var page = PageNumber(pageUrl) ?? CurrentPageMarker(root);
+        var comments = new List<PageComment>();
+        if (list is not null)
+        {
+            ReadThread(list, parent: null, depth: 1, r, pageUrl, page, comments, problems);
+        }
+
+        var post = new PostPage
+        {
+            Title = Text(First(root, r.Title!)?.Value),
+            Author = Text(First(root, r.Author!)?.Value),
+            ContentHtml = content?.InnerHtml.Trim(),
+            PublishedAt = Date(First(root, r.Published!)?.Value),
+            ModifiedAt = Date(First(root, r.Modified!)?.Value),
+            Categories = All(root, r.Categories!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
+            Tags = All(root, r.Tags!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
+            AnnouncedCommentCount = HeadingCount(Text(First(root, r.CommentsHeading!)?.Value)),
+            Comments = comments,
+            HasCommentList = list is not null,
+            CommentPage = page,
+            CommentPageLinks = All(root, r.CommentPageLinks!)
+                .Select(v => Uri.TryCreate(pageUrl, HtmlEntity.DeEntitize(v.Value).Trim(), out var u) ? u : null)
+                .OfType<Uri>()
+                .Select(u => new UriBuilder(u) { Fragment = string.Empty }.Uri)
+                .Where(u => u != pageUrl)
+                .Distinct()
+                .ToList(),
+        };
+        return new PageParseResult { Page = post, Problems = problems };
+    }
+
+    /// <summary>Reads the comments directly in a list, then their replies: iterative in breadth, recursive only in thread depth.</summary>
+    private static void ReadThread(HtmlNode list, long? parent, int depth, ScraperRules r, Uri pageUrl, int? page, List<PageComment> output, List<string> problems)
+    {
+        foreach (var item in All(list, r.CommentItems!).Select(v => v.Node))
+        {
+            if (CommentId(item) is not { } id)
+            {
+                problems.Add($"Scraping: skipped a comment without a WordPress id ({Truncate(item.Id ?? item.Name)}).");
+                continue;
+            }
+
+            var classes = item.GetAttributeValue("class", string.Empty);
+            var type = ClassList(classes).Contains("pingback") ? "pingback" : ClassList(classes).Contains("trackback") ? "trackback" : "comment";
+            var contentNode = Own(item, r.CommentContent!)?.Node;
+            var contentHtml = contentNode?.InnerHtml.Trim() ?? OldStyleContent(item);
+            var authorNode = Own(item, r.CommentAuthor!);
+            var permalink = Own(item, r.CommentPermalink!)?.Value;
+            output.Add(new PageComment
+            {
+                WordPressId = id,
+                ParentWordPressId = parent,
+                Depth = depth,
+                Type = type,
+                Author = Text(authorNode?.Value),
+                AuthorUrl = Url(pageUrl, Own(item, r.CommentAuthorUrl!)?.Value),
+                AvatarUrl = Url(pageUrl, Own(item, r.CommentAvatar!)?.Value),
+                PublishedAt = Date(Own(item, r.CommentTime!)?.Value),
+                Permalink = Url(pageUrl, permalink) ?? new UriBuilder(pageUrl) { Fragment = $"comment-{id}" }.Uri.ToString(),
+                ContentHtml = string.IsNullOrEmpty(contentHtml) ? null : contentHtml,
+                ContentText = contentHtml is null ? null : Text(HtmlEntity.DeEntitize(HtmlToText(contentHtml))),
+                AwaitingModeration = Own(item, r.CommentAwaitingModeration!) is not null,
+                CommentPage = page,
+            });
+
+            // Threads are at most a few levels deep (WordPress caps them at 10); a hostile page is capped by the nesting limit.
+            foreach (var replies in All(item, r.ReplyLists!).Select(v => v.Node))
+            {
+                ReadThread(replies, id, depth + 1, r, pageUrl, page, output, problems);
+            }
+        }
+    }
+
+    /// <summary>Older themes put the comment's paragraphs straight into its body, beside author and meta.</summary>
+    private static string? OldStyleContent(HtmlNode item)
+    {
+        var body = item.ChildNodes.FirstOrDefault(n => (n.Id ?? string.Empty).StartsWith("div-comment-", StringComparison.Ordinal)) ?? item;
+        var paragraphs = body.ChildNodes.Where(n => n.Name is "p" or "blockquote" or "ul" or "ol" && !(n.Id ?? string.Empty).StartsWith("comment-", StringComparison.Ordinal)
+            && !ClassList(n.GetAttributeValue("class", string.Empty)).Overlaps(["children", "comment-author", "comment-meta", "commentmetadata", "reply"]));
+        var html = string.Concat(paragraphs.Select(p => p.OuterHtml)).Trim();
+        return html.Length == 0 ? null : html;
+    }
+
+    private static long? CommentId(HtmlNode item)
+    {
+        var m = CommentIdPattern().Match(item.Id ?? string.Empty);
+        return m.Success && long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    /// <summary>The first match of the first alternative that matches (alternatives split on " | " are tried in order).</summary>
+    private static Match? First(HtmlNode context, string xpath)
+    {
+        foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var match = All(context, alternative).FirstOrDefault(m => !string.IsNullOrWhiteSpace(m.Value));
+            if (match is not null)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first match that belongs to this comment and not to one of its replies.</summary>
+    private static Match? Own(HtmlNode item, string xpath)
+    {
+        foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var match = All(item, alternative).FirstOrDefault(m => OwningComment(m.Node) == item && !string.IsNullOrWhiteSpace(m.Value));
+            if (match is not null)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static HtmlNode? OwningComment(HtmlNode node)
+    {
+        for (var n = node; n is not null; n = n.ParentNode)
+        {
+            if (n.Name == "li" && CommentIdPattern().IsMatch(n.Id ?? string.Empty))
+            {
+                return n;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Evaluates XPath through HtmlAgilityPack's navigator, so attribute steps yield the attribute's value.</summary>
+    private static IEnumerable<Match> All(HtmlNode context, string xpath)
+    {
+        var navigator = context.CreateNavigator();
+        var iterator = navigator.Select(xpath);
+        while (iterator.MoveNext())
+        {
+            if (iterator.Current is HtmlNodeNavigator current)
+            {
+                yield return new Match(current.CurrentNode, current.NodeType == XPathNodeType.Element ? current.CurrentNode.InnerText : current.Value ?? string.Empty);
+            }
+        }
+    }
+
+    private static string HtmlToText(string html)
+    {
+        var fragment = new HtmlDocument();
+        fragment.LoadHtml(html);
+        return fragment.DocumentNode.InnerText;
+    }
+
+    private static string? Text(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = Whitespace().Replace(HtmlEntity.DeEntitize(value), " ").Trim();
+        return text.Length == 0 ? null : text;
+    }
+
+    private static string? Url(Uri page, string? value) =>
+        value is not null && Uri.TryCreate(page, HtmlEntity.DeEntitize(value).Trim(), out var url) && url.Scheme is "http" or "https" ? url.ToString() : null;
+
+    private static DateTimeOffset? Date(string? value)
+    {
+        var text = Text(value);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateParser.TryParse(text, out var date))
+        {
+            return date;
+        }
+
+        // Older themes print "March 14, 2025 at 11:02 am" in the blog's own zone, which the page does not name.
+        var cleaned = text.Replace(" at ", " ", StringComparison.OrdinalIgnoreCase);
+        return DateTimeOffset.TryParse(cleaned, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date) ? date.ToUniversalTime() : null;
+    }
+
+    /// <summary>The count in "4 thoughts on …", "One reply on …", "2 Responses to …", "Comments (5)".</summary>
+    internal static int? HeadingCount(string? heading)
+    {
+        if (heading is null)
+        {
+            return null;
+        }
+
+        var number = FirstNumber().Match(heading);
+        if (number.Success && int.TryParse(number.Value.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+        {
+            return n;
+        }
+
+        return OneWord().IsMatch(heading) ? 1 : NoWord().IsMatch(heading) ? 0 : null;
+    }
+
+    private static int? PageNumber(Uri url)
+    {
+        var m = CommentPagePattern().Match(url.AbsolutePath + url.Query);
+        return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static int? CurrentPageMarker(HtmlNode root)
+    {
+        var current = root.SelectSingleNode("//*[contains(concat(' ', normalize-space(@class), ' '), ' comments-pagination ') or contains(concat(' ', normalize-space(@class), ' '), ' comment-navigation ') or contains(concat(' ', normalize-space(@class), ' '), ' wp-block-comments-pagination ')]//*[contains(concat(' ', normalize-space(@class), ' '), ' current ')]");
+        return current is not null && int.TryParse(current.InnerText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private static HashSet<string> ClassList(string classes) => [.. classes.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+
+    private static string Truncate(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
+    [GeneratedRegex(@"^(?:li-)?comment-(\d+)$")]
+    private static partial Regex CommentIdPattern();
+
+    [GeneratedRegex(@"(?:/comment-page-|[?&]cpage=)(\d+)")]
+    private static partial Regex CommentPagePattern();
+
+    [GeneratedRegex(@"\d[\d,]*")]
+    private static partial Regex FirstNumber();
+
+    [GeneratedRegex(@"^\s*one\b", RegexOptions.IgnoreCase)]
+    private static partial Regex OneWord();
+
+    [GeneratedRegex(@"^\s*no\b", RegexOptions.IgnoreCase)]
+    private static partial Regex NoWord();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    private sealed record Match(HtmlNode Node, string Value);
+}
+
+/// <summary>The outcome of parsing a post page: the page, or why there is none.</summary>
+public sealed record PageParseResult
+{
+    public PostPage? Page { get; init; }
+    public string? Error { get; init; }
+    public IReadOnlyList<string> Problems { get; init; } = [];
+}
