@@ -56,6 +56,8 @@ public static partial class AgleaFeedsApp
         });
         builder.Services.AddTransient<PollSchedulerJob>();
         builder.Services.AddTransient<PollBatchJob>();
+        builder.Services.AddTransient<ScrapeBatchJob>();
+        builder.Services.AddTransient<RescrapeRecentJob>();
 
         var app = builder.Build();
         ServeSamples(app, jobsOptions.SamplesFolder);
@@ -97,6 +99,7 @@ public static partial class AgleaFeedsApp
 
         var recurring = services.GetRequiredService<IRecurringJobManagerV2>();
         recurring.AddOrUpdate<PollSchedulerJob>(PollSchedulerJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), jobs.SchedulerCron);
+        recurring.AddOrUpdate<RescrapeRecentJob>(RescrapeRecentJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scraping.ScrapingOptions>>().Value.RescrapeCron);
         recurring.TriggerJob(PollSchedulerJob.RecurringJobId);
     }
 

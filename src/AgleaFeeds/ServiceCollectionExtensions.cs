@@ -1,5 +1,6 @@
 using AgleaFeeds.Fetching;
 using AgleaFeeds.Polling;
+using AgleaFeeds.Scraping;
 using AgleaFeeds.Sources;
 using AgleaFeeds.Storage;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<FetchingOptions>().Bind(configuration.GetSection(FetchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScrapingOptions>().Bind(configuration.GetSection(ScrapingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
@@ -25,6 +27,8 @@ public static class ServiceCollectionExtensions
         services.AddTransient<SourceRefresher>();
         services.AddTransient<PollBatchRunner>();
         services.AddTransient<SourceImporter>();
+        services.AddSingleton<HostThrottle>();
+        services.AddTransient<PostScraper>();
         return services;
     }
 }

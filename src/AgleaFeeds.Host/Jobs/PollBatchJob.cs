@@ -4,7 +4,7 @@ using Hangfire;
 namespace AgleaFeeds.Host.Jobs;
 
 /// <summary>Polls one batch of sources by id; each outcome is recorded on its source.</summary>
-public sealed class PollBatchJob(PollBatchRunner runner)
+public sealed class PollBatchJob(PollBatchRunner runner, IBackgroundJobClient jobs)
 {
     /// <summary>Polls the sources; a retry is left to the leases, which make the sources due again.</summary>
     [AutomaticRetry(Attempts = 0)]
@@ -12,6 +12,8 @@ public sealed class PollBatchJob(PollBatchRunner runner)
     {
         var results = await runner.RunAsync(sourceIds, ct).ConfigureAwait(false);
         var failed = results.Count(r => r.Error is not null);
+        // New or changed posts (content or announced comment count) get their pages scraped.
+        ScrapeBatchJob.Enqueue(jobs, results.SelectMany(r => r.ChangedPostIds));
         return $"{results.Count} source(s) polled, {failed} failed, {results.Sum(r => r.NewPosts)} new post(s), {results.Sum(r => r.NewComments)} new comment(s)";
     }
 }

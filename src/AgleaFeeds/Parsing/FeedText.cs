@@ -80,7 +80,7 @@ internal static partial class FeedText
         return Encoding.GetEncoding(1252).GetString(bytes);
     }
 
-    private static Encoding? DetectBom(ReadOnlySpan<byte> b, out int length)
+    internal static Encoding? DetectBom(ReadOnlySpan<byte> b, out int length)
     {
         (Encoding? encoding, length) = b switch
         {
@@ -100,7 +100,7 @@ internal static partial class FeedText
         return match.Success ? match.Groups[1].Value : null;
     }
 
-    private static Encoding? GetEncoding(string? name)
+    internal static Encoding? GetEncoding(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {

@@ -181,6 +181,15 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<HttpValidators?> GetValidatorAsync(long sourceId, string url, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string? ETag, string? LastModified)>(
+            "SELECT etag, last_modified FROM http_validators WHERE source_id = @sourceId AND url = @url", new { sourceId, url }).ConfigureAwait(false);
+        return rows.Select(r => new HttpValidators(r.ETag, r.LastModified)).FirstOrDefault();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, HttpValidators>> GetValidatorsAsync(long sourceId, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

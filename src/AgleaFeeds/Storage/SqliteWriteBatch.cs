@@ -236,13 +236,6 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             update.ExecuteNonQuery();
         }
 
-        using (var state = Plain(
-            "UPDATE posts SET scraped_at = $now, scrape_error = $error, scrape_outcome = $outcome WHERE id = $id",
-            ("$id", postId), ("$now", _at), ("$error", write.Error), ("$outcome", write.Outcome)))
-        {
-            state.ExecuteNonQuery();
-        }
-
         // What the store holds for this post, by key: a comment known from a feed is the same record.
         var known = new Dictionary<string, (long Id, bool Removed)>(StringComparer.Ordinal);
         using (var list = Plain("SELECT key, id, removed_at IS NOT NULL FROM comments WHERE post_id = $post", ("$post", postId)))
@@ -330,7 +323,15 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             SaveValidators(sourceId, url, validators);
         }
 
-        return new ScrapeWriteResult(added, removed, restored);
+        var result = new ScrapeWriteResult(added, removed, restored);
+        using (var state = Plain(
+            "UPDATE posts SET scraped_at = $now, scrape_error = $error, scrape_outcome = $outcome WHERE id = $id",
+            ("$id", postId), ("$now", _at), ("$error", write.Error), ("$outcome", write.Outcome(result))))
+        {
+            state.ExecuteNonQuery();
+        }
+
+        return result;
     }
 
     private SqliteCommand Plain(string sql, params (string Name, object? Value)[] parameters)

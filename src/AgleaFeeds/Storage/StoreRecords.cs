@@ -91,7 +91,8 @@ public sealed record ScrapeWrite
     /// <summary>Whether every comment page was read: only then can an absent comment be marked removed.</summary>
     public bool Complete { get; init; }
     public string? Error { get; init; }
-    public required string Outcome { get; init; }
+    /// <summary>The one-line outcome stored on the post, made from what the write did.</summary>
+    public required Func<ScrapeWriteResult, string> Outcome { get; init; }
     public IReadOnlyList<(string Url, HttpValidators Validators)> Validators { get; init; } = [];
 }
 

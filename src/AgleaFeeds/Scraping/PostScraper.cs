@@ -1,0 +1,165 @@
+using AgleaFeeds.Fetching;
+using AgleaFeeds.Model;
+using AgleaFeeds.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgleaFeeds.Scraping;
+
+/// <summary>
+/// Scrapes one post: its page (conditional GET), then every comment page the page links to, within
+/// the page limit and the per-host politeness; stores the page's view of the post and every comment
+/// with its thread, and records the outcome or the error on the post.
+/// </summary>
+public sealed partial class PostScraper(
+    IFeedStore store,
+    FeedFetcher fetcher,
+    HostThrottle throttle,
+    IOptions<ScrapingOptions> options,
+    TimeProvider time,
+    ILogger<PostScraper> logger)
+{
+    private readonly ScrapingOptions _options = options.Value;
+
+    /// <summary>Scrapes a post by id; null when the post does not exist.</summary>
+    public async Task<ScrapeResult?> ScrapeAsync(long postId, CancellationToken ct)
+    {
+        var post = await store.GetPostAsync(postId, ct).ConfigureAwait(false);
+        if (post is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(post.Link, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = "Scraping: the post has no web address to scrape.", Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
+        }
+
+        var rules = _options.Rules.GetValueOrDefault(url.Host);
+        var validators = await store.GetValidatorAsync(post.SourceId, url.ToString(), ct).ConfigureAwait(false);
+        var first = await FetchAsync(new FetchRequest(url, validators?.ETag, validators?.LastModified), ct).ConfigureAwait(false);
+        if (first.Outcome == FetchOutcome.NotModified)
+        {
+            return await SaveAsync(post, new ScrapeResult { PostId = postId, NotModified = true, Outcome = "not modified (304)" }, null, [], false, [], ct).ConfigureAwait(false);
+        }
+
+        if (!first.IsSuccess)
+        {
+            return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = first.Error, Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
+        }
+
+        var parsed = PostPageParser.Parse(HtmlText.Decode(first.Body, first.Charset), first.FinalUrl ?? url, rules, _options.MaxNestingDepth);
+        if (parsed.Page is not { } page)
+        {
+            return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = parsed.Error, Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
+        }
+
+        // Follow every comment page the pages link to: WordPress shows the newest page at the bare URL by default.
+        var warnings = new List<string>(parsed.Problems);
+        var comments = new Dictionary<long, PageComment>();
+        Add(comments, page.Comments);
+        var seen = new HashSet<Uri> { url, first.FinalUrl ?? url };
+        var queue = new Queue<Uri>(page.CommentPageLinks.Where(seen.Add));
+        var pages = 1;
+        var complete = page.HasCommentList;
+        while (queue.TryDequeue(out var next))
+        {
+            if (pages >= _options.MaxCommentPages)
+            {
+                warnings.Add($"Scraping: stopped after {pages} comment pages (limit Scraping:MaxCommentPages); {queue.Count + 1} more not read.");
+                complete = false;
+                break;
+            }
+
+            var fetch = await FetchAsync(new FetchRequest(next), ct).ConfigureAwait(false);
+            pages++;
+            var more = fetch.IsSuccess ? PostPageParser.Parse(HtmlText.Decode(fetch.Body, fetch.Charset), fetch.FinalUrl ?? next, rules, _options.MaxNestingDepth) : null;
+            if (more?.Page is not { } morePage)
+            {
+                warnings.Add($"Scraping: comment page {next} not read: {fetch.Error ?? more?.Error}");
+                complete = false;
+                continue;
+            }
+
+            warnings.AddRange(more.Problems);
+            Add(comments, morePage.Comments);
+            foreach (var link in morePage.CommentPageLinks.Where(seen.Add))
+            {
+                queue.Enqueue(link);
+            }
+        }
+
+        string? error = null;
+        if (!page.HasCommentList && (post.FeedCommentCount > 0 || page.AnnouncedCommentCount > 0))
+        {
+            error = $"Scraping: no comment list found on the page although {(page.AnnouncedCommentCount ?? post.FeedCommentCount)} comment(s) are announced; a theme the scraper rules do not read?";
+        }
+
+        var all = comments.Values.ToList();
+        var outcome = $"{all.Count} comment(s) on {pages} page(s)";
+        if (page.AnnouncedCommentCount is { } announced && announced != all.Count)
+        {
+            // Headings count approved comments; pingbacks or held comments can make the list differ.
+            warnings.Add($"Scraping: the page heading announces {announced} comment(s), the list shows {all.Count}.");
+        }
+
+        var result = new ScrapeResult { PostId = postId, Pages = pages, Comments = all.Count, Error = error, Warnings = warnings, Outcome = outcome };
+        return await SaveAsync(post, result, page, all, complete, [(url.ToString(), new HttpValidators(first.ETag, first.LastModified))], ct).ConfigureAwait(false);
+    }
+
+    private async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken ct)
+    {
+        using var slot = await throttle.EnterAsync(request.Url, ct).ConfigureAwait(false);
+        return await fetcher.FetchAsync(request, ct).ConfigureAwait(false);
+    }
+
+    private static void Add(Dictionary<long, PageComment> comments, IEnumerable<PageComment> page)
+    {
+        foreach (var c in page)
+        {
+            comments.TryAdd(c.WordPressId, c);
+        }
+    }
+
+    private async Task<ScrapeResult> SaveAsync(
+        Post post,
+        ScrapeResult result,
+        PostPage? page,
+        IReadOnlyList<PageComment> comments,
+        bool complete,
+        IReadOnlyList<(string Url, HttpValidators Validators)> validators,
+        CancellationToken ct)
+    {
+        var write = await store.SaveScrapeAsync(new ScrapeWrite
+        {
+            PostId = post.Id,
+            At = time.GetUtcNow(),
+            Page = page,
+            Comments = comments,
+            Complete = complete,
+            Error = result.Error,
+            Outcome = w =>
+            {
+                result = page is null ? result : result with { NewComments = w.NewComments, Removed = w.Removed, Outcome = $"{result.Outcome}, {w.NewComments} new, {w.Removed} removed" };
+                return result.Warnings.Count == 0 ? result.Outcome : result.Outcome + Environment.NewLine + string.Join(Environment.NewLine, result.Warnings);
+            },
+            Validators = validators,
+        }, ct).ConfigureAwait(false);
+        if (result.Error is not null)
+        {
+            LogScrapeFailed(logger, post.SourceId, post.Id, result.Error);
+        }
+        else
+        {
+            LogScraped(logger, post.SourceId, post.Id, result.Outcome);
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scraped post {PostId} of source {SourceId}: {Outcome}")]
+    private static partial void LogScraped(ILogger logger, long sourceId, long postId, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scrape of post {PostId} of source {SourceId} failed: {Error}")]
+    private static partial void LogScrapeFailed(ILogger logger, long sourceId, long postId, string error);
+}
