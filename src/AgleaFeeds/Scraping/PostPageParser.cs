@@ -80,8 +80,38 @@ public static partial class PostPageParser
         return new PageParseResult { Page = post, Problems = problems };
     }
 
-    /// <summary>Reads the comments directly in a list, then their replies: iterative in breadth, recursive only in thread depth.</summary>
+    /// <summary>Finds every comment in the thread first, so a comment's own details can be told from its replies'.</summary>
     private static void ReadThread(HtmlNode list, long? parent, int depth, ScraperRules r, Uri pageUrl, int? page, List<PageComment> output, List<string> problems)
+    {
+        var items = new List<(HtmlNode Node, long Id, long? Parent, int Depth)>();
+        Collect(list, parent, depth, r, items, problems);
+        var owners = items.Select(i => i.Node).ToHashSet();
+        foreach (var (item, id, parentId, level) in items)
+        {
+            var classes = ClassList(item.GetAttributeValue("class", string.Empty));
+            var type = classes.Contains("pingback") ? "pingback" : classes.Contains("trackback") ? "trackback" : "comment";
+            var contentHtml = Own(item, r.CommentContent!, owners)?.Node.InnerHtml.Trim() ?? OldStyleContent(item);
+            output.Add(new PageComment
+            {
+                WordPressId = id,
+                ParentWordPressId = parentId,
+                Depth = level,
+                Type = type,
+                Author = Text(Own(item, r.CommentAuthor!, owners)?.Value),
+                AuthorUrl = Url(pageUrl, Own(item, r.CommentAuthorUrl!, owners)?.Value),
+                AvatarUrl = Url(pageUrl, Own(item, r.CommentAvatar!, owners)?.Value),
+                PublishedAt = Date(Own(item, r.CommentTime!, owners)?.Value),
+                Permalink = Url(pageUrl, Own(item, r.CommentPermalink!, owners)?.Value) ?? new UriBuilder(pageUrl) { Fragment = $"comment-{id}" }.Uri.ToString(),
+                ContentHtml = string.IsNullOrEmpty(contentHtml) ? null : contentHtml,
+                ContentText = contentHtml is null ? null : Text(HtmlToText(contentHtml)),
+                AwaitingModeration = Own(item, r.CommentAwaitingModeration!, owners) is not null,
+                CommentPage = page,
+            });
+        }
+    }
+
+    /// <summary>Walks a list and its reply lists: recursive only in thread depth (WordPress caps threads at 10; the nesting limit caps a hostile page).</summary>
+    private static void Collect(HtmlNode list, long? parent, int depth, ScraperRules r, List<(HtmlNode, long, long?, int)> items, List<string> problems)
     {
         foreach (var item in All(list, r.CommentItems!).Select(v => v.Node))
         {
@@ -91,33 +121,10 @@ public static partial class PostPageParser
                 continue;
             }
 
-            var classes = item.GetAttributeValue("class", string.Empty);
-            var type = ClassList(classes).Contains("pingback") ? "pingback" : ClassList(classes).Contains("trackback") ? "trackback" : "comment";
-            var contentNode = Own(item, r.CommentContent!)?.Node;
-            var contentHtml = contentNode?.InnerHtml.Trim() ?? OldStyleContent(item);
-            var authorNode = Own(item, r.CommentAuthor!);
-            var permalink = Own(item, r.CommentPermalink!)?.Value;
-            output.Add(new PageComment
-            {
-                WordPressId = id,
-                ParentWordPressId = parent,
-                Depth = depth,
-                Type = type,
-                Author = Text(authorNode?.Value),
-                AuthorUrl = Url(pageUrl, Own(item, r.CommentAuthorUrl!)?.Value),
-                AvatarUrl = Url(pageUrl, Own(item, r.CommentAvatar!)?.Value),
-                PublishedAt = Date(Own(item, r.CommentTime!)?.Value),
-                Permalink = Url(pageUrl, permalink) ?? new UriBuilder(pageUrl) { Fragment = $"comment-{id}" }.Uri.ToString(),
-                ContentHtml = string.IsNullOrEmpty(contentHtml) ? null : contentHtml,
-                ContentText = contentHtml is null ? null : Text(HtmlEntity.DeEntitize(HtmlToText(contentHtml))),
-                AwaitingModeration = Own(item, r.CommentAwaitingModeration!) is not null,
-                CommentPage = page,
-            });
-
-            // Threads are at most a few levels deep (WordPress caps them at 10); a hostile page is capped by the nesting limit.
+            items.Add((item, id, parent, depth));
             foreach (var replies in All(item, r.ReplyLists!).Select(v => v.Node))
             {
-                ReadThread(replies, id, depth + 1, r, pageUrl, page, output, problems);
+                Collect(replies, id, depth + 1, r, items, problems);
             }
         }
     }
@@ -134,7 +141,13 @@ public static partial class PostPageParser
 
     private static long? CommentId(HtmlNode item)
     {
+        // The id is on the item (li#comment-N, li#li-comment-N) or, in some themes, on its first element.
         var m = CommentIdPattern().Match(item.Id ?? string.Empty);
+        if (!m.Success && item.ChildNodes.FirstOrDefault(n => n.NodeType == HtmlNodeType.Element) is { } body)
+        {
+            m = CommentIdPattern().Match(body.Id ?? string.Empty);
+        }
+
         return m.Success && long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
 
@@ -154,11 +167,11 @@ public static partial class PostPageParser
     }
 
     /// <summary>The first match that belongs to this comment and not to one of its replies.</summary>
-    private static Match? Own(HtmlNode item, string xpath)
+    private static Match? Own(HtmlNode item, string xpath, HashSet<HtmlNode> comments)
     {
         foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var match = All(item, alternative).FirstOrDefault(m => OwningComment(m.Node) == item && !string.IsNullOrWhiteSpace(m.Value));
+            var match = All(item, alternative).FirstOrDefault(m => OwningComment(m.Node, comments) == item && !string.IsNullOrWhiteSpace(m.Value));
             if (match is not null)
             {
                 return match;
@@ -168,11 +181,11 @@ public static partial class PostPageParser
         return null;
     }
 
-    private static HtmlNode? OwningComment(HtmlNode node)
+    private static HtmlNode? OwningComment(HtmlNode node, HashSet<HtmlNode> comments)
     {
         for (var n = node; n is not null; n = n.ParentNode)
         {
-            if (n.Name == "li" && CommentIdPattern().IsMatch(n.Id ?? string.Empty))
+            if (comments.Contains(n))
             {
                 return n;
             }
