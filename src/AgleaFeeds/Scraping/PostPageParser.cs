@@ -264,7 +264,8 @@ public static partial class PostPageParser
         return OneWord().IsMatch(heading) ? 1 : NoWord().IsMatch(heading) ? 0 : null;
     }
 
-    private static int? PageNumber(Uri url)
+    /// <summary>The comment page a URL points at (/comment-page-N/ or ?cpage=N), or null.</summary>
+    internal static int? PageNumber(Uri url)
     {
         var m = CommentPagePattern().Match(url.AbsolutePath + url.Query);
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;

@@ -58,8 +58,16 @@ public sealed partial class PostScraper(
         var warnings = new List<string>(parsed.Problems);
         var comments = new Dictionary<long, PageComment>();
         Add(comments, page.Comments);
+        // Pages are known by URL and by number: the bare URL is also one of the numbered pages.
         var seen = new HashSet<Uri> { url, first.FinalUrl ?? url };
-        var queue = new Queue<Uri>(page.CommentPageLinks.Where(seen.Add));
+        var numbers = new HashSet<int>();
+        if (page.CommentPage is { } shown)
+        {
+            numbers.Add(shown);
+        }
+
+        bool IsNew(Uri link) => seen.Add(link) && (PostPageParser.PageNumber(link) is not { } n || numbers.Add(n));
+        var queue = new Queue<Uri>(page.CommentPageLinks.Where(IsNew));
         var pages = 1;
         var complete = page.HasCommentList;
         while (queue.TryDequeue(out var next))
@@ -83,7 +91,7 @@ public sealed partial class PostScraper(
 
             warnings.AddRange(more.Problems);
             Add(comments, morePage.Comments);
-            foreach (var link in morePage.CommentPageLinks.Where(seen.Add))
+            foreach (var link in morePage.CommentPageLinks.Where(IsNew))
             {
                 queue.Enqueue(link);
             }

@@ -58,11 +58,16 @@ internal sealed class FixtureSite : IAsyncDisposable
 
     private void LoadSample()
     {
-        var root = Path.Combine(TestPaths.RepositoryRoot, "feeds", "samples");
+        Load(Path.Combine(TestPaths.RepositoryRoot, "feeds", "samples"), "/samples/");
+        Load(Path.Combine(AppContext.BaseDirectory, "TestData", "site"), "/site/");
+    }
+
+    private void Load(string root, string prefix)
+    {
         var modified = new DateTimeOffset(2025, 3, 16, 8, 5, 0, TimeSpan.Zero);
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
-            var relative = "/samples/" + Path.GetRelativePath(root, file).Replace('\\', '/');
+            var relative = prefix + Path.GetRelativePath(root, file).Replace('\\', '/');
             var name = Path.GetFileName(relative);
             var path = name is "index.xml" or "index.html" ? relative[..^name.Length] : relative;
             var type = name.EndsWith(".xml", StringComparison.Ordinal) ? "application/rss+xml; charset=UTF-8" : "text/html; charset=UTF-8";
@@ -146,6 +151,10 @@ internal sealed class FixtureSite : IAsyncDisposable
             case "/cache/expires/feed/":
                 response.Headers.Expires = DateTimeOffset.UtcNow.AddHours(3).ToString("R");
                 await WritePageAsync(context, "/samples/agla/feed/", ct);
+                return;
+            case "/fail/deep/":
+                response.ContentType = "text/html; charset=utf-8";
+                await response.WriteAsync("<html><body><div class=\"entry-content\">" + string.Concat(Enumerable.Repeat("<div>", 100_000)) + "</body></html>", ct);
                 return;
             case "/compressed/gzip/":
             case "/compressed/br/":

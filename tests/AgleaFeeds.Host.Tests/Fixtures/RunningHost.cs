@@ -44,6 +44,7 @@ internal sealed class RunningHost : IAsyncDisposable
                 ["Jobs:SamplesFolder"] = "",
                 ["Jobs:QueuePollInterval"] = "00:00:00.200",
                 ["Jobs:WorkerCount"] = "2",
+                ["Scraping:MinDelayPerHost"] = "00:00:00",
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });

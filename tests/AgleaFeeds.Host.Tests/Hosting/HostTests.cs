@@ -23,12 +23,14 @@ public sealed class HostTests : IAsyncLifetime
     {
         await using var host = await RunningHost.StartAsync(_data, _site.PostsFeed);
 
-        await RunningHost.WaitUntilAsync(async () => (await host.Store.ListSourcesAsync(Ct)) is [{ CommentCount: 19 }], TimeSpan.FromSeconds(60), "the sample blog to be stored");
+        // The feeds carry 19 comments; scraping the four post pages adds the 2 oldest of a 12-comment thread.
+        await RunningHost.WaitUntilAsync(async () => (await host.Store.ListSourcesAsync(Ct)) is [{ CommentCount: 21 }], TimeSpan.FromSeconds(60), "the sample blog to be stored and scraped");
         var monitoring = host.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        await RunningHost.WaitUntilAsync(() => Task.FromResult(monitoring.SucceededJobs(0, 50).Any(j => j.Value.Job?.Type == typeof(PollBatchJob))), TimeSpan.FromSeconds(30), "the poll batch job to succeed");
+        await RunningHost.WaitUntilAsync(() => Task.FromResult(monitoring.SucceededJobs(0, 50).Any(j => j.Value.Job?.Type == typeof(ScrapeBatchJob))), TimeSpan.FromSeconds(30), "the scrape batch job to succeed");
 
         var source = Assert.Single(await host.Store.ListSourcesAsync(Ct));
-        Assert.Equal((4, 19, 0), (source.PostCount, source.CommentCount, source.ErrorCount));
+        Assert.Equal((4, 21, 0), (source.PostCount, source.CommentCount, source.ErrorCount));
+        Assert.Contains(monitoring.SucceededJobs(0, 50), j => j.Value.Job?.Type == typeof(PollBatchJob));
         Assert.Contains(monitoring.SucceededJobs(0, 50), j => j.Value.Job?.Type == typeof(PollSchedulerJob));
         var page = await host.Http.GetStringAsync("hangfire/sources");
         Assert.Contains("Test blog 1", page, StringComparison.Ordinal);
@@ -43,7 +45,7 @@ public sealed class HostTests : IAsyncLifetime
         long id;
         await using (var first = await RunningHost.StartAsync(_data, _site.PostsFeed))
         {
-            await RunningHost.WaitUntilAsync(async () => (await first.Store.ListSourcesAsync(Ct)) is [{ CommentCount: 19 }], TimeSpan.FromSeconds(60), "the first poll");
+            await RunningHost.WaitUntilAsync(async () => (await first.Store.ListSourcesAsync(Ct)) is [{ CommentCount: 21 }], TimeSpan.FromSeconds(60), "the first poll and scrape");
             id = (await first.Store.ListSourcesAsync(Ct))[0].Id;
         }
 
@@ -55,7 +57,7 @@ public sealed class HostTests : IAsyncLifetime
 
         var sources = await second.Store.ListSourcesAsync(Ct);
         var source = Assert.Single(sources);
-        Assert.Equal((4, 19), (source.PostCount, source.CommentCount));
+        Assert.Equal((4, 21), (source.PostCount, source.CommentCount));
         Assert.Equal("not modified (304)", source.LastOutcome);
     }
 }
