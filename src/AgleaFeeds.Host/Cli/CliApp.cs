@@ -13,7 +13,7 @@ internal static class CliApp
         Usage:
           AgleaFeeds.Host                      run the service (Hangfire server, dashboard at /hangfire)
           AgleaFeeds.Host poll-once            import feeds/sources.opml, poll every source once, print one line each
-          AgleaFeeds.Host inspect FILE|URL     print, as JSON, how AgleaFeeds reads one feed
+          AgleaFeeds.Host inspect FILE|URL     print, as JSON, how AgleaFeeds reads one feed, or one post page and its comment tree
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
           AgleaFeeds.Host --help               this text
 

@@ -2,7 +2,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AgleaFeeds.Fetching;
+using AgleaFeeds.Model;
 using AgleaFeeds.Parsing;
+using AgleaFeeds.Scraping;
 
 namespace AgleaFeeds.Host.Cli;
 
@@ -24,6 +26,12 @@ internal static class InspectCommand
         object? http = null;
         if (Uri.TryCreate(target, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
         {
+            if (await IsHtmlAsync(services, uri).ConfigureAwait(false))
+            {
+                var read = await services.GetRequiredService<PostScraper>().ReadAsync(uri, null, CancellationToken.None).ConfigureAwait(false);
+                return await PrintPageAsync(target, read.Page, read.Comments, read.Pages, read.Error, read.Warnings, stdout).ConfigureAwait(false);
+            }
+
             var fetch = await services.GetRequiredService<FeedFetcher>().FetchAsync(new FetchRequest(uri), CancellationToken.None).ConfigureAwait(false);
             http = new { fetch.StatusCode, FinalUrl = fetch.FinalUrl?.ToString(), fetch.ContentType, fetch.Charset, fetch.ETag, fetch.LastModified, Bytes = fetch.Body.Length };
             if (!fetch.IsSuccess)
@@ -43,6 +51,12 @@ internal static class InspectCommand
         {
             await stderr.WriteLineAsync($"inspect: {target} is neither an http(s) URL nor a file.").ConfigureAwait(false);
             return 2;
+        }
+
+        if (LooksLikeHtml(body))
+        {
+            var parsed = PostPageParser.Parse(HtmlText.Decode(body, null), new Uri(Path.GetFullPath(target)));
+            return await PrintPageAsync(target, parsed.Page, parsed.Page?.Comments ?? [], 1, parsed.Error, parsed.Problems, stdout).ConfigureAwait(false);
         }
 
         var result = FeedParser.Parse(body, charset);
@@ -75,5 +89,57 @@ internal static class InspectCommand
         };
         await stdout.WriteLineAsync(JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);
         return result.IsSuccess ? 0 : 1;
+    }
+
+    /// <summary>Fetches once to see what the URL serves: a post page is scraped, anything else is read as a feed.</summary>
+    private static async Task<bool> IsHtmlAsync(IServiceProvider services, Uri uri)
+    {
+        var probe = await services.GetRequiredService<FeedFetcher>().FetchAsync(new FetchRequest(uri), CancellationToken.None).ConfigureAwait(false);
+        return probe.IsSuccess && (probe.ContentType is "text/html" or "application/xhtml+xml" || LooksLikeHtml(probe.Body));
+    }
+
+    private static bool LooksLikeHtml(byte[] body)
+    {
+        var head = System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 512)).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        return head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task<int> PrintPageAsync(string target, PostPage? page, IReadOnlyList<PageComment> comments, int pages, string? error, IReadOnlyList<string> problems, TextWriter stdout)
+    {
+        var children = comments.ToLookup(c => c.ParentWordPressId);
+        object Node(PageComment c) => new
+        {
+            Id = c.WordPressId,
+            Parent = c.ParentWordPressId,
+            c.Depth,
+            c.Author,
+            c.AuthorUrl,
+            Time = c.PublishedAt,
+            c.Type,
+            c.CommentPage,
+            c.AwaitingModeration,
+            Content = c.ContentText,
+            Replies = children[c.WordPressId].Select(Node).ToList(),
+        };
+        var report = new
+        {
+            Target = target,
+            Kind = "post page",
+            page?.Title,
+            page?.Author,
+            page?.PublishedAt,
+            page?.ModifiedAt,
+            page?.Categories,
+            page?.Tags,
+            page?.AnnouncedCommentCount,
+            CommentPages = pages,
+            CommentCount = comments.Count,
+            ContentChars = page?.ContentHtml?.Length,
+            Error = error,
+            Problems = problems,
+            Comments = children[null].Select(Node).ToList(),
+        };
+        await stdout.WriteLineAsync(JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);
+        return page is null ? 1 : 0;
     }
 }

@@ -16,9 +16,14 @@ internal static class DashboardSetup
         }
 
         DashboardRoutes.Routes.AddRazorPage(SourcesPage.Path, _ => new SourcesPage());
+        DashboardRoutes.Routes.AddRazorPage(PostsPage.Path, _ => new PostsPage());
         NavigationMenu.Items.Add(page => new MenuItem("Sources", page.Url.To(SourcesPage.Path))
         {
             Active = page.RequestPath.StartsWith(SourcesPage.Path, StringComparison.Ordinal),
+        });
+        NavigationMenu.Items.Add(page => new MenuItem("Posts", page.Url.To(PostsPage.Path))
+        {
+            Active = page.RequestPath.StartsWith(PostsPage.Path, StringComparison.Ordinal),
         });
     }
 }

@@ -65,7 +65,8 @@ internal sealed class SourcesPage : RazorPage
         WriteLiteral("</tbody></table></div></div></div>");
     }
 
-    private static string Relative(DateTimeOffset at, DateTimeOffset now)
+    /// <summary>An instant in UTC with how long ago or ahead it is.</summary>
+    internal static string Relative(DateTimeOffset at, DateTimeOffset now)
     {
         var stamp = at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
         var delta = at - now;

@@ -30,6 +30,8 @@ public sealed record Post
     public IReadOnlyList<string> Tags { get; init; } = [];
     /// <summary>The comment count the page heading announced ("4 thoughts on …").</summary>
     public int? PageCommentCount { get; init; }
+    /// <summary>How many comments the store holds for the post.</summary>
+    public int CommentCount { get; init; }
     public DateTimeOffset? ScrapedAt { get; init; }
     /// <summary>Why the last scrape failed ("Scraping: …"), shown on the dashboard; null after a success.</summary>
     public string? ScrapeError { get; init; }

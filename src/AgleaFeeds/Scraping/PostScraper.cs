@@ -35,26 +35,56 @@ public sealed partial class PostScraper(
             return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = "Scraping: the post has no web address to scrape.", Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
         }
 
-        var rules = _options.Rules.GetValueOrDefault(url.Host);
         var validators = await store.GetValidatorAsync(post.SourceId, url.ToString(), ct).ConfigureAwait(false);
-        var first = await FetchAsync(new FetchRequest(url, validators?.ETag, validators?.LastModified), ct).ConfigureAwait(false);
-        if (first.Outcome == FetchOutcome.NotModified)
+        var read = await ReadAsync(url, validators, ct).ConfigureAwait(false);
+        if (read.NotModified)
         {
             return await SaveAsync(post, new ScrapeResult { PostId = postId, NotModified = true, Outcome = "not modified (304)" }, null, [], false, [], ct).ConfigureAwait(false);
         }
 
-        if (!first.IsSuccess)
+        if (read.Page is not { } page)
         {
-            return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = first.Error, Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
+            return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = read.Error, Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
+        }
+
+        string? error = null;
+        if (!page.HasCommentList && (post.FeedCommentCount > 0 || page.AnnouncedCommentCount > 0))
+        {
+            error = $"Scraping: no comment list found on the page although {(page.AnnouncedCommentCount ?? post.FeedCommentCount)} comment(s) are announced; a theme the scraper rules do not read?";
+        }
+
+        var result = new ScrapeResult
+        {
+            PostId = postId,
+            Pages = read.Pages,
+            Comments = read.Comments.Count,
+            Error = error,
+            Warnings = read.Warnings,
+            Outcome = $"{read.Comments.Count} comment(s) on {read.Pages} page(s)",
+        };
+        return await SaveAsync(post, result, page, read.Comments, read.Complete, read.Validators, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a post page and every comment page it links to (WordPress shows the newest at the bare URL
+    /// by default), within the page limit and the per-host politeness; stores nothing.
+    /// </summary>
+    public async Task<PostRead> ReadAsync(Uri url, HttpValidators? validators, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var rules = _options.Rules.GetValueOrDefault(url.Host);
+        var first = await FetchAsync(new FetchRequest(url, validators?.ETag, validators?.LastModified), ct).ConfigureAwait(false);
+        if (first.Outcome == FetchOutcome.NotModified || !first.IsSuccess)
+        {
+            return new PostRead { NotModified = first.Outcome == FetchOutcome.NotModified, Error = first.Error };
         }
 
         var parsed = PostPageParser.Parse(HtmlText.Decode(first.Body, first.Charset), first.FinalUrl ?? url, rules, _options.MaxNestingDepth);
         if (parsed.Page is not { } page)
         {
-            return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = parsed.Error, Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
+            return new PostRead { Error = parsed.Error };
         }
 
-        // Follow every comment page the pages link to: WordPress shows the newest page at the bare URL by default.
         var warnings = new List<string>(parsed.Problems);
         var comments = new Dictionary<long, PageComment>();
         Add(comments, page.Comments);
@@ -97,22 +127,21 @@ public sealed partial class PostScraper(
             }
         }
 
-        string? error = null;
-        if (!page.HasCommentList && (post.FeedCommentCount > 0 || page.AnnouncedCommentCount > 0))
-        {
-            error = $"Scraping: no comment list found on the page although {(page.AnnouncedCommentCount ?? post.FeedCommentCount)} comment(s) are announced; a theme the scraper rules do not read?";
-        }
-
-        var all = comments.Values.ToList();
-        var outcome = $"{all.Count} comment(s) on {pages} page(s)";
-        if (page.AnnouncedCommentCount is { } announced && announced != all.Count)
+        if (page.AnnouncedCommentCount is { } announced && announced != comments.Count)
         {
             // Headings count approved comments; pingbacks or held comments can make the list differ.
-            warnings.Add($"Scraping: the page heading announces {announced} comment(s), the list shows {all.Count}.");
+            warnings.Add($"Scraping: the page heading announces {announced} comment(s), the list shows {comments.Count}.");
         }
 
-        var result = new ScrapeResult { PostId = postId, Pages = pages, Comments = all.Count, Error = error, Warnings = warnings, Outcome = outcome };
-        return await SaveAsync(post, result, page, all, complete, [(url.ToString(), new HttpValidators(first.ETag, first.LastModified))], ct).ConfigureAwait(false);
+        return new PostRead
+        {
+            Page = page,
+            Comments = comments.Values.ToList(),
+            Pages = pages,
+            Complete = complete,
+            Warnings = warnings,
+            Validators = [(url.ToString(), new HttpValidators(first.ETag, first.LastModified))],
+        };
     }
 
     private async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken ct)

@@ -59,6 +59,9 @@ public interface IFeedStore
     /// <summary>Gets a post, or null.</summary>
     Task<Post?> GetPostAsync(long id, CancellationToken ct);
 
+    /// <summary>Lists the newest posts of every source, with their scrape state.</summary>
+    Task<IReadOnlyList<Post>> ListRecentPostsAsync(int limit, CancellationToken ct);
+
     /// <summary>Lists the ids of posts published (or first seen) since the given instant, newest first.</summary>
     Task<IReadOnlyList<long>> ListRecentPostIdsAsync(DateTimeOffset since, CancellationToken ct);
 

@@ -26,7 +26,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         feed_comment_count AS FeedCommentCount, content_hash AS ContentHash, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt,
         page_title AS PageTitle, page_author AS PageAuthor, page_content_html AS PageContentHtml, page_published_at AS PagePublishedAt,
         page_modified_at AS PageModifiedAt, page_categories AS PageCategories, tags AS Tags, page_comment_count AS PageCommentCount,
-        scraped_at AS ScrapedAt, scrape_error AS ScrapeError, scrape_outcome AS ScrapeOutcome
+        scraped_at AS ScrapedAt, scrape_error AS ScrapeError, scrape_outcome AS ScrapeOutcome,
+        (SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id) AS CommentCount
         """;
 
     private const string CommentColumns = """
@@ -239,6 +240,15 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Post>> ListRecentPostsAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<PostRow>(
+            $"SELECT {PostColumns} FROM posts ORDER BY COALESCE(published_at, first_seen_at) DESC, id DESC LIMIT @limit", new { limit }).ConfigureAwait(false);
+        return rows.Select(r => r.ToModel()).ToList();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<long>> ListRecentPostIdsAsync(DateTimeOffset since, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
@@ -390,6 +400,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public long? ScrapedAt { get; set; }
         public string? ScrapeError { get; set; }
         public string? ScrapeOutcome { get; set; }
+        public int CommentCount { get; set; }
 
         public Post ToModel() => new()
         {
@@ -419,6 +430,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             ScrapedAt = Time(ScrapedAt),
             ScrapeError = ScrapeError,
             ScrapeOutcome = ScrapeOutcome,
+            CommentCount = CommentCount,
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };

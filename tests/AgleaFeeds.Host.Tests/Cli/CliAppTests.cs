@@ -87,12 +87,30 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Inspect_HtmlPage_ExitsNonZeroWithTheError()
+    public async Task Inspect_HtmlPageThatIsNotAPost_ExitsNonZeroWithTheError()
     {
         var (code, output, _) = await RunAsync("inspect", _site.Url("/fail/html"));
 
         Assert.Equal(1, code);
-        Assert.Contains("expected a feed but got an HTML page", output, StringComparison.Ordinal);
+        Assert.Contains("Scraping: not a WordPress post page", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_PostPageUrl_FollowsTheCommentPagesAndPrintsTheTree()
+    {
+        var (code, output, _) = await RunAsync("inspect", _site.Url("/site/paged/2025/07/01/long-thread/"), "--Scraping:MinDelayPerHost=00:00:00");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("post page", root.GetProperty("kind").GetString());
+        Assert.Equal(3, root.GetProperty("commentPages").GetInt32());
+        Assert.Equal(10, root.GetProperty("commentCount").GetInt32());
+        var thread = root.GetProperty("comments").EnumerateArray().Single(c => c.GetProperty("id").GetInt64() == 202);
+        var reply = thread.GetProperty("replies")[0];
+        Assert.Equal(203, reply.GetProperty("id").GetInt64());
+        Assert.Equal(204, reply.GetProperty("replies")[0].GetProperty("id").GetInt64());
+        Assert.Equal(3, reply.GetProperty("replies")[0].GetProperty("depth").GetInt32());
     }
 
     [Fact]

@@ -36,7 +36,12 @@ public sealed class HostTests : IAsyncLifetime
         Assert.Contains("Test blog 1", page, StringComparison.Ordinal);
         Assert.Contains("4 new post(s), 0 changed, 19 new comment(s)", page, StringComparison.Ordinal);
         Assert.Contains("(in 60 min)", page, StringComparison.Ordinal);
-        Assert.Contains(PollSchedulerJob.RecurringJobId, await host.Http.GetStringAsync("hangfire/recurring"), StringComparison.Ordinal);
+        var recurring = await host.Http.GetStringAsync("hangfire/recurring");
+        Assert.Contains(PollSchedulerJob.RecurringJobId, recurring, StringComparison.Ordinal);
+        Assert.Contains(RescrapeRecentJob.RecurringJobId, recurring, StringComparison.Ordinal);
+        var posts = await host.Http.GetStringAsync("hangfire/posts");
+        Assert.Contains("Seoul Meetup Recap", posts, StringComparison.Ordinal);
+        Assert.Contains("12 comment(s) on 1 page(s), 2 new, 0 removed", posts, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -71,6 +71,15 @@ public class PostPageParserTests
     }
 
     [Fact]
+    public void Parse_BlockThemeTerms_TellCategoriesFromTags()
+    {
+        var page = Parse("block-theme.html");
+
+        Assert.Equal(["Events"], page.Categories);
+        Assert.Empty(page.Tags);
+    }
+
+    [Fact]
     public void Parse_PingbackAndHeldComment_AreTypedAndFlagged()
     {
         var page = Parse("classic-html5.html");
