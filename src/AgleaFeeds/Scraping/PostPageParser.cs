@@ -30,7 +30,7 @@ public static partial class PostPageParser
 
         try
         {
-            return Read(doc, pageUrl, r);
+            return Read(doc, pageUrl, r, new XPathCache());
         }
         catch (XPathException ex)
         {
@@ -38,11 +38,11 @@ public static partial class PostPageParser
         }
     }
 
-    private static PageParseResult Read(HtmlDocument doc, Uri pageUrl, ScraperRules r)
+    private static PageParseResult Read(HtmlDocument doc, Uri pageUrl, ScraperRules r, XPathCache cache)
     {
         var root = doc.DocumentNode;
-        var list = First(root, r.CommentList!)?.Node;
-        var content = First(root, r.Content!)?.Node;
+        var list = First(cache, root, r.CommentList!)?.Node;
+        var content = First(cache, root, r.Content!)?.Node;
         if (list is null && content is null)
         {
             return new PageParseResult { Error = "Scraping: not a WordPress post page: no entry content and no comment list found." };
@@ -53,23 +53,23 @@ public static partial class PostPageParser
         var comments = new List<PageComment>();
         if (list is not null)
         {
-            ReadThread(list, parent: null, depth: 1, r, pageUrl, page, comments, problems);
+            ReadThread(cache, list, parent: null, depth: 1, r, pageUrl, page, comments, problems);
         }
 
         var post = new PostPage
         {
-            Title = Text(First(root, r.Title!)?.Value),
-            Author = Text(First(root, r.Author!)?.Value),
+            Title = Text(First(cache, root, r.Title!)?.Value),
+            Author = Text(First(cache, root, r.Author!)?.Value),
             ContentHtml = content?.InnerHtml.Trim(),
-            PublishedAt = Date(First(root, r.Published!)?.Value),
-            ModifiedAt = Date(First(root, r.Modified!)?.Value),
-            Categories = All(root, r.Categories!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
-            Tags = All(root, r.Tags!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
-            AnnouncedCommentCount = HeadingCount(Text(First(root, r.CommentsHeading!)?.Value)),
+            PublishedAt = Date(First(cache, root, r.Published!)?.Value),
+            ModifiedAt = Date(First(cache, root, r.Modified!)?.Value),
+            Categories = All(cache, root, r.Categories!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
+            Tags = All(cache, root, r.Tags!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
+            AnnouncedCommentCount = HeadingCount(Text(First(cache, root, r.CommentsHeading!)?.Value)),
             Comments = comments,
             HasCommentList = list is not null,
             CommentPage = page,
-            CommentPageLinks = All(root, r.CommentPageLinks!)
+            CommentPageLinks = All(cache, root, r.CommentPageLinks!)
                 .Select(v => Uri.TryCreate(pageUrl, HtmlEntity.DeEntitize(v.Value).Trim(), out var u) ? u : null)
                 .OfType<Uri>()
                 .Select(u => new UriBuilder(u) { Fragment = string.Empty }.Uri)
@@ -81,39 +81,74 @@ public static partial class PostPageParser
     }
 
     /// <summary>Finds every comment in the thread first, so a comment's own details can be told from its replies'.</summary>
-    private static void ReadThread(HtmlNode list, long? parent, int depth, ScraperRules r, Uri pageUrl, int? page, List<PageComment> output, List<string> problems)
+    private static void ReadThread(XPathCache cache, HtmlNode list, long? parent, int depth, ScraperRules r, Uri pageUrl, int? page, List<PageComment> output, List<string> problems)
     {
         var items = new List<(HtmlNode Node, long Id, long? Parent, int Depth)>();
-        Collect(list, parent, depth, r, items, problems);
+        Collect(cache, list, parent, depth, r, items, problems);
         var owners = items.Select(i => i.Node).ToHashSet();
+        // Each rule is evaluated once over the whole list and its matches handed to the comment that
+        // owns them (the nearest comment above), rather than once per comment over its replies too.
+        var content = Assign(cache, list, r.CommentContent!, owners);
+        var author = Assign(cache, list, r.CommentAuthor!, owners);
+        var authorUrl = Assign(cache, list, r.CommentAuthorUrl!, owners);
+        var avatar = Assign(cache, list, r.CommentAvatar!, owners);
+        var time = Assign(cache, list, r.CommentTime!, owners);
+        var permalink = Assign(cache, list, r.CommentPermalink!, owners);
+        var awaiting = Assign(cache, list, r.CommentAwaitingModeration!, owners);
         foreach (var (item, id, parentId, level) in items)
         {
             var classes = ClassList(item.GetAttributeValue("class", string.Empty));
             var type = classes.Contains("pingback") ? "pingback" : classes.Contains("trackback") ? "trackback" : "comment";
-            var contentHtml = Own(item, r.CommentContent!, owners)?.Node.InnerHtml.Trim() ?? OldStyleContent(item);
+            var contentNode = content.GetValueOrDefault(item)?.Node;
+            var contentHtml = contentNode?.InnerHtml.Trim() ?? OldStyleContent(item);
             output.Add(new PageComment
             {
                 WordPressId = id,
                 ParentWordPressId = parentId,
                 Depth = level,
                 Type = type,
-                Author = Text(Own(item, r.CommentAuthor!, owners)?.Value),
-                AuthorUrl = Url(pageUrl, Own(item, r.CommentAuthorUrl!, owners)?.Value),
-                AvatarUrl = Url(pageUrl, Own(item, r.CommentAvatar!, owners)?.Value),
-                PublishedAt = Date(Own(item, r.CommentTime!, owners)?.Value),
-                Permalink = Url(pageUrl, Own(item, r.CommentPermalink!, owners)?.Value) ?? new UriBuilder(pageUrl) { Fragment = $"comment-{id}" }.Uri.ToString(),
+                Author = Text(author.GetValueOrDefault(item)?.Value),
+                AuthorUrl = Url(pageUrl, authorUrl.GetValueOrDefault(item)?.Value),
+                AvatarUrl = Url(pageUrl, avatar.GetValueOrDefault(item)?.Value),
+                PublishedAt = Date(time.GetValueOrDefault(item)?.Value),
+                Permalink = Url(pageUrl, permalink.GetValueOrDefault(item)?.Value) ?? new UriBuilder(pageUrl) { Fragment = $"comment-{id}" }.Uri.ToString(),
                 ContentHtml = string.IsNullOrEmpty(contentHtml) ? null : contentHtml,
-                ContentText = contentHtml is null ? null : Text(HtmlToText(contentHtml)),
-                AwaitingModeration = Own(item, r.CommentAwaitingModeration!, owners) is not null,
+                ContentText = contentNode is not null ? Text(contentNode.InnerText) : contentHtml is null ? null : Text(HtmlToText(contentHtml)),
+                AwaitingModeration = awaiting.ContainsKey(item),
                 CommentPage = page,
             });
         }
     }
 
-    /// <summary>Walks a list and its reply lists: recursive only in thread depth (WordPress caps threads at 10; the nesting limit caps a hostile page).</summary>
-    private static void Collect(HtmlNode list, long? parent, int depth, ScraperRules r, List<(HtmlNode, long, long?, int)> items, List<string> problems)
+    /// <summary>For each comment, the first match of the first alternative that has one inside the comment itself (not in its replies).</summary>
+    private static Dictionary<HtmlNode, Match> Assign(XPathCache cache, HtmlNode list, string xpath, HashSet<HtmlNode> owners)
     {
-        foreach (var item in All(list, r.CommentItems!).Select(v => v.Node))
+        var found = new Dictionary<HtmlNode, Match>();
+        foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var before = found.Count;
+            var claimed = new HashSet<HtmlNode>(found.Keys);
+            foreach (var match in All(cache, list, alternative))
+            {
+                if (OwningComment(match.Node, owners) is { } owner && !claimed.Contains(owner) && !string.IsNullOrWhiteSpace(match.Value))
+                {
+                    found.TryAdd(owner, match);
+                }
+            }
+
+            if (found.Count == owners.Count)
+            {
+                break;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Walks a list and its reply lists: recursive only in thread depth (WordPress caps threads at 10; the nesting limit caps a hostile page).</summary>
+    private static void Collect(XPathCache cache, HtmlNode list, long? parent, int depth, ScraperRules r, List<(HtmlNode, long, long?, int)> items, List<string> problems)
+    {
+        foreach (var item in All(cache, list, r.CommentItems!).Select(v => v.Node))
         {
             if (CommentId(item) is not { } id)
             {
@@ -122,9 +157,9 @@ public static partial class PostPageParser
             }
 
             items.Add((item, id, parent, depth));
-            foreach (var replies in All(item, r.ReplyLists!).Select(v => v.Node))
+            foreach (var replies in All(cache, item, r.ReplyLists!).Select(v => v.Node))
             {
-                Collect(replies, id, depth + 1, r, items, problems);
+                Collect(cache, replies, id, depth + 1, r, items, problems);
             }
         }
     }
@@ -152,26 +187,11 @@ public static partial class PostPageParser
     }
 
     /// <summary>The first match of the first alternative that matches (alternatives split on " | " are tried in order).</summary>
-    private static Match? First(HtmlNode context, string xpath)
+    private static Match? First(XPathCache cache, HtmlNode context, string xpath)
     {
         foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var match = All(context, alternative).FirstOrDefault(m => !string.IsNullOrWhiteSpace(m.Value));
-            if (match is not null)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The first match that belongs to this comment and not to one of its replies.</summary>
-    private static Match? Own(HtmlNode item, string xpath, HashSet<HtmlNode> comments)
-    {
-        foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var match = All(item, alternative).FirstOrDefault(m => OwningComment(m.Node, comments) == item && !string.IsNullOrWhiteSpace(m.Value));
+            var match = All(cache, context, alternative).FirstOrDefault(m => !string.IsNullOrWhiteSpace(m.Value));
             if (match is not null)
             {
                 return match;
@@ -195,15 +215,15 @@ public static partial class PostPageParser
     }
 
     /// <summary>Evaluates XPath through HtmlAgilityPack's navigator, so attribute steps yield the attribute's value.</summary>
-    private static IEnumerable<Match> All(HtmlNode context, string xpath)
+    private static IEnumerable<Match> All(XPathCache cache, HtmlNode context, string xpath)
     {
         var navigator = context.CreateNavigator();
-        var iterator = navigator.Select(xpath);
+        var iterator = navigator.Select(cache.Get(xpath));
         while (iterator.MoveNext())
         {
             if (iterator.Current is HtmlNodeNavigator current)
             {
-                yield return new Match(current.CurrentNode, current.NodeType == XPathNodeType.Element ? current.CurrentNode.InnerText : current.Value ?? string.Empty);
+                yield return current.NodeType == XPathNodeType.Element ? new Match(current.CurrentNode, null) : new Match(current.CurrentNode, current.Value ?? string.Empty);
             }
         }
     }
@@ -299,7 +319,29 @@ public static partial class PostPageParser
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
-    private sealed record Match(HtmlNode Node, string Value);
+    /// <summary>A node matched by a rule; an element's text is built only when asked for (it can be a whole thread's).</summary>
+    private sealed class Match(HtmlNode node, string? value)
+    {
+        public HtmlNode Node => node;
+
+        public string Value => value ??= node.InnerText;
+    }
+
+    /// <summary>Each XPath alternative compiled once per page instead of once per comment.</summary>
+    private sealed class XPathCache
+    {
+        private readonly Dictionary<string, XPathExpression> _compiled = new(StringComparer.Ordinal);
+
+        public XPathExpression Get(string xpath)
+        {
+            if (!_compiled.TryGetValue(xpath, out var expression))
+            {
+                _compiled[xpath] = expression = XPathExpression.Compile(xpath);
+            }
+
+            return expression;
+        }
+    }
 }
 
 /// <summary>The outcome of parsing a post page: the page, or why there is none.</summary>

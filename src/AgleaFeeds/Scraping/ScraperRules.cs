@@ -82,5 +82,6 @@ public sealed record ScraperRules
     }
 
     /// <summary>An XPath test for one CSS class among several.</summary>
-    private static string Cls(string name) => $"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')";
+    /// <remarks>The plain contains() first: it is cheap and rejects almost every node before the exact, allocating test.</remarks>
+    private static string Cls(string name) => $"contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} ')";
 }
