@@ -19,6 +19,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<FetchingOptions>().Bind(configuration.GetSection(FetchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScrapingOptions>().Bind(configuration.GetSection(ScrapingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AgleaFeeds.Scoring.ScoringOptions>().Bind(configuration.GetSection(AgleaFeeds.Scoring.ScoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)

@@ -15,6 +15,9 @@ internal static class CliApp
           AgleaFeeds.Host poll-once            import feeds/sources.opml, poll every source once, print one line each
           AgleaFeeds.Host inspect FILE|URL     print, as JSON, how AgleaFeeds reads one feed, or one post page and its comment tree
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
+          AgleaFeeds.Host train [--corpus DIR] [--out FILE]   train the spam model on ../shared/data/spam, print held-out figures
+          AgleaFeeds.Host evaluate --data FILE      metrics and confusion matrix of the model on a labelled CSV/TSV
+          AgleaFeeds.Host score "text" [--author-url URL]     the model's spam score of one comment
           AgleaFeeds.Host --help               this text
 
         Any setting can be overridden as --Section:Key=value, e.g. --Storage:DataDirectory=/var/lib/agleafeeds.
@@ -23,8 +26,25 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        try
+        {
+            return await RunVerbAsync(args, stdout, stderr).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or FormatException)
+        {
+            // Expected failures of the model verbs (no model, a corpus file missing or malformed): the message says what to do.
+            await stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunVerbAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
         var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
-        var operands = args.SkipWhile(a => a != verb).Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author-url"];
+        var operands = args.SkipWhile(a => a != verb).Skip(1)
+            .Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !flagsWithValues.Contains(args.SkipWhile(x => x != verb).Skip(1).ElementAt(i - 1))))
+            .ToArray();
         switch (verb)
         {
             case null or "--help" or "-h" or "help":
@@ -60,10 +80,35 @@ internal static class CliApp
                     return 0;
                 }
 
+            case "train":
+                using (var host = CreateHost(args))
+                {
+                    return await ModelCommands.TrainAsync(host.Services, Option(args, "--corpus"), Option(args, "--out"), stdout).ConfigureAwait(false);
+                }
+
+            case "evaluate" when Option(args, "--data") is { } data:
+                using (var host = CreateHost(args))
+                {
+                    return await ModelCommands.EvaluateAsync(host.Services, data, stdout).ConfigureAwait(false);
+                }
+
+            case "score" when operands.Length >= 1:
+                using (var host = CreateHost(args))
+                {
+                    return await ModelCommands.ScoreAsync(host.Services, operands[0], Option(args, "--author-url"), stdout).ConfigureAwait(false);
+                }
+
             default:
                 await stderr.WriteLineAsync($"Unknown command or missing argument: {string.Join(' ', args)}{Environment.NewLine}{Environment.NewLine}{Usage}").ConfigureAwait(false);
                 return 2;
         }
+    }
+
+    /// <summary>The value after a flag ("--data FILE"), or null.</summary>
+    private static string? Option(string[] args, string flag)
+    {
+        var i = Array.IndexOf(args, flag);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     /// <summary>A host without a web server: configuration, logging to stderr, the pipeline.</summary>

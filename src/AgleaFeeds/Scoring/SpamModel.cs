@@ -1,0 +1,114 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Transforms.Text;
+
+namespace AgleaFeeds.Scoring;
+
+/// <summary>
+/// The spam classifier: word (1–2) and character (4) n-grams of the text plus the numeric features,
+/// SDCA logistic regression with a calibrated probability as the score. Training is deterministic
+/// (fixed seed, one thread). Scoring is a batch transform, safe from any number of threads.
+/// </summary>
+public sealed class SpamModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+
+    private SpamModel(MLContext ml, ITransformer model)
+    {
+        _ml = ml;
+        _model = model;
+    }
+
+    /// <summary>Trains a model on labelled comments.</summary>
+    public static SpamModel Train(IEnumerable<LabelledComment> examples, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var ml = new MLContext(seed);
+        var data = ml.Data.LoadFromEnumerable(examples.Select(e => CommentFeatures.From(e.Content, e.AuthorUrl, e.IsSpam, e.Weight)));
+        var pipeline = ml.Transforms.Text.FeaturizeText("TextFeatures", new TextFeaturizingEstimator.Options
+            {
+                CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+                KeepDiacritics = false,
+                KeepPunctuations = true,
+                KeepNumbers = true,
+                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false },
+                Norm = TextFeaturizingEstimator.NormFunction.L2,
+            }, nameof(CommentFeatures.Text))
+            .Append(ml.Transforms.NormalizeMinMax("NumericScaled", nameof(CommentFeatures.Numeric)))
+            .Append(ml.Transforms.Concatenate("Features", "TextFeatures", "NumericScaled"))
+            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
+            {
+                LabelColumnName = nameof(CommentFeatures.Label),
+                FeatureColumnName = "Features",
+                ExampleWeightColumnName = nameof(CommentFeatures.Weight),
+                NumberOfThreads = 1,
+            }));
+        return new SpamModel(ml, pipeline.Fit(data));
+    }
+
+    /// <summary>Loads a model file; throws <see cref="InvalidDataException"/> saying why when it is missing or corrupt.</summary>
+    public static SpamModel Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"Scoring: no model file at {Path.GetFullPath(path)} (setting Scoring:ModelPath); run `train` to make one.");
+        }
+
+        var ml = new MLContext(seed: 1);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var model = ml.Model.Load(stream, out _);
+            var loaded = new SpamModel(ml, model);
+            loaded.Score([("probe", null)]);
+            return loaded;
+        }
+        catch (Exception ex) when (ex is not InvalidDataException)
+        {
+            throw new InvalidDataException($"Scoring: the model file {Path.GetFullPath(path)} cannot be used: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Saves the model.</summary>
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var schema = _ml.Data.LoadFromEnumerable(Array.Empty<CommentFeatures>()).Schema;
+        using var stream = File.Create(path);
+        _ml.Model.Save(_model, schema, stream);
+    }
+
+    /// <summary>Scores comments in one batch: the calibrated probability that each is spam.</summary>
+    public IReadOnlyList<float> Score(IReadOnlyList<(string Content, string? AuthorUrl)> comments)
+    {
+        ArgumentNullException.ThrowIfNull(comments);
+        if (comments.Count == 0)
+        {
+            return [];
+        }
+
+        var data = _ml.Data.LoadFromEnumerable(comments.Select(c => CommentFeatures.From(c.Content, c.AuthorUrl)));
+        return _ml.Data.CreateEnumerable<Prediction>(_model.Transform(data), reuseRowObject: false).Select(p => p.Probability).ToList();
+    }
+
+    /// <summary>Scores labelled comments and measures the model at the given threshold.</summary>
+    public (SpamMetrics Metrics, IReadOnlyList<(float Score, bool IsSpam)> Scores) Evaluate(IReadOnlyList<LabelledComment> examples, double threshold = 0.5)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var data = _ml.Data.LoadFromEnumerable(examples.Select(e => CommentFeatures.From(e.Content, e.AuthorUrl, e.IsSpam)));
+        var scored = _model.Transform(data);
+        var auc = _ml.BinaryClassification.Evaluate(scored, labelColumnName: nameof(CommentFeatures.Label)).AreaUnderRocCurve;
+        var scores = _ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false)
+            .Zip(examples, (p, e) => (p.Probability, e.IsSpam))
+            .ToList();
+        return (SpamMetrics.Compute(scores, threshold, auc), scores);
+    }
+
+    private sealed class Prediction
+    {
+        public float Probability { get; set; }
+    }
+}

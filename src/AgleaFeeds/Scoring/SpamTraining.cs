@@ -1,0 +1,30 @@
+namespace AgleaFeeds.Scoring;
+
+/// <summary>
+/// The fixed split of the shared corpora: training never sees all of Youtube03-LMFAO.csv (a video the
+/// model never saw) nor every fifth SMS message (a fixed 20%).
+/// </summary>
+public static class SpamTraining
+{
+    public const string HeldOutVideo = "Youtube03-LMFAO.csv";
+    public static readonly string[] TrainingVideos = ["Youtube01-Psy.csv", "Youtube02-KatyPerry.csv"];
+    public const string Sms = "SMSSpamCollection.tsv";
+
+    /// <summary>Reads the corpus folder and splits it; throws <see cref="FileNotFoundException"/> naming a missing file.</summary>
+    public static CorpusSplit Split(string corpusFolder, float videoWeight = 1f)
+    {
+        string PathOf(string name)
+        {
+            var path = Path.Combine(corpusFolder, name);
+            return File.Exists(path) ? path : throw new FileNotFoundException($"Scoring: corpus file {Path.GetFullPath(path)} not found (setting Scoring:CorpusPath).", path);
+        }
+
+        var sms = SpamCorpus.Read(PathOf(Sms));
+        var train = TrainingVideos.SelectMany(v => SpamCorpus.Read(PathOf(v))).Select(c => c with { Weight = videoWeight }).ToList();
+        train.AddRange(sms.Where((_, i) => i % 5 != 4));
+        return new CorpusSplit(train, SpamCorpus.Read(PathOf(HeldOutVideo)), sms.Where((_, i) => i % 5 == 4).ToList());
+    }
+}
+
+/// <summary>The training set and the two held-out sets.</summary>
+public sealed record CorpusSplit(IReadOnlyList<LabelledComment> Training, IReadOnlyList<LabelledComment> HeldOutVideo, IReadOnlyList<LabelledComment> HeldOutSms);
