@@ -48,7 +48,7 @@ public sealed partial class CommentFeatures
     }
 
     /// <summary>The comment's text with each link's target appended, and how many links it has (markup, bare URLs, BBCode).</summary>
-    internal static (string Text, int Links) TextAndLinks(string content)
+    public static (string Text, int Links) TextAndLinks(string content)
     {
         if (content.Length == 0)
         {

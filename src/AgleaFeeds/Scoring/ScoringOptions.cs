@@ -21,6 +21,14 @@ public sealed class ScoringOptions
     [Range(0.1, 100)]
     public float VideoCommentWeight { get; set; } = 4f;
 
+    /// <summary>Gets or sets the score at or below which a comment no rule holds is approved.</summary>
+    /// <value>The default value is 0.1.</value>
+    [Range(0.0, 1.0)]
+    public double HamThreshold { get; set; } = 0.1;
+
+    /// <summary>Gets or sets WordPress's comment rules and the moderators' lists.</summary>
+    public RulesOptions Rules { get; set; } = new();
+
     /// <summary>Gets or sets the score at or above which a comment is spam.</summary>
     /// <value>The default value is 0.9.</value>
     [Range(0.0, 1.0)]

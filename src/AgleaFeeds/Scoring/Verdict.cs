@@ -1,0 +1,48 @@
+using AgleaFeeds.Model;
+
+namespace AgleaFeeds.Scoring;
+
+/// <summary>What scoring decided for a comment, and why.</summary>
+public sealed record Verdict(CommentStatus Status, double? Score, IReadOnlyList<string> Reasons)
+{
+    /// <summary>
+    /// Combines the model's score and the rules: a spam rule or a score at or above the spam threshold
+    /// is spam; a hold rule, no score, or a score above the ham threshold (unless the author is trusted
+    /// and the score is below the spam threshold) waits for a person; the rest is approved.
+    /// </summary>
+    public static Verdict Decide(double? score, IReadOnlyList<RuleHit> hits, double hamThreshold, double spamThreshold, string? modelError = null)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var reasons = hits.Select(h => h.Reason).ToList();
+        if (modelError is not null)
+        {
+            reasons.Add($"model-unavailable: {modelError}");
+        }
+
+        if (hits.Any(h => h.Action == RuleAction.Spam))
+        {
+            return new Verdict(CommentStatus.Spam, score, reasons);
+        }
+
+        if (score >= spamThreshold)
+        {
+            reasons.Add(FormattableString.Invariant($"score {score:0.000} ≥ spam threshold {spamThreshold:0.00}"));
+            return new Verdict(CommentStatus.Spam, score, reasons);
+        }
+
+        if (hits.Any(h => h.Action == RuleAction.Hold) || score is null)
+        {
+            return new Verdict(CommentStatus.Pending, score, reasons);
+        }
+
+        var trusted = hits.Any(h => h.Action == RuleAction.Trust);
+        if (score <= hamThreshold || trusted)
+        {
+            reasons.Add(trusted ? "trusted author" : FormattableString.Invariant($"score {score:0.000} ≤ ham threshold {hamThreshold:0.00}"));
+            return new Verdict(CommentStatus.Approved, score, reasons);
+        }
+
+        reasons.Add(FormattableString.Invariant($"score {score:0.000} between the thresholds"));
+        return new Verdict(CommentStatus.Pending, score, reasons);
+    }
+}
