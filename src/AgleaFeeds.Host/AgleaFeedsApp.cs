@@ -58,6 +58,7 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<PollBatchJob>();
         builder.Services.AddTransient<ScrapeBatchJob>();
         builder.Services.AddTransient<RescrapeRecentJob>();
+        builder.Services.AddTransient<ScoreJob>();
 
         var app = builder.Build();
         ServeSamples(app, jobsOptions.SamplesFolder);
@@ -97,6 +98,11 @@ public static partial class AgleaFeedsApp
             }
         }
 
+        if (services.GetRequiredService<Scoring.SpamModelProvider>().Error is { } modelError)
+        {
+            LogModelMissing(logger, modelError);
+        }
+
         var recurring = services.GetRequiredService<IRecurringJobManagerV2>();
         recurring.AddOrUpdate<PollSchedulerJob>(PollSchedulerJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), jobs.SchedulerCron);
         recurring.AddOrUpdate<RescrapeRecentJob>(RescrapeRecentJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scraping.ScrapingOptions>>().Value.RescrapeCron);
@@ -120,6 +126,9 @@ public static partial class AgleaFeedsApp
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Imported {Count} source(s) from {Path}")]
     private static partial void LogImported(ILogger logger, int count, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Error} New comments will wait for a person (Pending) until a model is available.")]
+    private static partial void LogModelMissing(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No sources file at {Path}: nothing imported")]
     private static partial void LogOpmlMissing(ILogger logger, string path);

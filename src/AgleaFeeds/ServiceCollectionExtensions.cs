@@ -30,6 +30,8 @@ public static class ServiceCollectionExtensions
         services.AddTransient<SourceImporter>();
         services.AddSingleton<HostThrottle>();
         services.AddTransient<PostScraper>();
+        services.AddSingleton<AgleaFeeds.Scoring.SpamModelProvider>();
+        services.AddTransient<AgleaFeeds.Scoring.CommentScorer>();
         return services;
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace AgleaFeeds.Host.Jobs;
 
 /// <summary>Scrapes a batch of posts by id; each outcome is recorded on its post. Politeness per host is the scraper's.</summary>
-public sealed class ScrapeBatchJob(PostScraper scraper, IOptions<ScrapingOptions> options)
+public sealed class ScrapeBatchJob(PostScraper scraper, IOptions<ScrapingOptions> options, IBackgroundJobClient jobs)
 {
     /// <summary>How many posts one batch job scrapes at most.</summary>
     public const int BatchSize = 100;
@@ -26,6 +26,11 @@ public sealed class ScrapeBatchJob(PostScraper scraper, IOptions<ScrapingOptions
         await Parallel.ForEachAsync(Enumerable.Range(0, postIds.Length), parallel, async (i, token) =>
             results[i] = await scraper.ScrapeAsync(postIds[i], token).ConfigureAwait(false)).ConfigureAwait(false);
         var done = results.OfType<ScrapeResult>().ToList();
+        if (done.Sum(r => r.NewComments) > 0)
+        {
+            jobs.Enqueue<ScoreJob>(job => job.RunAsync(CancellationToken.None));
+        }
+
         return $"{done.Count} post(s) scraped, {done.Count(r => r.Error is not null)} failed, {done.Sum(r => r.NewComments)} new comment(s), {done.Sum(r => r.Removed)} removed";
     }
 

@@ -16,7 +16,9 @@ public sealed record Verdict(CommentStatus Status, double? Score, IReadOnlyList<
         var reasons = hits.Select(h => h.Reason).ToList();
         if (modelError is not null)
         {
+            // Without the model nothing is decided, not even by rules: the comment waits for a person or a model.
             reasons.Add($"model-unavailable: {modelError}");
+            return new Verdict(CommentStatus.Pending, score, reasons);
         }
 
         if (hits.Any(h => h.Action == RuleAction.Spam))

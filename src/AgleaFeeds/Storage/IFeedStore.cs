@@ -72,6 +72,15 @@ public interface IFeedStore
     /// </summary>
     Task<ScrapeWriteResult> SaveScrapeAsync(ScrapeWrite write, CancellationToken ct);
 
+    /// <summary>Lists pending comments no scoring has judged yet (oldest first), with their rule context.</summary>
+    Task<IReadOnlyList<ScoringCandidate>> ListUnscoredCommentsAsync(int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Records verdicts as moderation events and applies their status, in one transaction; a comment
+    /// already judged by scoring or decided by a moderator keeps its status (the event says so).
+    /// </summary>
+    Task<int> ApplyVerdictsAsync(IReadOnlyList<VerdictWrite> verdicts, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Lists a source's posts, newest first.</summary>
     Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);
 

@@ -232,6 +232,60 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ScoringCandidate>> ListUnscoredCommentsAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        // Trust needs the same name and the same author URL (feeds carry no e-mail, WordPress's other half);
+        // a flood is the same name on the same blog within the interval.
+        var rows = await connection.QueryAsync<CandidateRow>(
+            """
+            SELECT c.id AS CommentId, c.post_id AS PostId, c.author AS Author, c.author_url AS AuthorUrl, c.content_html AS ContentHtml,
+                EXISTS (SELECT 1 FROM comments o JOIN posts op ON op.id = o.post_id
+                        WHERE op.source_id = p.source_id AND o.id <> c.id AND o.status = 'Approved'
+                          AND o.author = c.author AND o.author_url = c.author_url) AS PreviouslyApproved,
+                EXISTS (SELECT 1 FROM comments d WHERE d.post_id = c.post_id AND d.id < c.id AND d.author IS c.author
+                          AND d.content_html = c.content_html) AS Duplicate,
+                c.published_at - (SELECT MAX(f.published_at) FROM comments f JOIN posts fp ON fp.id = f.post_id
+                                  WHERE fp.source_id = p.source_id AND f.id <> c.id AND f.author = c.author
+                                    AND f.published_at <= c.published_at) AS SincePreviousMs
+            FROM comments c JOIN posts p ON p.id = c.post_id
+            WHERE c.status = 'Pending' AND c.removed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = c.id AND e.actor LIKE 'scoring:%' AND e.actor <> 'scoring:none')
+            ORDER BY c.id LIMIT @limit
+            """, new { limit }).ConfigureAwait(false);
+        return rows.Select(r => new ScoringCandidate
+        {
+            CommentId = r.CommentId,
+            PostId = r.PostId,
+            Author = r.Author,
+            AuthorUrl = r.AuthorUrl,
+            ContentHtml = r.ContentHtml,
+            AuthorPreviouslyApproved = r.PreviouslyApproved,
+            DuplicateOnPost = r.Duplicate,
+            SincePreviousByAuthor = r.SincePreviousMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+        }).ToList();
+    }
+
+    /// <inheritdoc />
+    public Task<int> ApplyVerdictsAsync(IReadOnlyList<VerdictWrite> verdicts, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(verdicts);
+        return WriteAsync(now, batch => batch.ApplyVerdicts(verdicts), ct);
+    }
+
+    private sealed class CandidateRow
+    {
+        public long CommentId { get; set; }
+        public long PostId { get; set; }
+        public string? Author { get; set; }
+        public string? AuthorUrl { get; set; }
+        public string? ContentHtml { get; set; }
+        public bool PreviouslyApproved { get; set; }
+        public bool Duplicate { get; set; }
+        public long? SincePreviousMs { get; set; }
+    }
+
+    /// <inheritdoc />
     public async Task<Post?> GetPostAsync(long id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

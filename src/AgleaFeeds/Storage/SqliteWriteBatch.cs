@@ -334,6 +334,54 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         return result;
     }
 
+    /// <summary>Applies verdicts to comments still pending and unjudged; every verdict becomes an event either way.</summary>
+    public int ApplyVerdicts(IReadOnlyList<VerdictWrite> verdicts)
+    {
+        var applied = 0;
+        foreach (var v in verdicts)
+        {
+            using var current = Plain(
+                """
+                SELECT status,
+                    EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = $id AND e.actor LIKE 'scoring:%' AND (e.actor <> 'scoring:none' OR $actor = 'scoring:none'))
+                FROM comments WHERE id = $id
+                """, ("$id", v.CommentId), ("$actor", v.Actor));
+            string? status = null;
+            var judged = false;
+            using (var reader = current.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    status = reader.GetString(0);
+                    judged = reader.GetBoolean(1);
+                }
+            }
+
+            // A second run (a retry, another server) or a moderator's earlier decision must not be overwritten;
+            // "scoring:none" (no model) is recorded once and does not count as judged, so a model can judge later.
+            if (status is null || judged)
+            {
+                continue;
+            }
+
+            var apply = status == nameof(CommentStatus.Pending);
+            if (apply)
+            {
+                using var update = Plain("UPDATE comments SET status = $status WHERE id = $id", ("$id", v.CommentId), ("$status", v.Status.ToString()));
+                update.ExecuteNonQuery();
+                applied++;
+            }
+
+            using var record = Plain(
+                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, score, reasons) VALUES ($id, $now, $actor, $from, $to, $score, $reasons)",
+                ("$id", v.CommentId), ("$now", _at), ("$actor", v.Actor), ("$from", status), ("$to", apply ? v.Status.ToString() : status),
+                ("$score", v.Score), ("$reasons", apply ? v.Reasons : $"{v.Reasons}; not applied: already {status}"));
+            record.ExecuteNonQuery();
+        }
+
+        return applied;
+    }
+
     private SqliteCommand Plain(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

@@ -98,3 +98,19 @@ public sealed record ScrapeWrite
 
 /// <summary>What a scrape's write did.</summary>
 public sealed record ScrapeWriteResult(int NewComments, int Removed, int Restored);
+
+/// <summary>A comment waiting for a verdict, with what the rules need to know of its author and post.</summary>
+public sealed record ScoringCandidate
+{
+    public long CommentId { get; init; }
+    public long PostId { get; init; }
+    public string? Author { get; init; }
+    public string? AuthorUrl { get; init; }
+    public string? ContentHtml { get; init; }
+    public bool AuthorPreviouslyApproved { get; init; }
+    public bool DuplicateOnPost { get; init; }
+    public TimeSpan? SincePreviousByAuthor { get; init; }
+}
+
+/// <summary>A verdict to record: status, score and reasons, by whom.</summary>
+public sealed record VerdictWrite(long CommentId, Model.CommentStatus Status, double? Score, string Reasons, string Actor);

@@ -45,6 +45,7 @@ internal sealed class RunningHost : IAsyncDisposable
                 ["Jobs:QueuePollInterval"] = "00:00:00.200",
                 ["Jobs:WorkerCount"] = "2",
                 ["Scraping:MinDelayPerHost"] = "00:00:00",
+                ["Scoring:ModelPath"] = TestPaths.Model,
             });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });

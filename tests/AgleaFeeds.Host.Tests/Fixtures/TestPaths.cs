@@ -17,6 +17,9 @@ internal static class TestPaths
         }
     }
 
+    /// <summary>The spam model committed with the repository.</summary>
+    public static string Model => Path.Combine(RepositoryRoot, "models", "spam-model.zip");
+
     /// <summary>A new empty temporary folder.</summary>
     public static string NewTempFolder()
     {

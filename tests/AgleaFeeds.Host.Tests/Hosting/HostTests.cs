@@ -1,5 +1,6 @@
 using AgleaFeeds.Host.Jobs;
 using AgleaFeeds.Host.Tests.Fixtures;
+using AgleaFeeds.Model;
 using Hangfire;
 
 namespace AgleaFeeds.Host.Tests.Hosting;
@@ -30,6 +31,13 @@ public sealed class HostTests : IAsyncLifetime
 
         var source = Assert.Single(await host.Store.ListSourcesAsync(Ct));
         Assert.Equal((4, 21, 0), (source.PostCount, source.CommentCount, source.ErrorCount));
+        // Every comment gets a verdict: the SEO spam with two links and the BBCode link are caught.
+        var jackMa = (await host.Store.ListPostsAsync(source.Id, Ct)).Single(p => p.Title!.StartsWith("Jack Ma", StringComparison.Ordinal));
+        await RunningHost.WaitUntilAsync(async () => (await host.Store.ListCommentsAsync(jackMa.Id, Ct)).Single(c => c.WordPressId == 103).Status == CommentStatus.Spam, TimeSpan.FromSeconds(30), "the SEO spam to be caught");
+        var spam = (await host.Store.ListCommentsAsync(jackMa.Id, Ct)).Single(c => c.WordPressId == 103);
+        var verdict = (await host.Store.ListEventsAsync(spam.Id, Ct)).Last();
+        Assert.StartsWith("scoring:", verdict.Actor, StringComparison.Ordinal);
+        Assert.Contains("max-links:2", verdict.Reasons, StringComparison.Ordinal);
         Assert.Contains(monitoring.SucceededJobs(0, 50), j => j.Value.Job?.Type == typeof(PollBatchJob));
         Assert.Contains(monitoring.SucceededJobs(0, 50), j => j.Value.Job?.Type == typeof(PollSchedulerJob));
         var page = await host.Http.GetStringAsync("hangfire/sources");

@@ -88,11 +88,12 @@ public class ModerationRulesTests
     }
 
     [Fact]
-    public void Decide_NoModel_LeavesThePendingWithTheReason()
+    public void Decide_NoModel_LeavesItPendingEvenWhenARuleWouldCatchIt()
     {
-        var verdict = Verdict.Decide(null, [], 0.1, 0.9, "no model file");
+        var verdict = Verdict.Decide(null, [new RuleHit("duplicate", RuleAction.Spam)], 0.1, 0.9, "no model file");
 
         Assert.Equal(CommentStatus.Pending, verdict.Status);
         Assert.Contains("model-unavailable: no model file", verdict.Reasons);
+        Assert.Contains("duplicate", verdict.Reasons);
     }
 }

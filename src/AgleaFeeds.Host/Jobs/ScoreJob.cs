@@ -1,0 +1,17 @@
+using AgleaFeeds.Scoring;
+using Hangfire;
+
+namespace AgleaFeeds.Host.Jobs;
+
+/// <summary>Judges every comment still waiting for a verdict; enqueued by polls and scrapes that store new comments.</summary>
+public sealed class ScoreJob(CommentScorer scorer)
+{
+    /// <summary>Scores in batches of 500; idempotent, so a retry or a second server changes nothing.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [AutomaticRetry(Attempts = 3)]
+    public async Task<string> RunAsync(CancellationToken ct)
+    {
+        var counts = await scorer.ScorePendingAsync(500, ct).ConfigureAwait(false);
+        return counts.Count == 0 ? "nothing to score" : string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"));
+    }
+}

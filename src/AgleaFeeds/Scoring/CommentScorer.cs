@@ -1,0 +1,66 @@
+using AgleaFeeds.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AgleaFeeds.Scoring;
+
+/// <summary>
+/// Judges the comments waiting for a verdict, in batches: one batch transform of the model for all
+/// of them, the rules for each, and the verdicts stored as moderation events by "scoring:{version}".
+/// </summary>
+public sealed partial class CommentScorer(
+    IFeedStore store,
+    SpamModelProvider models,
+    IOptions<ScoringOptions> options,
+    TimeProvider time,
+    ILogger<CommentScorer> logger)
+{
+    /// <summary>Scores every unjudged pending comment, <paramref name="batchSize"/> at a time; returns the verdicts by status.</summary>
+    public async Task<IReadOnlyDictionary<Model.CommentStatus, int>> ScorePendingAsync(int batchSize, CancellationToken ct)
+    {
+        var counts = new Dictionary<Model.CommentStatus, int>();
+        var o = options.Value;
+        var actor = $"scoring:{models.Version}";
+        if (models.Error is { } error)
+        {
+            LogNoModel(logger, error);
+        }
+
+        while (true)
+        {
+            var batch = await store.ListUnscoredCommentsAsync(batchSize, ct).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return counts;
+            }
+
+            var scores = models.Model?.Score(batch.Select(c => (c.ContentHtml ?? string.Empty, c.AuthorUrl)).ToList());
+            var verdicts = new List<VerdictWrite>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var c = batch[i];
+                var hits = ModerationRules.Evaluate(new RuleInput
+                {
+                    Author = c.Author,
+                    AuthorUrl = c.AuthorUrl,
+                    Content = c.ContentHtml,
+                    AuthorPreviouslyApproved = c.AuthorPreviouslyApproved,
+                    DuplicateOnPost = c.DuplicateOnPost,
+                    SincePreviousByAuthor = c.SincePreviousByAuthor,
+                }, o.Rules);
+                var verdict = Verdict.Decide(scores?[i], hits, o.HamThreshold, o.SpamThreshold, models.Error);
+                verdicts.Add(new VerdictWrite(c.CommentId, verdict.Status, verdict.Score, string.Join("; ", verdict.Reasons), actor));
+                counts[verdict.Status] = counts.GetValueOrDefault(verdict.Status) + 1;
+            }
+
+            await store.ApplyVerdictsAsync(verdicts, time.GetUtcNow(), ct).ConfigureAwait(false);
+            if (batch.Count < batchSize)
+            {
+                return counts;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Error} Comments stay Pending until a model is available.")]
+    private static partial void LogNoModel(ILogger logger, string error);
+}

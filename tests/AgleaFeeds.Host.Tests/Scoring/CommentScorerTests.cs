@@ -1,0 +1,81 @@
+using AgleaFeeds.Host.Tests.Fixtures;
+using AgleaFeeds.Model;
+using AgleaFeeds.Scoring;
+
+namespace AgleaFeeds.Host.Tests.Scoring;
+
+public sealed class CommentScorerTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private FixtureSite _site = null!;
+    private TestPipeline _pipeline = null!;
+    private long _source;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        _pipeline = await TestPipeline.CreateAsync();
+        _source = await _pipeline.AddSourceAsync(_site.PostsFeed);
+        await _pipeline.Refresher.RefreshAsync(_source, Ct);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _pipeline.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    private async Task<List<Comment>> CommentsAsync(TestPipeline pipeline)
+    {
+        var all = new List<Comment>();
+        foreach (var post in await pipeline.Store.ListPostsAsync(_source, Ct))
+        {
+            all.AddRange(await pipeline.Store.ListCommentsAsync(post.Id, Ct));
+        }
+
+        return all;
+    }
+
+    [Fact]
+    public async Task ScorePendingAsync_SampleBlog_JudgesEveryCommentOnceWithReasons()
+    {
+        var first = await _pipeline.Get<CommentScorer>().ScorePendingAsync(7, Ct);
+        var second = await _pipeline.Get<CommentScorer>().ScorePendingAsync(7, Ct);
+
+        Assert.Equal(19, first.Values.Sum());
+        Assert.Empty(second);
+        var comments = await CommentsAsync(_pipeline);
+        Assert.Equal(CommentStatus.Spam, comments.Single(c => c.WordPressId == 103).Status);
+        Assert.Equal(CommentStatus.Spam, comments.Single(c => c.WordPressId == 82).Status);
+        Assert.Contains(comments, c => c.Status == CommentStatus.Approved);
+        foreach (var comment in comments)
+        {
+            var events = await _pipeline.Store.ListEventsAsync(comment.Id, Ct);
+            var verdict = Assert.Single(events, e => e.Actor.StartsWith("scoring:", StringComparison.Ordinal));
+            Assert.NotNull(verdict.Score);
+            Assert.False(string.IsNullOrEmpty(verdict.Reasons));
+            Assert.Equal(comment.Status, verdict.To);
+        }
+    }
+
+    [Fact]
+    public async Task ScorePendingAsync_CorruptModel_LeavesCommentsPendingWithTheErrorRecordedOnce()
+    {
+        var corrupt = Path.Combine(_pipeline.Folder, "corrupt.zip");
+        await File.WriteAllTextAsync(corrupt, "not a model");
+        await using var broken = await TestPipeline.CreateAsync(new Dictionary<string, string?> { ["Scoring:ModelPath"] = corrupt }, _pipeline.Folder);
+
+        await broken.Get<CommentScorer>().ScorePendingAsync(50, Ct);
+        await broken.Get<CommentScorer>().ScorePendingAsync(50, Ct);
+
+        var comments = await CommentsAsync(broken);
+        Assert.All(comments, c => Assert.Equal(CommentStatus.Pending, c.Status));
+        var events = await broken.Store.ListEventsAsync(comments[0].Id, Ct);
+        var recorded = Assert.Single(events, e => e.Actor == "scoring:none");
+        Assert.Contains($"model-unavailable: Scoring: the model file {corrupt} cannot be used", recorded.Reasons, StringComparison.Ordinal);
+
+        // Once a model is there, the same comments are judged.
+        var judged = await _pipeline.Get<CommentScorer>().ScorePendingAsync(50, Ct);
+        Assert.Equal(19, judged.Values.Sum());
+    }
+}
