@@ -59,6 +59,7 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<ScrapeBatchJob>();
         builder.Services.AddTransient<RescrapeRecentJob>();
         builder.Services.AddTransient<ScoreJob>();
+        builder.Services.AddTransient<RetrainJob>();
 
         var app = builder.Build();
         ServeSamples(app, jobsOptions.SamplesFolder);
@@ -106,6 +107,7 @@ public static partial class AgleaFeedsApp
         var recurring = services.GetRequiredService<IRecurringJobManagerV2>();
         recurring.AddOrUpdate<PollSchedulerJob>(PollSchedulerJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), jobs.SchedulerCron);
         recurring.AddOrUpdate<RescrapeRecentJob>(RescrapeRecentJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scraping.ScrapingOptions>>().Value.RescrapeCron);
+        recurring.AddOrUpdate<RetrainJob>(RetrainJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scoring.ScoringOptions>>().Value.RetrainCron);
         recurring.TriggerJob(PollSchedulerJob.RecurringJobId);
     }
 

@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddTransient<PostScraper>();
         services.AddSingleton<AgleaFeeds.Scoring.SpamModelProvider>();
         services.AddTransient<AgleaFeeds.Scoring.CommentScorer>();
+        services.AddTransient<AgleaFeeds.Scoring.ModelRetrainer>();
         return services;
     }
 }

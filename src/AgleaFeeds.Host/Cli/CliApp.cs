@@ -18,6 +18,9 @@ internal static class CliApp
           AgleaFeeds.Host train [--corpus DIR] [--out FILE]   train the spam model on ../shared/data/spam, print held-out figures
           AgleaFeeds.Host evaluate --data FILE      metrics and confusion matrix of the model on a labelled CSV/TSV
           AgleaFeeds.Host score "text" [--author-url URL]     the model's spam score of one comment
+          AgleaFeeds.Host retrain              train on the corpus plus moderators' decisions; promote if not worse
+          AgleaFeeds.Host model-versions       list the promoted model versions and the one in use
+          AgleaFeeds.Host rollback VERSION     use an earlier version again ("shipped" for models/spam-model.zip)
           AgleaFeeds.Host --help               this text
 
         Any setting can be overridden as --Section:Key=value, e.g. --Storage:DataDirectory=/var/lib/agleafeeds.
@@ -96,6 +99,37 @@ internal static class CliApp
                 using (var host = CreateHost(args))
                 {
                     return await ModelCommands.ScoreAsync(host.Services, operands[0], Option(args, "--author-url"), stdout).ConfigureAwait(false);
+                }
+
+            case "retrain":
+                using (var host = CreateHost(args))
+                {
+                    await host.Services.GetRequiredService<IFeedStore>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                    var result = await host.Services.GetRequiredService<Scoring.ModelRetrainer>().RetrainAsync(CancellationToken.None).ConfigureAwait(false);
+                    await stdout.WriteLineAsync(result.Message).ConfigureAwait(false);
+                    return result.Promoted ? 0 : 1;
+                }
+
+            case "model-versions":
+                using (var host = CreateHost(args))
+                {
+                    var models = host.Services.GetRequiredService<Scoring.SpamModelProvider>();
+                    foreach (var version in models.Versions())
+                    {
+                        await stdout.WriteLineAsync(version).ConfigureAwait(false);
+                    }
+
+                    await stdout.WriteLineAsync($"in use: {models.Version}{(models.Error is null ? string.Empty : " (" + models.Error + ")")}").ConfigureAwait(false);
+                    return 0;
+                }
+
+            case "rollback" when operands.Length == 1:
+                using (var host = CreateHost(args))
+                {
+                    var models = host.Services.GetRequiredService<Scoring.SpamModelProvider>();
+                    models.Activate(operands[0]);
+                    await stdout.WriteLineAsync($"in use: {models.Version}").ConfigureAwait(false);
+                    return 0;
                 }
 
             default:

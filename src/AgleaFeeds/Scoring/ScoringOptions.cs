@@ -21,6 +21,26 @@ public sealed class ScoringOptions
     [Range(0.1, 100)]
     public float VideoCommentWeight { get; set; } = 4f;
 
+    /// <summary>Gets or sets how much one moderator label weighs in training against one corpus comment.</summary>
+    /// <value>The default value is 10.</value>
+    [Range(1, 1000)]
+    public float LocalLabelWeight { get; set; } = 10f;
+
+    /// <summary>Gets or sets how many local labels a retrain without the corpus needs.</summary>
+    /// <value>The default value is 200.</value>
+    [Range(2, 1_000_000)]
+    public int MinLocalLabels { get; set; } = 200;
+
+    /// <summary>Gets or sets how much worse (F1 lower, ham false positives higher) a candidate may be and still be promoted.</summary>
+    /// <value>The default value is 0.01.</value>
+    [Range(0.0, 1.0)]
+    public double PromotionTolerance { get; set; } = 0.01;
+
+    /// <summary>Gets or sets the cron of the recurring retrain.</summary>
+    /// <value>The default value is daily at 03:00.</value>
+    [Required]
+    public string RetrainCron { get; set; } = "0 3 * * *";
+
     /// <summary>Gets or sets the score at or below which a comment no rule holds is approved.</summary>
     /// <value>The default value is 0.1.</value>
     [Range(0.0, 1.0)]

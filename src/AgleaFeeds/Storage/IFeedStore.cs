@@ -81,6 +81,15 @@ public interface IFeedStore
     /// </summary>
     Task<int> ApplyVerdictsAsync(IReadOnlyList<VerdictWrite> verdicts, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Records a moderator's decision: the comment moves to <paramref name="status"/> with an event by
+    /// the moderator. Returns false when the comment does not exist.
+    /// </summary>
+    Task<bool> RecordDecisionAsync(long commentId, Model.CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Lists the labels moderators gave: each comment's latest moderator decision, spam or approved, with its id.</summary>
+    Task<IReadOnlyList<(long CommentId, AgleaFeeds.Scoring.LabelledComment Label)>> ListModeratorLabelsAsync(CancellationToken ct);
+
     /// <summary>Lists a source's posts, newest first.</summary>
     Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);
 

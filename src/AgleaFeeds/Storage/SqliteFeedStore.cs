@@ -273,6 +273,33 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         return WriteAsync(now, batch => batch.ApplyVerdicts(verdicts), ct);
     }
 
+    /// <inheritdoc />
+    public Task<bool> RecordDecisionAsync(long commentId, CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
+        if (moderator.StartsWith("scoring:", StringComparison.Ordinal) || moderator == "system")
+        {
+            throw new ArgumentException("Storage: a moderator's name cannot be one of the system's actors.", nameof(moderator));
+        }
+
+        return WriteAsync(now, batch => batch.RecordDecision(commentId, status, moderator, note), ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(long CommentId, AgleaFeeds.Scoring.LabelledComment Label)>> ListModeratorLabelsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(long Id, string? Content, string? Author, string? AuthorUrl, string Status)>(
+            """
+            SELECT c.id, c.content_html, c.author, c.author_url, e.to_status
+            FROM comments c JOIN moderation_events e ON e.comment_id = c.id
+            WHERE e.id = (SELECT MAX(m.id) FROM moderation_events m WHERE m.comment_id = c.id AND m.actor <> 'system' AND m.actor NOT LIKE 'scoring:%')
+              AND e.to_status IN ('Spam', 'Approved')
+            ORDER BY c.id
+            """).ConfigureAwait(false);
+        return rows.Select(r => (r.Id, new AgleaFeeds.Scoring.LabelledComment(r.Content ?? string.Empty, r.Status == "Spam", r.Author, r.AuthorUrl))).ToList();
+    }
+
     private sealed class CandidateRow
     {
         public long CommentId { get; set; }

@@ -382,6 +382,27 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         return applied;
     }
 
+    /// <summary>Moves a comment to a moderator's decision and records the event.</summary>
+    public bool RecordDecision(long commentId, CommentStatus status, string moderator, string? note)
+    {
+        using var current = Plain("SELECT status FROM comments WHERE id = $id", ("$id", commentId));
+        if (current.ExecuteScalar() is not string from)
+        {
+            return false;
+        }
+
+        using (var update = Plain("UPDATE comments SET status = $status WHERE id = $id", ("$id", commentId), ("$status", status.ToString())))
+        {
+            update.ExecuteNonQuery();
+        }
+
+        using var record = Plain(
+            "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($id, $now, $actor, $from, $to, $note)",
+            ("$id", commentId), ("$now", _at), ("$actor", moderator), ("$from", from), ("$to", status.ToString()), ("$note", note));
+        record.ExecuteNonQuery();
+        return true;
+    }
+
     private SqliteCommand Plain(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

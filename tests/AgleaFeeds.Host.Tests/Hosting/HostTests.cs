@@ -47,6 +47,7 @@ public sealed class HostTests : IAsyncLifetime
         var recurring = await host.Http.GetStringAsync("hangfire/recurring");
         Assert.Contains(PollSchedulerJob.RecurringJobId, recurring, StringComparison.Ordinal);
         Assert.Contains(RescrapeRecentJob.RecurringJobId, recurring, StringComparison.Ordinal);
+        Assert.Contains(RetrainJob.RecurringJobId, recurring, StringComparison.Ordinal);
         var posts = await host.Http.GetStringAsync("hangfire/posts");
         Assert.Contains("Seoul Meetup Recap", posts, StringComparison.Ordinal);
         Assert.Contains("12 comment(s) on 1 page(s), 2 new, 0 removed", posts, StringComparison.Ordinal);
