@@ -90,8 +90,18 @@ public sealed class SpamModel
             return [];
         }
 
-        var data = _ml.Data.LoadFromEnumerable(comments.Select(c => CommentFeatures.From(c.Content, c.AuthorUrl)));
-        return _ml.Data.CreateEnumerable<Prediction>(_model.Transform(data), reuseRowObject: false).Select(p => p.Probability).ToList();
+        // A prediction engine is not thread-safe, so each call gets its own; it is much cheaper per row
+        // than a data view round trip, and creating one costs little next to a batch.
+        using var engine = _ml.Model.CreatePredictionEngine<CommentFeatures, Prediction>(_model);
+        var scores = new float[comments.Count];
+        var prediction = new Prediction();
+        for (var i = 0; i < comments.Count; i++)
+        {
+            engine.Predict(CommentFeatures.From(comments[i].Content, comments[i].AuthorUrl), ref prediction);
+            scores[i] = prediction.Probability;
+        }
+
+        return scores;
     }
 
     /// <summary>Scores labelled comments and measures the model at the given threshold.</summary>
