@@ -18,13 +18,7 @@ public class ScoreBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AgleaFeeds.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        _model = SpamModel.Load(Path.Combine(dir!.FullName, "models", "spam-model.zip"));
+        _model = SpamModel.Load(Path.Combine(AgleaFeeds.Testing.Repository.Root, "models", "spam-model.zip"));
         string[] samples =
         [
             "<p>Thank you for such careful reporting, Anna. The part about sharing success is exactly what our circle needs.</p>",

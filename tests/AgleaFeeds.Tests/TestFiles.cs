@@ -15,17 +15,5 @@ internal static class TestFiles
         Skip.IfNot(File.Exists(Path.Combine(SpamCorpus, "SMSSpamCollection.tsv")), $"the spam corpora are not at {Path.GetFullPath(SpamCorpus)} (../shared/data/spam, present in CI)");
 
     /// <summary>The repository root (the folder holding AgleaFeeds.sln).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AgleaFeeds.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("Tests: AgleaFeeds.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => AgleaFeeds.Testing.Repository.Root;
 }

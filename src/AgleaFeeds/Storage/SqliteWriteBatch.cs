@@ -433,9 +433,8 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
     public void SavePollState(SourcePollState state)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        using var command = Plain(
+            """
             UPDATE sources SET
                 feed_url = CASE WHEN $newFeedUrl IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.feed_url = $newFeedUrl)
                                 THEN $newFeedUrl ELSE feed_url END,
@@ -451,18 +450,11 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 last_outcome = $outcome,
                 lease_until = NULL
             WHERE id = $id
-            """;
-        foreach (var (name, value) in new (string, object?)[]
-        {
+            """,
             ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl),
             ("$succeeded", state.Succeeded), ("$etag", state.ETag), ("$lastModified", state.LastModified),
             ("$polledAt", state.PolledAt.ToUnixTimeMilliseconds()), ("$nextPollAt", state.NextPollAt.ToUnixTimeMilliseconds()),
-            ("$errorCount", state.ErrorCount), ("$error", state.Error), ("$outcome", state.Outcome),
-        })
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
+            ("$errorCount", state.ErrorCount), ("$error", state.Error), ("$outcome", state.Outcome));
         command.ExecuteNonQuery();
     }
 

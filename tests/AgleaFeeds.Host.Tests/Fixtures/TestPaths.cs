@@ -3,19 +3,7 @@ namespace AgleaFeeds.Host.Tests.Fixtures;
 internal static class TestPaths
 {
     /// <summary>The repository root (the folder holding AgleaFeeds.sln).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AgleaFeeds.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("Tests: AgleaFeeds.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => AgleaFeeds.Testing.Repository.Root;
 
     /// <summary>The spam model committed with the repository.</summary>
     public static string Model => Path.Combine(RepositoryRoot, "models", "spam-model.zip");
