@@ -17,10 +17,22 @@ internal static partial class DateParser
     // RFC 822 zone names and the North American ones feeds use; anything else is treated as UTC.
     private static readonly Dictionary<string, string> Zones = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["GMT"] = "+00:00", ["UT"] = "+00:00", ["UTC"] = "+00:00", ["Z"] = "+00:00",
-        ["EST"] = "-05:00", ["EDT"] = "-04:00", ["CST"] = "-06:00", ["CDT"] = "-05:00",
-        ["MST"] = "-07:00", ["MDT"] = "-06:00", ["PST"] = "-08:00", ["PDT"] = "-07:00",
-        ["KST"] = "+09:00", ["JST"] = "+09:00", ["CET"] = "+01:00", ["CEST"] = "+02:00",
+        ["GMT"] = "+00:00",
+        ["UT"] = "+00:00",
+        ["UTC"] = "+00:00",
+        ["Z"] = "+00:00",
+        ["EST"] = "-05:00",
+        ["EDT"] = "-04:00",
+        ["CST"] = "-06:00",
+        ["CDT"] = "-05:00",
+        ["MST"] = "-07:00",
+        ["MDT"] = "-06:00",
+        ["PST"] = "-08:00",
+        ["PDT"] = "-07:00",
+        ["KST"] = "+09:00",
+        ["JST"] = "+09:00",
+        ["CET"] = "+01:00",
+        ["CEST"] = "+02:00",
     };
 
     /// <summary>Parses a feed date; false when nothing sensible can be made of it.</summary>

@@ -28,15 +28,15 @@ public sealed class SpamModel
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(examples.Select(e => CommentFeatures.From(e.Content, e.AuthorUrl, e.IsSpam, e.Weight)));
         var pipeline = ml.Transforms.Text.FeaturizeText("TextFeatures", new TextFeaturizingEstimator.Options
-            {
-                CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-                KeepDiacritics = false,
-                KeepPunctuations = true,
-                KeepNumbers = true,
-                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false },
-                Norm = TextFeaturizingEstimator.NormFunction.L2,
-            }, nameof(CommentFeatures.Text))
+        {
+            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+            KeepDiacritics = false,
+            KeepPunctuations = true,
+            KeepNumbers = true,
+            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+            CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false },
+            Norm = TextFeaturizingEstimator.NormFunction.L2,
+        }, nameof(CommentFeatures.Text))
             .Append(ml.Transforms.NormalizeMinMax("NumericScaled", nameof(CommentFeatures.Numeric)))
             .Append(ml.Transforms.Concatenate("Features", "TextFeatures", "NumericScaled"))
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
