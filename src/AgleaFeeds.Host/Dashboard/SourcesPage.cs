@@ -18,6 +18,7 @@ internal sealed class SourcesPage : RazorPage
         var time = Context.GetHttpContext().RequestServices.GetRequiredService<TimeProvider>();
         var sources = store.ListSourcesAsync(CancellationToken.None).GetAwaiter().GetResult();
         var now = time.GetUtcNow();
+        var defaultInterval = Context.GetHttpContext().RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgleaFeeds.Polling.PollingOptions>>().Value.DefaultInterval;
 
         WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Sources</h1>");
         if (sources.Count == 0)
@@ -45,7 +46,10 @@ internal sealed class SourcesPage : RazorPage
             Write(s.FeedUrl);
             WriteLiteral("\" rel=\"noreferrer\">");
             Write(s.FeedUrl);
-            WriteLiteral("</a></small></td><td class=\"last-poll\">");
+            WriteLiteral("</a><br>polled every ");
+            Write((s.PollInterval > TimeSpan.Zero ? s.PollInterval : defaultInterval).TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture));
+            WriteLiteral(s.PollInterval > TimeSpan.Zero ? " min" : " min (default)");
+            WriteLiteral("</small></td><td class=\"last-poll\">");
             Write(s.LastPolledAt is { } lp ? Relative(lp, now) : "never");
             WriteLiteral("</td><td class=\"outcome\">");
             Write(s.LastOutcome ?? "");

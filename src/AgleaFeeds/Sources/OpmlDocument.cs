@@ -24,9 +24,24 @@ public static class OpmlDocument
             .Select(x => new SourceDefinition(
                 Title: ((string?)x.Outline.Attribute("title") ?? (string?)x.Outline.Attribute("text"))?.Trim() is { Length: > 0 } t ? t : x.Url!,
                 FeedUrl: x.Url!,
-                SiteUrl: ((string?)x.Outline.Attribute("htmlUrl"))?.Trim()))
+                SiteUrl: ((string?)x.Outline.Attribute("htmlUrl"))?.Trim(),
+                PollInterval: Interval((string?)x.Outline.Attribute("pollInterval"))))
             .DistinctBy(s => s.FeedUrl)
             .ToList();
+    }
+
+    /// <summary>AgleaFeeds' own outline attribute pollInterval: minutes ("30") or a TimeSpan ("01:00:00"), at least a minute.</summary>
+    private static TimeSpan? Interval(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var interval = int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes)
+            ? TimeSpan.FromMinutes(minutes)
+            : TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var span) ? span : throw new XmlException($"Sources: pollInterval \"{value}\" is neither minutes nor a time span.");
+        return interval >= TimeSpan.FromMinutes(1) ? interval : throw new XmlException($"Sources: pollInterval \"{value}\" is shorter than a minute.");
     }
 
     /// <summary>Writes sources as OPML 2.0.</summary>
@@ -38,5 +53,6 @@ public static class OpmlDocument
                 new XAttribute("text", s.Title),
                 new XAttribute("title", s.Title),
                 new XAttribute("xmlUrl", s.FeedUrl),
+                s.PollInterval > TimeSpan.Zero ? new XAttribute("pollInterval", (int)s.PollInterval.TotalMinutes) : null,
                 s.SiteUrl is null ? null : new XAttribute("htmlUrl", s.SiteUrl))))));
 }

@@ -1,11 +1,9 @@
-using AgleaFeeds.Polling;
 using AgleaFeeds.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Sources;
 
 /// <summary>Adds the sources of an OPML file to the store; importing the same file again adds nothing.</summary>
-public sealed class SourceImporter(IFeedStore store, IOptions<PollingOptions> options, TimeProvider time)
+public sealed class SourceImporter(IFeedStore store, TimeProvider time)
 {
     /// <summary>Imports an OPML file; returns the ids of its sources (existing or new).</summary>
     public async Task<IReadOnlyList<long>> ImportAsync(string opmlPath, CancellationToken ct)
@@ -14,7 +12,7 @@ public sealed class SourceImporter(IFeedStore store, IOptions<PollingOptions> op
         var ids = new List<long>();
         foreach (var source in OpmlDocument.Read(stream))
         {
-            ids.Add(await store.AddSourceAsync(source with { PollInterval = source.PollInterval ?? options.Value.DefaultInterval }, time.GetUtcNow(), ct).ConfigureAwait(false));
+            ids.Add(await store.AddSourceAsync(source, time.GetUtcNow(), ct).ConfigureAwait(false));
         }
 
         return ids;

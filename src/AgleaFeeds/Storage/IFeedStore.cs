@@ -29,6 +29,9 @@ public interface IFeedStore
     /// </summary>
     Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct);
 
+    /// <summary>Leases the given sources, due or not, skipping those another poller holds; returns the ids leased.</summary>
+    Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, CancellationToken ct);
+
     /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
     Task SavePollStateAsync(SourcePollState state, CancellationToken ct);
 

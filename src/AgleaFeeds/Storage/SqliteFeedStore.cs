@@ -67,6 +67,13 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
         if (existing is { } id)
         {
+            // Adding again changes nothing but an interval the definition states explicitly.
+            if (source.PollInterval is { } explicitInterval)
+            {
+                await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+            }
+
             return id;
         }
 
@@ -80,7 +87,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
                 source.Title,
                 source.SiteUrl,
                 source.FeedUrl,
-                Interval = (long)(source.PollInterval ?? TimeSpan.FromMinutes(15)).TotalSeconds,
+                // 0: the source follows Polling:DefaultInterval.
+                Interval = (long)(source.PollInterval ?? TimeSpan.Zero).TotalSeconds,
                 Now = now.ToUnixTimeMilliseconds(),
             },
             tx).ConfigureAwait(false);
@@ -131,6 +139,25 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             tx).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return ids.Order().ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        var claimed = await connection.QueryAsync<long>(
+            """
+            UPDATE sources SET lease_until = @LeaseUntil
+            WHERE id IN (SELECT value FROM json_each(@Ids)) AND (lease_until IS NULL OR lease_until <= @Now)
+            RETURNING id
+            """,
+            new { Ids = JsonSerializer.Serialize(ids), Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds() },
+            tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return claimed.Order().ToList();
     }
 
     /// <inheritdoc />

@@ -2,7 +2,7 @@ using AgleaFeeds.Model;
 
 namespace AgleaFeeds.Storage;
 
-/// <summary>A source to add: what an OPML outline or a moderator gives.</summary>
+/// <summary>A source to add: what an OPML outline or a moderator gives; no interval means Polling:DefaultInterval.</summary>
 public sealed record SourceDefinition(string Title, string FeedUrl, string? SiteUrl = null, TimeSpan? PollInterval = null);
 
 /// <summary>What a poll leaves on its source: validators, schedule, and the outcome or error.</summary>

@@ -44,6 +44,7 @@ public sealed class HostTests : IAsyncLifetime
         Assert.Contains("Test blog 1", page, StringComparison.Ordinal);
         Assert.Contains("4 new post(s), 0 changed, 19 new comment(s)", page, StringComparison.Ordinal);
         Assert.Contains("(in 60 min)", page, StringComparison.Ordinal);
+        Assert.Contains("polled every 15 min (default)", page, StringComparison.Ordinal);
         var recurring = await host.Http.GetStringAsync("hangfire/recurring");
         Assert.Contains(PollSchedulerJob.RecurringJobId, recurring, StringComparison.Ordinal);
         Assert.Contains(RescrapeRecentJob.RecurringJobId, recurring, StringComparison.Ordinal);

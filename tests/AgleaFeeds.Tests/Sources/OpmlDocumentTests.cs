@@ -41,6 +41,32 @@ public class OpmlDocumentTests
         Assert.Equal(["A", "https://b.example/feed/"], sources.Select(s => s.Title));
     }
 
+    [Fact]
+    public void Read_PollInterval_InMinutesOrAsATimeSpan()
+    {
+        const string Opml = """
+            <opml version="2.0"><body>
+              <outline text="A" xmlUrl="https://a.example/feed/" pollInterval="30" />
+              <outline text="B" xmlUrl="https://b.example/feed/" pollInterval="02:00:00" />
+              <outline text="C" xmlUrl="https://c.example/feed/" />
+            </body></opml>
+            """;
+
+        var sources = OpmlDocument.Read(Stream(Opml));
+
+        Assert.Equal([TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), null], sources.Select(s => s.PollInterval));
+    }
+
+    [Theory]
+    [InlineData("<opml version=\"2.0\"><body><outline xmlUrl=\"https://a.example/\" pollInterval=\"0\" /></body></opml>")]
+    [InlineData("<opml version=\"2.0\"><body><outline xmlUrl=\"https://a.example/\" pollInterval=\"often\" /></body></opml>")]
+    public void Read_BadPollInterval_SaysWhy(string text)
+    {
+        var error = Assert.Throws<XmlException>(() => OpmlDocument.Read(Stream(text)));
+
+        Assert.StartsWith("Sources: pollInterval", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("<html><body/></html>")]
     [InlineData("<opml><body>")]

@@ -58,7 +58,7 @@ public class SqliteFeedStoreTests
         Assert.Equal(a, b);
         var source = Assert.Single(await db.Store.ListSourcesAsync(Ct));
         Assert.Equal("Blog", source.Title);
-        Assert.Equal(TimeSpan.FromMinutes(15), source.PollInterval);
+        Assert.Equal(TimeSpan.Zero, source.PollInterval); // follows Polling:DefaultInterval
         Assert.Equal(Now, source.NextPollAt);
     }
 
@@ -162,6 +162,19 @@ public class SqliteFeedStoreTests
         var all = claims.SelectMany(c => c).ToList();
         Assert.Equal(all.Count, all.Distinct().Count());
         Assert.Equal(200, all.Count);
+    }
+
+    [Fact]
+    public async Task ClaimSourcesAsync_LeasedSource_IsSkippedOthersAreClaimedWhetherDueOrNot()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var leased = await db.Store.AddSourceAsync(new SourceDefinition("Leased", "https://a.example/feed/"), Now, Ct);
+        var later = await db.Store.AddSourceAsync(new SourceDefinition("Later", "https://b.example/feed/"), Now.AddHours(1), Ct);
+        await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(10), Ct);
+
+        var claimed = await db.Store.ClaimSourcesAsync([leased, later], Now.AddMinutes(1), TimeSpan.FromMinutes(10), Ct);
+
+        Assert.Equal([later], claimed);
     }
 
     [Fact]
