@@ -55,9 +55,28 @@ public sealed partial class CommentFeatures
             return (string.Empty, 0);
         }
 
-        var doc = new HtmlDocument { OptionMaxNestedChildNodes = 256 };
         string text;
         var hrefs = new List<string>();
+        if (content.AsSpan().IndexOfAny('<', '&') < 0)
+        {
+            // Plain text (SMS, most feeds' descriptions): nothing for an HTML parser to do.
+            text = content;
+        }
+        else
+        {
+            ParseHtml(content, hrefs, out text);
+        }
+
+        var bare = BareUrl().Matches(text).Count;
+        var bbcode = BbCodeLink().Matches(content).Count;
+        var links = hrefs.Count + bare + bbcode;
+        var full = hrefs.Count == 0 ? text : text + " " + string.Join(' ', hrefs);
+        return (Whitespace().Replace(full, " ").Trim(), links);
+    }
+
+    private static void ParseHtml(string content, List<string> hrefs, out string text)
+    {
+        var doc = new HtmlDocument { OptionMaxNestedChildNodes = 256 };
         try
         {
             doc.LoadHtml(content);
@@ -70,12 +89,6 @@ public sealed partial class CommentFeatures
         {
             text = content;
         }
-
-        var bare = BareUrl().Matches(text).Count;
-        var bbcode = BbCodeLink().Matches(content).Count;
-        var links = hrefs.Count + bare + bbcode;
-        var full = hrefs.Count == 0 ? text : text + " " + string.Join(' ', hrefs);
-        return (Whitespace().Replace(full, " ").Trim(), links);
     }
 
     [GeneratedRegex(@"(?<!\[url=|\[url\])(?:https?://|www\.)\S+", RegexOptions.IgnoreCase)]
