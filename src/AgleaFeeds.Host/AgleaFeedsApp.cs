@@ -69,10 +69,11 @@ public static partial class AgleaFeedsApp
             DashboardTitle = "AgleaFeeds",
             DisplayStorageConnectionString = false,
         });
+        Endpoints.HealthEndpoint.Map(app);
         app.MapGet("/", () => Results.Content(
             """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds</title></head>
-            <body><h1>AgleaFeeds</h1><ul><li><a href="/hangfire">Dashboard</a> (jobs, sources)</li><li><a href="/samples/agla/">Sample blog</a></li></ul></body></html>
+            <body><h1>AgleaFeeds</h1><ul><li><a href="/hangfire">Dashboard</a> (jobs, sources)</li><li><a href="/samples/agla/">Sample blog</a></li><li><a href="/health">Health</a></li></ul></body></html>
             """, "text/html; charset=utf-8"));
 
         // Sources and jobs are set up once the host is listening: the sample blog is served by this host.

@@ -26,7 +26,10 @@ internal sealed class RunningHost : IAsyncDisposable
     public IFeedStore Store => App.Services.GetRequiredService<IFeedStore>();
 
     /// <summary>Starts the host with an OPML file listing <paramref name="feedUrls"/>.</summary>
-    public static async Task<RunningHost> StartAsync(string dataFolder, params string[] feedUrls)
+    public static Task<RunningHost> StartAsync(string dataFolder, params string[] feedUrls) => StartAsync(dataFolder, new Dictionary<string, string?>(), feedUrls);
+
+    /// <summary>Starts the host with extra settings.</summary>
+    public static async Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, params string[] feedUrls)
     {
         var opml = Path.Combine(dataFolder, "sources.opml");
         await File.WriteAllTextAsync(opml, $"""
@@ -47,6 +50,7 @@ internal sealed class RunningHost : IAsyncDisposable
                 ["Scraping:MinDelayPerHost"] = "00:00:00",
                 ["Scoring:ModelPath"] = TestPaths.Model,
             });
+            builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await app.StartAsync();

@@ -49,9 +49,27 @@ public sealed class HostTests : IAsyncLifetime
         Assert.Contains(PollSchedulerJob.RecurringJobId, recurring, StringComparison.Ordinal);
         Assert.Contains(RescrapeRecentJob.RecurringJobId, recurring, StringComparison.Ordinal);
         Assert.Contains(RetrainJob.RecurringJobId, recurring, StringComparison.Ordinal);
+        var health = await host.Http.GetAsync("health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Contains("\"model\":\"ok (shipped-", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var posts = await host.Http.GetStringAsync("hangfire/posts");
         Assert.Contains("Seoul Meetup Recap", posts, StringComparison.Ordinal);
         Assert.Contains("12 comment(s) on 1 page(s), 2 new, 0 removed", posts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_CorruptModel_Is503NamingTheProblem()
+    {
+        var corrupt = Path.Combine(_data, "corrupt.zip");
+        await File.WriteAllTextAsync(corrupt, "not a model");
+        await using var host = await RunningHost.StartAsync(_data, new Dictionary<string, string?> { ["Scoring:ModelPath"] = corrupt }, _site.PostsFeed);
+
+        var health = await host.Http.GetAsync("health");
+        var body = await health.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains("\"store\":\"ok\"", body, StringComparison.Ordinal);
+        Assert.Contains("cannot be used", body, StringComparison.Ordinal);
     }
 
     [Fact]
