@@ -61,7 +61,12 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<ScoreJob>();
         builder.Services.AddTransient<RetrainJob>();
 
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.MimeTypes = ["application/atom+xml", "text/html", "application/json"];
+        });
         var app = builder.Build();
+        app.UseResponseCompression();
         ServeSamples(app, jobsOptions.SamplesFolder);
         DashboardSetup.Register();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
@@ -70,10 +75,14 @@ public static partial class AgleaFeedsApp
             DisplayStorageConnectionString = false,
         });
         Endpoints.HealthEndpoint.Map(app);
+        Endpoints.FeedEndpoints.Map(app);
         app.MapGet("/", () => Results.Content(
             """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds</title></head>
-            <body><h1>AgleaFeeds</h1><ul><li><a href="/hangfire">Dashboard</a> (jobs, sources)</li><li><a href="/samples/agla/">Sample blog</a></li><li><a href="/health">Health</a></li></ul></body></html>
+            <link rel="alternate" type="application/atom+xml" title="Posts" href="/feeds/posts.atom">
+            <link rel="alternate" type="application/atom+xml" title="Comments" href="/feeds/comments.atom">
+            <link rel="alternate" type="application/atom+xml" title="Posts and comments" href="/feeds/all.atom">
+            <body><h1>AgleaFeeds</h1><ul><li><a href="/feeds/posts.atom">Posts feed</a>, <a href="/feeds/comments.atom">comments feed</a>, <a href="/feeds/all.atom">both</a> (Atom)</li><li><a href="/hangfire">Dashboard</a> (jobs, sources)</li><li><a href="/samples/agla/">Sample blog</a></li><li><a href="/health">Health</a></li></ul></body></html>
             """, "text/html; charset=utf-8"));
 
         // Sources and jobs are set up once the host is listening: the sample blog is served by this host.

@@ -20,6 +20,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScrapingOptions>().Bind(configuration.GetSection(ScrapingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AgleaFeeds.Scoring.ScoringOptions>().Bind(configuration.GetSection(AgleaFeeds.Scoring.ScoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AgleaFeeds.Publishing.PublishingOptions>().Bind(configuration.GetSection(AgleaFeeds.Publishing.PublishingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
@@ -33,6 +34,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AgleaFeeds.Scoring.SpamModelProvider>();
         services.AddTransient<AgleaFeeds.Scoring.CommentScorer>();
         services.AddTransient<AgleaFeeds.Scoring.ModelRetrainer>();
+        services.AddSingleton<AgleaFeeds.Publishing.ContentSanitizer>();
+        services.AddTransient<AgleaFeeds.Publishing.CuratedFeedBuilder>();
+        services.AddSingleton<AgleaFeeds.Publishing.FeedRenderer>();
         return services;
     }
 }

@@ -93,6 +93,15 @@ public interface IFeedStore
     /// <summary>Lists the labels moderators gave: each comment's latest moderator decision, spam or approved, with its id.</summary>
     Task<IReadOnlyList<(long CommentId, AgleaFeeds.Scoring.LabelledComment Label)>> ListModeratorLabelsAsync(CancellationToken ct);
 
+    /// <summary>Lists the published posts of every source, newest first, with their approved comment counts.</summary>
+    Task<IReadOnlyList<FeedPost>> ListFeedPostsAsync(int offset, int limit, CancellationToken ct);
+
+    /// <summary>Lists approved comments (of one post, or all), newest first, never removed ones.</summary>
+    Task<IReadOnlyList<FeedComment>> ListApprovedCommentsAsync(long? postId, int offset, int limit, CancellationToken ct);
+
+    /// <summary>Gets a stamp that changes whenever anything a feed shows may have changed.</summary>
+    Task<string> GetContentVersionAsync(CancellationToken ct);
+
     /// <summary>Lists a source's posts, newest first.</summary>
     Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);
 

@@ -340,6 +340,61 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<FeedPost>> ListFeedPostsAsync(int offset, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<PostRow>(
+            $"""
+            SELECT {PostColumns.Replace("(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id)", "(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id AND c.status = 'Approved' AND c.removed_at IS NULL)", StringComparison.Ordinal)}
+            FROM posts WHERE link IS NOT NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)
+            ORDER BY COALESCE(published_at, first_seen_at) DESC, id DESC LIMIT @limit OFFSET @offset
+            """, new { limit, offset }).ConfigureAwait(false);
+        return rows.Select(r => new FeedPost(r.ToModel(), r.CommentCount)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FeedComment>> ListApprovedCommentsAsync(long? postId, int offset, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var columns = string.Join(", ", CommentColumns.Split(',').Select(c => "c." + c.Trim()));
+        var rows = await connection.QueryAsync<CommentRow, FeedCommentRow, (CommentRow, FeedCommentRow)>(
+            $"""
+            SELECT {columns}, p.id AS PostId, COALESCE(p.page_title, p.title) AS PostTitle, p.link AS PostLink, p.guid AS PostGuid,
+                   parent.link AS ParentLink, parent.guid AS ParentGuid, parent.id AS ParentCommentId
+            FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments parent ON parent.id = c.parent_id
+            WHERE c.status = 'Approved' AND c.removed_at IS NULL AND (@postId IS NULL OR c.post_id = @postId)
+            ORDER BY COALESCE(c.published_at, c.first_seen_at) DESC, c.id DESC LIMIT @limit OFFSET @offset
+            """,
+            (comment, feed) => (comment, feed),
+            new { postId, limit, offset },
+            splitOn: "PostId").ConfigureAwait(false);
+        return rows.Select(r => new FeedComment(r.Item1.ToModel(), r.Item2.PostId, r.Item2.PostTitle, r.Item2.PostLink, r.Item2.PostGuid, r.Item2.ParentLink, r.Item2.ParentGuid, r.Item2.ParentCommentId)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<string> GetContentVersionAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<string>(
+            """
+            SELECT COALESCE((SELECT MAX(id) FROM moderation_events), 0) || '.' || COALESCE((SELECT MAX(last_seen_at) FROM posts), 0) || '.'
+                || COALESCE((SELECT MAX(scraped_at) FROM posts), 0) || '.' || COALESCE((SELECT MAX(last_seen_at) FROM comments), 0)
+                || '.' || (SELECT COUNT(*) FROM comments WHERE removed_at IS NOT NULL)
+            """).ConfigureAwait(false) ?? "0";
+    }
+
+    private sealed class FeedCommentRow
+    {
+        public long PostId { get; set; }
+        public string? PostTitle { get; set; }
+        public string? PostLink { get; set; }
+        public string? PostGuid { get; set; }
+        public string? ParentLink { get; set; }
+        public string? ParentGuid { get; set; }
+        public long? ParentCommentId { get; set; }
+    }
+
+    /// <inheritdoc />
     public async Task<Post?> GetPostAsync(long id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

@@ -114,3 +114,9 @@ public sealed record ScoringCandidate
 
 /// <summary>A verdict to record: status, score and reasons, by whom.</summary>
 public sealed record VerdictWrite(long CommentId, Model.CommentStatus Status, double? Score, string Reasons, string Actor);
+
+/// <summary>A post as the curated feeds publish it.</summary>
+public sealed record FeedPost(Model.Post Post, int ApprovedComments);
+
+/// <summary>An approved comment as the curated feeds publish it, with its post and parent.</summary>
+public sealed record FeedComment(Model.Comment Comment, long PostId, string? PostTitle, string? PostLink, string? PostGuid, string? ParentLink, string? ParentGuid, long? ParentId);

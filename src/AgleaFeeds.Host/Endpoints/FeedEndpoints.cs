@@ -1,0 +1,56 @@
+using System.Globalization;
+using AgleaFeeds.Publishing;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AgleaFeeds.Host.Endpoints;
+
+/// <summary>The curated Atom feeds over HTTP: strong ETag, Last-Modified, 304, HEAD, Cache-Control, compression.</summary>
+internal static class FeedEndpoints
+{
+    public const string ContentType = "application/atom+xml; charset=utf-8";
+
+    public static void Map(WebApplication app)
+    {
+        string[] methods = ["GET", "HEAD"];
+        app.MapMethods("/feeds/posts.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.Posts, null));
+        app.MapMethods("/feeds/comments.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.Comments, null));
+        app.MapMethods("/feeds/all.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.All, null));
+        app.MapMethods("/feeds/posts/{id:long}/comments.atom", methods, (HttpContext http, long id) => ServeAsync(http, FeedKind.PostComments, id));
+    }
+
+    private static async Task ServeAsync(HttpContext http, FeedKind kind, long? postId)
+    {
+        var request = http.Request;
+        var response = http.Response;
+        var page = int.TryParse(request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p : 1;
+        var feed = await http.RequestServices.GetRequiredService<FeedRenderer>().RenderAsync(kind, postId, page, http.RequestAborted).ConfigureAwait(false);
+        if (feed is null)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var options = http.RequestServices.GetRequiredService<IOptions<PublishingOptions>>().Value;
+        var headers = response.GetTypedHeaders();
+        headers.ETag = new EntityTagHeaderValue(feed.ETag);
+        headers.LastModified = feed.LastModified;
+        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = options.MaxAge };
+        var typed = request.GetTypedHeaders();
+        var notModified = typed.IfNoneMatch.Count > 0
+            ? typed.IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Value == feed.ETag)
+            : typed.IfModifiedSince is { } since && since >= feed.LastModified;
+        if (notModified)
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        response.ContentType = ContentType;
+        response.ContentLength = feed.Body.Length;
+        if (!HttpMethods.IsHead(request.Method))
+        {
+            await response.Body.WriteAsync(feed.Body, http.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using AgleaFeeds.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AgleaFeeds.Publishing;
+
+/// <summary>Which curated feed.</summary>
+public enum FeedKind
+{
+    Posts,
+    Comments,
+    PostComments,
+    All,
+}
+
+/// <summary>
+/// Builds the curated Atom 1.0 feeds (RFC 4287) from the store: posts with their whole (scraped)
+/// content, approved comments threaded with RFC 4685, pages linked with RFC 5005. Ids never change
+/// when content does: the original guid when it is a URI, else a tag: URI. HTML is sanitized here,
+/// on the way out; the store keeps what was fetched.
+/// </summary>
+public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer sanitizer, IOptions<PublishingOptions> options)
+{
+    private const string Thr = "http://purl.org/syndication/thread/1.0";
+    private readonly PublishingOptions _o = options.Value;
+
+    /// <summary>The path of a feed, relative to the public base URL.</summary>
+    public static string PathOf(FeedKind kind, long? postId) => kind switch
+    {
+        FeedKind.Posts => "/feeds/posts.atom",
+        FeedKind.Comments => "/feeds/comments.atom",
+        FeedKind.PostComments => $"/feeds/posts/{postId}/comments.atom",
+        _ => "/feeds/all.atom",
+    };
+
+    /// <summary>Builds one page (1-based) of a feed as UTF-8 bytes without a BOM; null when the post does not exist.</summary>
+    public async Task<(byte[] Body, DateTimeOffset Updated)?> BuildAsync(FeedKind kind, long? postId, int page, CancellationToken ct)
+    {
+        var size = _o.PageSize;
+        var offset = (page - 1) * size;
+        var entries = new List<SyndicationItem>();
+        var title = _o.Title;
+        if (kind is FeedKind.Posts or FeedKind.All)
+        {
+            // "All" pages through posts and comments together: take a page of each and keep the newest.
+            foreach (var p in await store.ListFeedPostsAsync(kind == FeedKind.All ? 0 : offset, kind == FeedKind.All ? offset + size : size, ct).ConfigureAwait(false))
+            {
+                entries.Add(PostEntry(p));
+            }
+        }
+
+        if (kind is FeedKind.Comments or FeedKind.All or FeedKind.PostComments)
+        {
+            if (kind == FeedKind.PostComments)
+            {
+                var post = await store.GetPostAsync(postId!.Value, ct).ConfigureAwait(false);
+                if (post is null)
+                {
+                    return null;
+                }
+
+                title = $"{_o.Title}: comments on {post.PageTitle ?? post.Title}";
+            }
+
+            foreach (var c in await store.ListApprovedCommentsAsync(postId, kind == FeedKind.All ? 0 : offset, kind == FeedKind.All ? offset + size : size, ct).ConfigureAwait(false))
+            {
+                entries.Add(CommentEntry(c));
+            }
+        }
+
+        var ordered = entries.OrderByDescending(e => e.LastUpdatedTime).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        var hasMore = kind == FeedKind.All ? ordered.Count > offset + size : ordered.Count == size;
+        var pageEntries = kind == FeedKind.All ? ordered.Skip(offset).Take(size).ToList() : ordered;
+        var feed = new SyndicationFeed(pageEntries)
+        {
+            Id = _o.TagBase + "feed:" + PathOf(kind, postId).TrimStart('/'),
+            Title = new TextSyndicationContent(kind switch
+            {
+                FeedKind.Posts => $"{title}: posts",
+                FeedKind.Comments => $"{title}: comments",
+                FeedKind.All => $"{title}: posts and comments",
+                _ => title,
+            }),
+            LastUpdatedTime = pageEntries.Count > 0 ? pageEntries.Max(e => e.LastUpdatedTime) : DateTimeOffset.UnixEpoch,
+            Generator = "AgleaFeeds",
+        };
+        feed.AttributeExtensions.Add(new XmlQualifiedName("thr", "http://www.w3.org/2000/xmlns/"), Thr);
+        feed.Authors.Add(new SyndicationPerson { Name = _o.Title });
+        feed.Links.Add(new SyndicationLink(Absolute(PathOf(kind, postId), page), "self", null, "application/atom+xml", 0));
+        feed.Links.Add(new SyndicationLink(Absolute("/", 1), "alternate", null, "text/html", 0));
+        feed.Links.Add(new SyndicationLink(Absolute(PathOf(kind, postId), 1), "first", null, "application/atom+xml", 0));
+        if (hasMore)
+        {
+            feed.Links.Add(new SyndicationLink(Absolute(PathOf(kind, postId), page + 1), "next", null, "application/atom+xml", 0));
+        }
+
+        if (page > 1)
+        {
+            feed.Links.Add(new SyndicationLink(Absolute(PathOf(kind, postId), page - 1), "previous", null, "application/atom+xml", 0));
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+        {
+            new Atom10FeedFormatter(feed).WriteTo(writer);
+        }
+
+        return (buffer.ToArray(), feed.LastUpdatedTime);
+    }
+
+    private SyndicationItem PostEntry(FeedPost feedPost)
+    {
+        var post = feedPost.Post;
+        var updated = post.PageModifiedAt ?? post.UpdatedAt ?? post.PublishedAt ?? post.FirstSeenAt;
+        var item = new SyndicationItem
+        {
+            Id = IdOf(post.Guid, $"post:{post.Id}"),
+            Title = new TextSyndicationContent(post.PageTitle ?? post.Title ?? post.Link ?? "(untitled)"),
+            LastUpdatedTime = updated,
+            PublishDate = post.PagePublishedAt ?? post.PublishedAt ?? updated,
+            Content = new TextSyndicationContent(sanitizer.Sanitize(post.PageContentHtml ?? post.ContentHtml ?? post.SummaryHtml, post.Link), TextSyndicationContentKind.Html),
+        };
+        item.Authors.Add(new SyndicationPerson { Name = post.PageAuthor ?? post.Author ?? "unknown" });
+        item.Links.Add(new SyndicationLink(new Uri(post.Link!), "alternate", null, "text/html", 0));
+        foreach (var category in post.PageCategories.Count > 0 ? post.PageCategories : post.Categories)
+        {
+            item.Categories.Add(new SyndicationCategory(category));
+        }
+
+        var replies = new SyndicationLink(Absolute(PathOf(FeedKind.PostComments, post.Id), 1), "replies", null, "application/atom+xml", 0);
+        replies.AttributeExtensions.Add(new XmlQualifiedName("count", Thr), feedPost.ApprovedComments.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        item.Links.Add(replies);
+        item.ElementExtensions.Add(new XElement(XName.Get("total", Thr), feedPost.ApprovedComments).CreateReader());
+        return item;
+    }
+
+    private SyndicationItem CommentEntry(FeedComment feedComment)
+    {
+        var c = feedComment.Comment;
+        var permalink = c.Link ?? (feedComment.PostLink is { } link ? $"{link}#comment-{c.WordPressId}" : null);
+        var item = new SyndicationItem
+        {
+            Id = IdOf(c.Guid ?? permalink, $"comment:{c.Id}"),
+            Title = new TextSyndicationContent($"Comment on {feedComment.PostTitle ?? feedComment.PostLink} by {c.Author ?? "Anonymous"}"),
+            LastUpdatedTime = c.PublishedAt ?? c.FirstSeenAt,
+            PublishDate = c.PublishedAt ?? c.FirstSeenAt,
+            Content = new TextSyndicationContent(sanitizer.Sanitize(c.ContentHtml ?? c.ContentText, feedComment.PostLink), TextSyndicationContentKind.Html),
+        };
+        var author = new SyndicationPerson { Name = c.Author ?? "Anonymous" };
+        if (Uri.TryCreate(c.AuthorUrl, UriKind.Absolute, out var authorUri) && authorUri.Scheme is "http" or "https")
+        {
+            author.Uri = authorUri.ToString();
+        }
+
+        item.Authors.Add(author);
+        if (Uri.TryCreate(permalink, UriKind.Absolute, out var original))
+        {
+            item.Links.Add(new SyndicationLink(original, "alternate", null, "text/html", 0));
+            item.Links.Add(new SyndicationLink(original, "related", null, "text/html", 0));
+        }
+
+        // RFC 4685: in reply to the parent comment's entry, or to the post's.
+        var parentId = feedComment.ParentId is { } p ? IdOf(feedComment.ParentGuid ?? feedComment.ParentLink, $"comment:{p}") : IdOf(feedComment.PostGuid, $"post:{feedComment.PostId}");
+        var inReplyTo = new XElement(XName.Get("in-reply-to", Thr), new XAttribute("ref", parentId));
+        if ((feedComment.ParentId is null ? feedComment.PostLink : feedComment.ParentLink) is { } href)
+        {
+            inReplyTo.Add(new XAttribute("href", href), new XAttribute("type", "text/html"));
+        }
+
+        item.ElementExtensions.Add(inReplyTo.CreateReader());
+        return item;
+    }
+
+    private string IdOf(string? guid, string fallback) =>
+        Uri.TryCreate(guid, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Scheme) ? uri.ToString() : _o.TagBase + fallback;
+
+    private Uri Absolute(string path, int page) =>
+        new(new Uri(_o.PublicBaseUrl.TrimEnd('/') + "/"), path.TrimStart('/') + (page > 1 ? $"?page={page}" : string.Empty));
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AgleaFeeds.Publishing;
+
+/// <summary>The curated feeds (section "Publishing").</summary>
+public sealed class PublishingOptions
+{
+    public const string Section = "Publishing";
+
+    /// <summary>Gets or sets the public address subscribers reach the feeds at (self links are absolute).</summary>
+    /// <value>The default value is "http://127.0.0.1:5080".</value>
+    [Required]
+    [Url]
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Gets or sets the feeds' title.</summary>
+    /// <value>The default value is "AgleaFeeds".</value>
+    [Required]
+    public string Title { get; set; } = "AgleaFeeds";
+
+    /// <summary>Gets or sets the base of the tag: URIs that identify the feeds and entries without a usable guid.</summary>
+    /// <value>The default value is "tag:agleafeeds.local,2026:".</value>
+    [Required]
+    public string TagBase { get; set; } = "tag:agleafeeds.local,2026:";
+
+    /// <summary>Gets or sets how many entries one feed page holds (RFC 5005 paging beyond).</summary>
+    /// <value>The default value is 50.</value>
+    [Range(1, 1000)]
+    public int PageSize { get; set; } = 50;
+
+    /// <summary>Gets or sets the Cache-Control max-age of the feeds.</summary>
+    /// <value>The default value is 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Xml.Linq;
+using AgleaFeeds.Host.Tests.Fixtures;
+using AgleaFeeds.Model;
+using AgleaFeeds.Parsing;
+using AgleaFeeds.Storage;
+
+namespace AgleaFeeds.Host.Tests.Publishing;
+
+public sealed class FeedEndpointsTests : IAsyncLifetime
+{
+    private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
+    private static readonly XNamespace Thr = "http://purl.org/syndication/thread/1.0";
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private FixtureSite _site = null!;
+    private RunningHost _host = null!;
+    private Source _source = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        _host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), _site.PostsFeed);
+        // Polled, scraped and scored: the SEO spam caught is the last step.
+        await RunningHost.WaitUntilAsync(async () => await AllJudgedAsync(), TimeSpan.FromSeconds(60), "the sample blog to be stored, scraped and scored");
+        _source = (await _host.Store.ListSourcesAsync(Ct)).Single();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    private async Task<bool> AllJudgedAsync()
+    {
+        if (await _host.Store.ListSourcesAsync(Ct) is not [{ CommentCount: 21 } source])
+        {
+            return false;
+        }
+
+        return (await _host.Store.ListUnscoredCommentsAsync(1, Ct)).Count == 0;
+    }
+
+    private async Task<List<Comment>> CommentsAsync()
+    {
+        var all = new List<Comment>();
+        foreach (var post in await _host.Store.ListPostsAsync(_source.Id, Ct))
+        {
+            all.AddRange(await _host.Store.ListCommentsAsync(post.Id, Ct));
+        }
+
+        return all;
+    }
+
+    [Fact]
+    public async Task CommentsFeed_ShowsApprovedCommentsOnlyThreadedWithRfc4685()
+    {
+        var response = await _host.Http.GetAsync("feeds/comments.atom");
+        var xml = XDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal("application/atom+xml; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        var comments = await CommentsAsync();
+        var approved = comments.Where(c => c.Status == CommentStatus.Approved).ToList();
+        var entries = xml.Root!.Elements(Atom + "entry").ToList();
+        Assert.Equal(approved.Count, entries.Count);
+        var ids = entries.Select(e => (string)e.Element(Atom + "id")!).ToList();
+        foreach (var hidden in comments.Where(c => c.Status != CommentStatus.Approved))
+        {
+            Assert.DoesNotContain(ids, id => id.EndsWith($"#comment-{hidden.WordPressId}", StringComparison.Ordinal));
+        }
+
+        var reply = entries.Single(e => ((string)e.Element(Atom + "id")!).EndsWith("#comment-104", StringComparison.Ordinal));
+        Assert.EndsWith("#comment-102", (string)reply.Element(Thr + "in-reply-to")!.Attribute("ref")!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("feeds/posts.atom", 4)]
+    [InlineData("feeds/all.atom", 19)]
+    public async Task Feeds_AreAtomThatAtomReadersRead(string path, int entries)
+    {
+        var body = await _host.Http.GetByteArrayAsync(path);
+        var xml = XDocument.Parse(System.Text.Encoding.UTF8.GetString(body));
+
+        Assert.NotEqual(0xEF, body[0]); // no byte order mark
+        Assert.Equal(Atom + "feed", xml.Root!.Name);
+        var self = xml.Root.Elements(Atom + "link").Single(l => (string?)l.Attribute("rel") == "self");
+        Assert.True(Uri.TryCreate((string)self.Attribute("href")!, UriKind.Absolute, out _));
+        var parsed = FeedParser.Parse(body);
+        Assert.Equal("Atom 1.0", parsed.Feed!.Format);
+        Assert.Equal(entries, parsed.Feed.Entries.Count);
+        // RFC 4287's two Schematron rules jing does not check: an author (the feed has one) and alternate link or content.
+        Assert.NotNull(xml.Root.Element(Atom + "author"));
+        Assert.All(xml.Root.Elements(Atom + "entry"), e => Assert.True(
+            e.Elements(Atom + "link").Any(l => (string?)l.Attribute("rel") == "alternate") || e.Element(Atom + "content") is not null));
+    }
+
+    [Fact]
+    public async Task PostsFeed_CarriesTheScrapedContentAndRepliesCount()
+    {
+        var xml = XDocument.Parse(await _host.Http.GetStringAsync("feeds/posts.atom"));
+        var seoul = xml.Root!.Elements(Atom + "entry").Single(e => ((string)e.Element(Atom + "title")!).Contains("Seoul", StringComparison.Ordinal));
+
+        Assert.Equal("11", (string)seoul.Element(Thr + "total")!);
+        Assert.Contains("Forty-two members", (string)seoul.Element(Atom + "content")!, StringComparison.Ordinal);
+        var replies = seoul.Elements(Atom + "link").Single(l => (string?)l.Attribute("rel") == "replies");
+        var thread = XDocument.Parse(await _host.Http.GetStringAsync(new Uri((string)replies.Attribute("href")!).PathAndQuery.TrimStart('/')));
+        Assert.Equal(11, thread.Root!.Elements(Atom + "entry").Count());
+    }
+
+    [Fact]
+    public async Task RepeatedConditionalGet_Is304AndApprovingACommentChangesTheETag()
+    {
+        var first = await _host.Http.GetAsync("feeds/comments.atom");
+        var etag = first.Headers.ETag!;
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "feeds/comments.atom");
+        conditional.Headers.IfNoneMatch.Add(etag);
+        var second = await _host.Http.SendAsync(conditional);
+        var pending = (await CommentsAsync()).First(c => c.Status == CommentStatus.Pending);
+        await _host.Store.RecordDecisionAsync(pending.Id, CommentStatus.Approved, "moderator-ann", null, DateTimeOffset.UtcNow, Ct);
+        var third = await _host.Http.GetAsync("feeds/comments.atom");
+
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+        Assert.NotEqual(etag, third.Headers.ETag);
+        Assert.Contains($"comment-{pending.WordPressId}", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Head_AndGzip_AreServed()
+    {
+        using var head = new HttpRequestMessage(HttpMethod.Head, "feeds/all.atom");
+        var headResponse = await _host.Http.SendAsync(head);
+        using var gzip = new HttpRequestMessage(HttpMethod.Get, "feeds/all.atom");
+        gzip.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        var gzipResponse = await _host.Http.SendAsync(gzip);
+
+        Assert.Equal(HttpStatusCode.OK, headResponse.StatusCode);
+        Assert.Empty(await headResponse.Content.ReadAsByteArrayAsync());
+        Assert.Contains("gzip", gzipResponse.Content.Headers.ContentEncoding);
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("feeds/posts/999999/comments.atom")).StatusCode);
+    }
+
+    [Fact]
+    public async Task HostileApprovedComment_NeverReachesSubscribersAsMarkup()
+    {
+        const string Hostile = """
+            <p onclick="steal()">Hi<script>alert(1)</script><img src="x.png" onerror="steal()"><a href="javascript:alert(2)">js</a>
+            <a href="data:text/html;base64,PHNjcmlwdD4=">data</a><svg onload="alert(3)"><circle/></svg><style>body{background:url(javascript:alert(4))}</style>
+            <span style="width: expression(alert(5))">css</span><form action="https://evil.example"><input name="pw"></form><iframe src="https://evil.example"></iframe>
+            <a href="/relative/page">relative</a></p>
+            """;
+        var post = (await _host.Store.ListPostsAsync(_source.Id, Ct)).First();
+        await _host.Store.UpsertCommentsAsync(_source.Id, [new CommentUpsert { PostGuid = post.Guid, PostLink = post.Link!, Key = "9999", WordPressId = 9999, Author = "Mallory", ContentHtml = Hostile, SeenIn = "page" }], DateTimeOffset.UtcNow, Ct);
+        var stored = (await _host.Store.ListCommentsAsync(post.Id, Ct)).Single(c => c.WordPressId == 9999);
+        await _host.Store.RecordDecisionAsync(stored.Id, CommentStatus.Approved, "moderator-ann", null, DateTimeOffset.UtcNow, Ct);
+
+        var xml = XDocument.Parse(await _host.Http.GetStringAsync("feeds/comments.atom"));
+        var content = (string)xml.Root!.Elements(Atom + "entry").Single(e => ((string)e.Element(Atom + "id")!).EndsWith("#comment-9999", StringComparison.Ordinal)).Element(Atom + "content")!;
+
+        foreach (var forbidden in new[] { "<script", "onclick", "onerror", "onload", "javascript:", "data:", "<svg", "<style", "expression(", "<form", "<input", "<iframe", "style=" })
+        {
+            Assert.DoesNotContain(forbidden, content, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Contains("Hi", content, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{new Uri(new Uri(post.Link!), "/relative/page")}\"", content, StringComparison.Ordinal);
+    }
+}
