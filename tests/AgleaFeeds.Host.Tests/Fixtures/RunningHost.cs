@@ -58,6 +58,13 @@ internal sealed class RunningHost : IAsyncDisposable
         return new RunningHost(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
+    /// <summary>Waits until the sample blog is polled, scraped (21 comments) and every comment scored.</summary>
+    public Task WaitUntilSampleJudgedAsync() => WaitUntilAsync(
+        async () => await Store.ListSourcesAsync(CancellationToken.None) is [{ CommentCount: 21 }]
+            && (await Store.ListUnscoredCommentsAsync(1, CancellationToken.None)).Count == 0,
+        TimeSpan.FromSeconds(60),
+        "the sample blog to be stored, scraped and scored");
+
     /// <summary>Waits until the condition holds, polling; fails the test after the timeout.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

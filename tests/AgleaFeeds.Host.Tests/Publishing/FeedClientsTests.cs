@@ -6,7 +6,6 @@ namespace AgleaFeeds.Host.Tests.Publishing;
 /// <summary>The served feeds as real feed clients and validators read them: jing with RFC 4287's schema, Python's feedparser, newsboat.</summary>
 public sealed class FeedClientsTests : IAsyncLifetime
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
     private FixtureSite _site = null!;
     private RunningHost _host = null!;
     private string _folder = null!;
@@ -16,9 +15,7 @@ public sealed class FeedClientsTests : IAsyncLifetime
         _site = await FixtureSite.StartAsync();
         _folder = TestPaths.NewTempFolder();
         _host = await RunningHost.StartAsync(_folder, _site.PostsFeed);
-        await RunningHost.WaitUntilAsync(
-            async () => await _host.Store.ListSourcesAsync(Ct) is [{ CommentCount: 21 }] && (await _host.Store.ListUnscoredCommentsAsync(1, Ct)).Count == 0,
-            TimeSpan.FromSeconds(60), "the sample blog to be stored, scraped and scored");
+        await _host.WaitUntilSampleJudgedAsync();
     }
 
     public async Task DisposeAsync()

@@ -21,8 +21,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     {
         _site = await FixtureSite.StartAsync();
         _host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), _site.PostsFeed);
-        // Polled, scraped and scored: the SEO spam caught is the last step.
-        await RunningHost.WaitUntilAsync(async () => await AllJudgedAsync(), TimeSpan.FromSeconds(60), "the sample blog to be stored, scraped and scored");
+        await _host.WaitUntilSampleJudgedAsync();
         _source = (await _host.Store.ListSourcesAsync(Ct)).Single();
     }
 
@@ -30,16 +29,6 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     {
         await _host.DisposeAsync();
         await _site.DisposeAsync();
-    }
-
-    private async Task<bool> AllJudgedAsync()
-    {
-        if (await _host.Store.ListSourcesAsync(Ct) is not [{ CommentCount: 21 } source])
-        {
-            return false;
-        }
-
-        return (await _host.Store.ListUnscoredCommentsAsync(1, Ct)).Count == 0;
     }
 
     private async Task<List<Comment>> CommentsAsync()
