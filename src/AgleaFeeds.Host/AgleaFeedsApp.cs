@@ -60,6 +60,7 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<RescrapeRecentJob>();
         builder.Services.AddTransient<ScoreJob>();
         builder.Services.AddTransient<RetrainJob>();
+        builder.Services.AddTransient<PublishJob>();
 
         builder.Services.AddResponseCompression(o =>
         {
@@ -118,6 +119,7 @@ public static partial class AgleaFeedsApp
         recurring.AddOrUpdate<PollSchedulerJob>(PollSchedulerJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), jobs.SchedulerCron);
         recurring.AddOrUpdate<RescrapeRecentJob>(RescrapeRecentJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scraping.ScrapingOptions>>().Value.RescrapeCron);
         recurring.AddOrUpdate<RetrainJob>(RetrainJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scoring.ScoringOptions>>().Value.RetrainCron);
+        recurring.AddOrUpdate<PublishJob>(PublishJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), "* * * * *");
         recurring.TriggerJob(PollSchedulerJob.RecurringJobId);
     }
 

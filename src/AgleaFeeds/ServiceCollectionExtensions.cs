@@ -37,6 +37,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AgleaFeeds.Publishing.ContentSanitizer>();
         services.AddTransient<AgleaFeeds.Publishing.CuratedFeedBuilder>();
         services.AddSingleton<AgleaFeeds.Publishing.FeedRenderer>();
+        services.AddSingleton<AgleaFeeds.Publishing.PublishedFeeds>();
+        services.AddHttpClient<AgleaFeeds.Publishing.FeedPublisher>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd(FeedFetcher.DefaultUserAgent.Split(' ')[0]));
         return services;
     }
 }

@@ -28,6 +28,12 @@ public sealed class PublishingOptions
     [Range(1, 1000)]
     public int PageSize { get; set; } = 50;
 
+    /// <summary>Gets or sets a folder to write a static copy of every feed to on each change (for static hosting); empty writes none.</summary>
+    public string? StaticFolder { get; set; }
+
+    /// <summary>Gets or sets a WebSub hub to ping (hub.mode=publish) when a feed changes; empty pings none.</summary>
+    public string? HubUrl { get; set; }
+
     /// <summary>Gets or sets the Cache-Control max-age of the feeds.</summary>
     /// <value>The default value is 5 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]

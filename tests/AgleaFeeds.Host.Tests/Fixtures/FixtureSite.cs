@@ -29,6 +29,9 @@ internal sealed class FixtureSite : IAsyncDisposable
 
     public string Url(string path) => new Uri(BaseUrl, path).ToString();
 
+    /// <summary>Gets the form bodies a WebSub publisher POSTed to /hub.</summary>
+    public ConcurrentQueue<string> HubPings { get; } = new();
+
     /// <summary>The sample blog's posts feed on this site.</summary>
     public string PostsFeed => Url("/samples/agla/feed/");
 
@@ -151,6 +154,14 @@ internal sealed class FixtureSite : IAsyncDisposable
             case "/cache/expires/feed/":
                 response.Headers.Expires = DateTimeOffset.UtcNow.AddHours(3).ToString("R");
                 await WritePageAsync(context, "/samples/agla/feed/", ct);
+                return;
+            case "/hub" when HttpMethods.IsPost(request.Method):
+                using (var reader = new StreamReader(request.Body))
+                {
+                    HubPings.Enqueue(Uri.UnescapeDataString(await reader.ReadToEndAsync(ct)));
+                }
+
+                response.StatusCode = 204;
                 return;
             case "/fail/deep/":
                 response.ContentType = "text/html; charset=utf-8";

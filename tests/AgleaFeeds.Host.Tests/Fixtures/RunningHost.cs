@@ -29,7 +29,11 @@ internal sealed class RunningHost : IAsyncDisposable
     public static Task<RunningHost> StartAsync(string dataFolder, params string[] feedUrls) => StartAsync(dataFolder, new Dictionary<string, string?>(), feedUrls);
 
     /// <summary>Starts the host with extra settings.</summary>
-    public static async Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, params string[] feedUrls)
+    public static async Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, params string[] feedUrls) =>
+        await StartAsync(dataFolder, settings, repositorySettings: false, feedUrls);
+
+    /// <summary>Starts the host, optionally reading the repository's appsettings.json first, as `dotnet run` does.</summary>
+    public static async Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, bool repositorySettings, params string[] feedUrls)
     {
         var opml = Path.Combine(dataFolder, "sources.opml");
         await File.WriteAllTextAsync(opml, $"""
@@ -40,8 +44,14 @@ internal sealed class RunningHost : IAsyncDisposable
             """);
         var app = AgleaFeedsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
+            if (repositorySettings)
+            {
+                builder.Configuration.AddJsonFile(Path.Combine(TestPaths.RepositoryRoot, "appsettings.json"), optional: false);
+            }
+
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
+                ["Urls"] = "http://127.0.0.1:0",
                 ["Storage:DataDirectory"] = dataFolder,
                 ["Jobs:SourcesOpml"] = opml,
                 ["Jobs:SamplesFolder"] = "",

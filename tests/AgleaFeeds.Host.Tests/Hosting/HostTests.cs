@@ -58,6 +58,17 @@ public sealed class HostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_WithTheRepositoryAppSettings_EveryOptionValidatesAndTheServiceIsHealthy()
+    {
+        await using var host = await RunningHost.StartAsync(_data, new Dictionary<string, string?>(), repositorySettings: true, _site.PostsFeed);
+
+        var health = await host.Http.GetAsync("health");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await host.Http.GetAsync("feeds/all.atom")).StatusCode);
+    }
+
+    [Fact]
     public async Task Health_CorruptModel_Is503NamingTheProblem()
     {
         var corrupt = Path.Combine(_data, "corrupt.zip");

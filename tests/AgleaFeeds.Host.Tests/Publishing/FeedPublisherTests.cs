@@ -1,0 +1,72 @@
+using AgleaFeeds.Host.Tests.Fixtures;
+using AgleaFeeds.Model;
+using AgleaFeeds.Publishing;
+
+namespace AgleaFeeds.Host.Tests.Publishing;
+
+public sealed class FeedPublisherTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private FixtureSite _site = null!;
+    private RunningHost _host = null!;
+    private string _static = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        var folder = TestPaths.NewTempFolder();
+        _static = Path.Combine(folder, "public");
+        _host = await RunningHost.StartAsync(folder, new Dictionary<string, string?>
+        {
+            ["Publishing:StaticFolder"] = _static,
+            ["Publishing:HubUrl"] = _site.Url("/hub"),
+        }, _site.PostsFeed);
+        await _host.WaitUntilSampleJudgedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task PublishAsync_AfterAChange_WritesStaticCopiesAndPingsTheHubForChangedFeedsOnly()
+    {
+        var publisher = _host.App.Services.GetRequiredService<FeedPublisher>();
+        await publisher.PublishAsync(Ct);
+        var all = Path.Combine(_static, "feeds", "all.atom");
+
+        Assert.Equal(await _host.Http.GetByteArrayAsync("feeds/all.atom"), await File.ReadAllBytesAsync(all));
+        Assert.True(File.Exists(Path.Combine(_static, "feeds", "posts", "1", "comments.atom")));
+        Assert.Contains(_site.HubPings, p => p.Contains("hub.mode=publish", StringComparison.Ordinal) && p.Contains("/feeds/all.atom", StringComparison.Ordinal));
+
+        // Nothing changed: nothing written or pinged.
+        var quiet = await publisher.PublishAsync(Ct);
+        Assert.Equal(0, quiet.Changed);
+
+        // A moderator approves a held comment: the comment feeds change, the posts feed's entries do not.
+        var pending = await FirstPendingAsync();
+        await _host.Store.RecordDecisionAsync(pending.Id, CommentStatus.Approved, "moderator-ann", null, DateTimeOffset.UtcNow, Ct);
+        var pingsBefore = _site.HubPings.Count;
+        var after = await publisher.PublishAsync(Ct);
+
+        Assert.Contains($"comment-{pending.WordPressId}", await File.ReadAllTextAsync(all), StringComparison.Ordinal);
+        Assert.True(after.Changed >= 3, after.Summary);
+        Assert.Empty(after.Errors);
+        Assert.Equal(pingsBefore + after.Pinged, _site.HubPings.Count);
+    }
+
+    private async Task<Comment> FirstPendingAsync()
+    {
+        foreach (var post in await _host.Store.ListPostsAsync((await _host.Store.ListSourcesAsync(Ct)).Single().Id, Ct))
+        {
+            if ((await _host.Store.ListCommentsAsync(post.Id, Ct)).FirstOrDefault(c => c.Status == CommentStatus.Pending) is { } pending)
+            {
+                return pending;
+            }
+        }
+
+        throw new InvalidOperationException("Tests: no pending comment in the sample.");
+    }
+}
