@@ -5,6 +5,7 @@ using AgleaFeeds.Sources;
 using AgleaFeeds.Storage;
 using Hangfire;
 using Hangfire.Storage.SQLite;
+using Prometheus;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,7 @@ public static partial class AgleaFeedsApp
         });
         Endpoints.HealthEndpoint.Map(app);
         Endpoints.FeedEndpoints.Map(app);
+        app.MapMetrics(registry: app.Services.GetRequiredService<Observability.PipelineMetrics>().Registry);
         app.MapGet("/", () => Results.Content(
             """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds</title></head>

@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(FeedFetcher.CreateHandler);
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
+        services.AddSingleton<AgleaFeeds.Observability.PipelineMetrics>();
         services.AddTransient<SourceRefresher>();
         services.AddTransient<PollBatchRunner>();
         services.AddTransient<SourceImporter>();

@@ -17,6 +17,7 @@ public sealed partial class SourceRefresher(
     FeedFetcher fetcher,
     IOptions<PollingOptions> options,
     TimeProvider time,
+    Observability.PipelineMetrics metrics,
     ILogger<SourceRefresher> logger)
 {
     private readonly PollingOptions _options = options.Value;
@@ -127,7 +128,8 @@ public sealed partial class SourceRefresher(
                 Outcome = result.Summary,
             };
         }, ct).ConfigureAwait(false);
-        LogPolled(logger, source.Id, result!.Summary);
+        metrics.Polled(result!.NotModified && result.NewComments == 0 ? "not_modified" : "ok");
+        LogPolled(logger, source.Id, result.Summary);
         return result;
     }
 
@@ -162,6 +164,7 @@ public sealed partial class SourceRefresher(
             Error = error,
             Outcome = result.Summary,
         }, ct).ConfigureAwait(false);
+        metrics.Polled("error");
         LogPollFailed(logger, source.Id, errorCount, error, result.NextPollAt);
         return result;
     }

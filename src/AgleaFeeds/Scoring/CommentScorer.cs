@@ -13,6 +13,7 @@ public sealed partial class CommentScorer(
     SpamModelProvider models,
     IOptions<ScoringOptions> options,
     TimeProvider time,
+    Observability.PipelineMetrics metrics,
     ILogger<CommentScorer> logger)
 {
     /// <summary>Scores every unjudged pending comment, <paramref name="batchSize"/> at a time; returns the verdicts by status.</summary>
@@ -34,6 +35,7 @@ public sealed partial class CommentScorer(
                 return counts;
             }
 
+            var started = time.GetTimestamp();
             var scores = models.Model?.Score(batch.Select(c => (c.ContentHtml ?? string.Empty, c.AuthorUrl)).ToList());
             var verdicts = new List<VerdictWrite>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
@@ -54,6 +56,7 @@ public sealed partial class CommentScorer(
             }
 
             await store.ApplyVerdictsAsync(verdicts, time.GetUtcNow(), ct).ConfigureAwait(false);
+            metrics.Scored(time.GetElapsedTime(started), verdicts.GroupBy(v => v.Status).Select(g => KeyValuePair.Create(g.Key, g.Count())));
             if (batch.Count < batchSize)
             {
                 return counts;

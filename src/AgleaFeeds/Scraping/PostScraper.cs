@@ -17,6 +17,7 @@ public sealed partial class PostScraper(
     HostThrottle throttle,
     IOptions<ScrapingOptions> options,
     TimeProvider time,
+    Observability.PipelineMetrics metrics,
     ILogger<PostScraper> logger)
 {
     private readonly ScrapingOptions _options = options.Value;
@@ -182,6 +183,7 @@ public sealed partial class PostScraper(
             },
             Validators = validators,
         }, ct).ConfigureAwait(false);
+        metrics.Scraped(result.Error is not null ? "error" : result.NotModified ? "not_modified" : "ok");
         if (result.Error is not null)
         {
             LogScrapeFailed(logger, post.SourceId, post.Id, result.Error);

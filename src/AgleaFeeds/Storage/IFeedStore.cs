@@ -102,6 +102,9 @@ public interface IFeedStore
     /// <summary>Gets a stamp that changes whenever anything a feed shows may have changed.</summary>
     Task<string> GetContentVersionAsync(CancellationToken ct);
 
+    /// <summary>Counts the comments of every status.</summary>
+    Task<IReadOnlyDictionary<Model.CommentStatus, int>> CountCommentsByStatusAsync(CancellationToken ct);
+
     /// <summary>Lists a source's posts, newest first.</summary>
     Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);
 

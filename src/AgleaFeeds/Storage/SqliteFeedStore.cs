@@ -395,6 +395,20 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<CommentStatus, int>> CountCommentsByStatusAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Status, int Count)>("SELECT status, COUNT(*) FROM comments GROUP BY status").ConfigureAwait(false);
+        var counts = Enum.GetValues<CommentStatus>().ToDictionary(s => s, _ => 0);
+        foreach (var (status, count) in rows)
+        {
+            counts[Enum.Parse<CommentStatus>(status)] = count;
+        }
+
+        return counts;
+    }
+
+    /// <inheritdoc />
     public async Task<Post?> GetPostAsync(long id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

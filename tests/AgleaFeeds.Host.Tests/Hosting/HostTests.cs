@@ -51,6 +51,13 @@ public sealed class HostTests : IAsyncLifetime
         Assert.Contains(RetrainJob.RecurringJobId, recurring, StringComparison.Ordinal);
         var health = await host.Http.GetAsync("health");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        await host.WaitUntilSampleJudgedAsync();
+        var metrics = await host.Http.GetStringAsync("metrics");
+        Assert.Contains("agleafeeds_polls_total{outcome=\"ok\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("agleafeeds_scrapes_total{outcome=\"ok\"} 4", metrics, StringComparison.Ordinal);
+        Assert.Contains("agleafeeds_comments{status=\"spam\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("agleafeeds_sources_failing 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("agleafeeds_scoring_batch_seconds_count", metrics, StringComparison.Ordinal);
         Assert.Contains("\"model\":\"ok (shipped-", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var posts = await host.Http.GetStringAsync("hangfire/posts");
         Assert.Contains("Seoul Meetup Recap", posts, StringComparison.Ordinal);
