@@ -30,6 +30,9 @@ public sealed record Post
     public IReadOnlyList<string> Tags { get; init; } = [];
     /// <summary>The comment count the page heading announced ("4 thoughts on …").</summary>
     public int? PageCommentCount { get; init; }
+    /// <summary>Whether a moderator hid the post from the curated feeds.</summary>
+    public bool Hidden { get; init; }
+
     /// <summary>How many comments the store holds for the post.</summary>
     public int CommentCount { get; init; }
     public DateTimeOffset? ScrapedAt { get; init; }

@@ -26,6 +26,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
 {
     private const string Thr = "http://purl.org/syndication/thread/1.0";
     private readonly PublishingOptions _o = options.Value;
+    private readonly PostFilter _filter = new(options.Value.KeepRules, options.Value.BlockRules);
 
     /// <summary>The path of a feed, relative to the public base URL.</summary>
     public static string PathOf(FeedKind kind, long? postId) => kind switch
@@ -46,9 +47,13 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
         if (kind is FeedKind.Posts or FeedKind.All)
         {
             // "All" pages through posts and comments together: take a page of each and keep the newest.
+            // Rules filter a fetched page, so a page can hold fewer entries than PageSize; paging links stay right.
             foreach (var p in await store.ListFeedPostsAsync(kind == FeedKind.All ? 0 : offset, kind == FeedKind.All ? offset + size : size, ct).ConfigureAwait(false))
             {
-                entries.Add(PostEntry(p));
+                if (_filter.Allows(p.Post.PageTitle ?? p.Post.Title, p.Post.PageAuthor ?? p.Post.Author, p.Post.PageCategories.Count > 0 ? p.Post.PageCategories : p.Post.Categories))
+                {
+                    entries.Add(PostEntry(p));
+                }
             }
         }
 
@@ -57,7 +62,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
             if (kind == FeedKind.PostComments)
             {
                 var post = await store.GetPostAsync(postId!.Value, ct).ConfigureAwait(false);
-                if (post is null)
+                if (post is null || post.Hidden || !_filter.Allows(post.PageTitle ?? post.Title, post.PageAuthor ?? post.Author, post.PageCategories.Count > 0 ? post.PageCategories : post.Categories))
                 {
                     return null;
                 }
@@ -67,12 +72,15 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
 
             foreach (var c in await store.ListApprovedCommentsAsync(postId, kind == FeedKind.All ? 0 : offset, kind == FeedKind.All ? offset + size : size, ct).ConfigureAwait(false))
             {
-                entries.Add(CommentEntry(c));
+                if (_filter.Allows(c.PostTitle, c.PostAuthor, c.PostCategories))
+                {
+                    entries.Add(CommentEntry(c));
+                }
             }
         }
 
         var ordered = entries.OrderByDescending(e => e.LastUpdatedTime).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
-        var hasMore = kind == FeedKind.All ? ordered.Count > offset + size : ordered.Count == size;
+        var hasMore = kind == FeedKind.All ? ordered.Count > offset + size : entries.Count > 0 && ordered.Count == size;
         var pageEntries = kind == FeedKind.All ? ordered.Skip(offset).Take(size).ToList() : ordered;
         var feed = new SyndicationFeed(pageEntries)
         {

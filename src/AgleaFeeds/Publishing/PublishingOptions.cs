@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace AgleaFeeds.Publishing;
 
 /// <summary>The curated feeds (section "Publishing").</summary>
-public sealed class PublishingOptions
+public sealed class PublishingOptions : IValidatableObject
 {
     public const string Section = "Publishing";
 
@@ -34,8 +34,36 @@ public sealed class PublishingOptions
     /// <summary>Gets or sets a WebSub hub to ping (hub.mode=publish) when a feed changes; empty pings none.</summary>
     public string? HubUrl { get; set; }
 
+    /// <summary>Gets or sets the keep rules ("Title=…", "Category=…", "Author=…" regular expressions): when any is set, only matching posts are published.</summary>
+    public List<string> KeepRules { get; set; } = [];
+
+    /// <summary>Gets or sets the block rules: a post matching any is not published, nor its comments.</summary>
+    public List<string> BlockRules { get; set; } = [];
+
     /// <summary>Gets or sets the Cache-Control max-age of the feeds.</summary>
     /// <value>The default value is 5 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Checks the keep and block rules at start, so a bad one stops the service with its reason.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var rule in KeepRules.Concat(BlockRules))
+        {
+            string? error = null;
+            try
+            {
+                PostFilter.Parse(rule);
+            }
+            catch (ArgumentException ex)
+            {
+                error = ex.Message;
+            }
+
+            if (error is not null)
+            {
+                yield return new ValidationResult(error, [nameof(KeepRules), nameof(BlockRules)]);
+            }
+        }
+    }
 }

@@ -102,6 +102,9 @@ public interface IFeedStore
     /// <summary>Gets a stamp that changes whenever anything a feed shows may have changed.</summary>
     Task<string> GetContentVersionAsync(CancellationToken ct);
 
+    /// <summary>Hides a post (and its comments) from the curated feeds, or shows it again; false when there is no such post.</summary>
+    Task<bool> SetPostHiddenAsync(long postId, bool hidden, string moderator, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Counts the comments of every status.</summary>
     Task<IReadOnlyDictionary<Model.CommentStatus, int>> CountCommentsByStatusAsync(CancellationToken ct);
 

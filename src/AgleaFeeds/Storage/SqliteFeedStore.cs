@@ -26,7 +26,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         feed_comment_count AS FeedCommentCount, content_hash AS ContentHash, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt,
         page_title AS PageTitle, page_author AS PageAuthor, page_content_html AS PageContentHtml, page_published_at AS PagePublishedAt,
         page_modified_at AS PageModifiedAt, page_categories AS PageCategories, tags AS Tags, page_comment_count AS PageCommentCount,
-        scraped_at AS ScrapedAt, scrape_error AS ScrapeError, scrape_outcome AS ScrapeOutcome,
+        scraped_at AS ScrapedAt, scrape_error AS ScrapeError, scrape_outcome AS ScrapeOutcome, hidden_at IS NOT NULL AS Hidden,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id) AS CommentCount
         """;
 
@@ -346,7 +346,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         var rows = await connection.QueryAsync<PostRow>(
             $"""
             SELECT {PostColumns.Replace("(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id)", "(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id AND c.status = 'Approved' AND c.removed_at IS NULL)", StringComparison.Ordinal)}
-            FROM posts WHERE link IS NOT NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)
+            FROM posts WHERE link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)
             ORDER BY COALESCE(published_at, first_seen_at) DESC, id DESC LIMIT @limit OFFSET @offset
             """, new { limit, offset }).ConfigureAwait(false);
         return rows.Select(r => new FeedPost(r.ToModel(), r.CommentCount)).ToList();
@@ -360,15 +360,20 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         var rows = await connection.QueryAsync<CommentRow, FeedCommentRow, (CommentRow, FeedCommentRow)>(
             $"""
             SELECT {columns}, p.id AS PostId, COALESCE(p.page_title, p.title) AS PostTitle, p.link AS PostLink, p.guid AS PostGuid,
-                   parent.link AS ParentLink, parent.guid AS ParentGuid, parent.id AS ParentCommentId
+                   parent.link AS ParentLink, parent.guid AS ParentGuid, parent.id AS ParentCommentId,
+                   COALESCE(p.page_author, p.author) AS PostAuthor, CASE WHEN p.page_categories <> '[]' THEN p.page_categories ELSE p.categories END AS PostCategories
             FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments parent ON parent.id = c.parent_id
-            WHERE c.status = 'Approved' AND c.removed_at IS NULL AND (@postId IS NULL OR c.post_id = @postId)
+            WHERE c.status = 'Approved' AND c.removed_at IS NULL AND p.hidden_at IS NULL AND (@postId IS NULL OR c.post_id = @postId)
             ORDER BY COALESCE(c.published_at, c.first_seen_at) DESC, c.id DESC LIMIT @limit OFFSET @offset
             """,
             (comment, feed) => (comment, feed),
             new { postId, limit, offset },
             splitOn: "PostId").ConfigureAwait(false);
-        return rows.Select(r => new FeedComment(r.Item1.ToModel(), r.Item2.PostId, r.Item2.PostTitle, r.Item2.PostLink, r.Item2.PostGuid, r.Item2.ParentLink, r.Item2.ParentGuid, r.Item2.ParentCommentId)).ToList();
+        return rows.Select(r => new FeedComment(r.Item1.ToModel(), r.Item2.PostId, r.Item2.PostTitle, r.Item2.PostLink, r.Item2.PostGuid, r.Item2.ParentLink, r.Item2.ParentGuid, r.Item2.ParentCommentId)
+        {
+            PostAuthor = r.Item2.PostAuthor,
+            PostCategories = JsonSerializer.Deserialize<List<string>>(r.Item2.PostCategories ?? "[]") ?? [],
+        }).ToList();
     }
 
     /// <inheritdoc />
@@ -392,6 +397,15 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public string? ParentLink { get; set; }
         public string? ParentGuid { get; set; }
         public long? ParentCommentId { get; set; }
+        public string? PostAuthor { get; set; }
+        public string? PostCategories { get; set; }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SetPostHiddenAsync(long postId, bool hidden, string moderator, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
+        return WriteAsync(now, batch => batch.SetPostHidden(postId, hidden, moderator), ct);
     }
 
     /// <inheritdoc />
@@ -577,6 +591,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public long? ScrapedAt { get; set; }
         public string? ScrapeError { get; set; }
         public string? ScrapeOutcome { get; set; }
+        public bool Hidden { get; set; }
         public int CommentCount { get; set; }
 
         public Post ToModel() => new()
@@ -608,6 +623,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             ScrapeError = ScrapeError,
             ScrapeOutcome = ScrapeOutcome,
             CommentCount = CommentCount,
+            Hidden = Hidden,
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };

@@ -382,6 +382,15 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         return applied;
     }
 
+    /// <summary>Hides or shows a post; the content version moves with last_seen_at so the feeds re-render.</summary>
+    public bool SetPostHidden(long postId, bool hidden, string moderator)
+    {
+        using var update = Plain(
+            "UPDATE posts SET hidden_at = $at, hidden_by = $by, last_seen_at = $now WHERE id = $id",
+            ("$id", postId), ("$at", hidden ? _at : null), ("$by", hidden ? moderator : null), ("$now", _at));
+        return update.ExecuteNonQuery() == 1;
+    }
+
     /// <summary>Moves a comment to a moderator's decision and records the event.</summary>
     public bool RecordDecision(long commentId, CommentStatus status, string moderator, string? note)
     {

@@ -119,4 +119,8 @@ public sealed record VerdictWrite(long CommentId, Model.CommentStatus Status, do
 public sealed record FeedPost(Model.Post Post, int ApprovedComments);
 
 /// <summary>An approved comment as the curated feeds publish it, with its post and parent.</summary>
-public sealed record FeedComment(Model.Comment Comment, long PostId, string? PostTitle, string? PostLink, string? PostGuid, string? ParentLink, string? ParentGuid, long? ParentId);
+public sealed record FeedComment(Model.Comment Comment, long PostId, string? PostTitle, string? PostLink, string? PostGuid, string? ParentLink, string? ParentGuid, long? ParentId)
+{
+    public string? PostAuthor { get; init; }
+    public IReadOnlyList<string> PostCategories { get; init; } = [];
+}

@@ -116,6 +116,38 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HiddenPost_LeavesTheFeedsWithItsCommentsAndComesBack()
+    {
+        var seoul = (await _host.Store.ListPostsAsync(_source.Id, Ct)).Single(p => p.Title!.Contains("Seoul", StringComparison.Ordinal));
+
+        await _host.Store.SetPostHiddenAsync(seoul.Id, hidden: true, "moderator-ann", DateTimeOffset.UtcNow, Ct);
+        var posts = XDocument.Parse(await _host.Http.GetStringAsync("feeds/posts.atom"));
+        var all = await _host.Http.GetStringAsync("feeds/all.atom");
+        var own = await _host.Http.GetAsync($"feeds/posts/{seoul.Id}/comments.atom");
+        await _host.Store.SetPostHiddenAsync(seoul.Id, hidden: false, "moderator-ann", DateTimeOffset.UtcNow, Ct);
+        var back = XDocument.Parse(await _host.Http.GetStringAsync("feeds/posts.atom"));
+
+        Assert.Equal(3, posts.Root!.Elements(Atom + "entry").Count());
+        Assert.DoesNotContain("seoul-meetup-recap", all, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, own.StatusCode);
+        Assert.Equal(4, back.Root!.Elements(Atom + "entry").Count());
+    }
+
+    [Fact]
+    public async Task BlockRule_OnACategory_KeepsThosePostsAndTheirCommentsOut()
+    {
+        await using var host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), new Dictionary<string, string?> { ["Publishing:BlockRules:0"] = "Category=^Events$" }, _site.PostsFeed);
+        await host.WaitUntilSampleJudgedAsync();
+
+        var posts = XDocument.Parse(await host.Http.GetStringAsync("feeds/posts.atom"));
+        var comments = await host.Http.GetStringAsync("feeds/comments.atom");
+
+        Assert.Equal(3, posts.Root!.Elements(Atom + "entry").Count());
+        Assert.DoesNotContain("seoul-meetup-recap", comments, StringComparison.Ordinal);
+        Assert.Contains("jack-mas-advice", comments, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Head_AndGzip_AreServed()
     {
         using var head = new HttpRequestMessage(HttpMethod.Head, "feeds/all.atom");
