@@ -81,10 +81,10 @@ public static partial class AgleaFeedsApp
         app.MapMetrics(registry: app.Services.GetRequiredService<Observability.PipelineMetrics>().Registry);
         app.MapGet("/", () => Results.Content(
             """
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds</title></head>
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds</title>
             <link rel="alternate" type="application/atom+xml" title="Posts" href="/feeds/posts.atom">
             <link rel="alternate" type="application/atom+xml" title="Comments" href="/feeds/comments.atom">
-            <link rel="alternate" type="application/atom+xml" title="Posts and comments" href="/feeds/all.atom">
+            <link rel="alternate" type="application/atom+xml" title="Posts and comments" href="/feeds/all.atom"></head>
             <body><h1>AgleaFeeds</h1><ul><li><a href="/feeds/posts.atom">Posts feed</a>, <a href="/feeds/comments.atom">comments feed</a>, <a href="/feeds/all.atom">both</a> (Atom)</li><li><a href="/hangfire">Dashboard</a> (jobs, sources)</li><li><a href="/samples/agla/">Sample blog</a></li><li><a href="/health">Health</a></li></ul></body></html>
             """, "text/html; charset=utf-8"));
 

@@ -148,6 +148,55 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HomePage_AdvertisesTheFeedsInItsHead()
+    {
+        var html = await _host.Http.GetStringAsync("/");
+        var head = html[..html.IndexOf("</head>", StringComparison.Ordinal)];
+
+        foreach (var feed in new[] { "/feeds/posts.atom", "/feeds/comments.atom", "/feeds/all.atom" })
+        {
+            Assert.Contains($"<link rel=\"alternate\" type=\"application/atom+xml\"", head, StringComparison.Ordinal);
+            Assert.Contains($"href=\"{feed}\"", head, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Paging_Rfc5005_NextAndPreviousCoverEveryEntryOnce()
+    {
+        await using var host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), new Dictionary<string, string?> { ["Publishing:PageSize"] = "6" }, _site.PostsFeed);
+        await host.WaitUntilSampleJudgedAsync();
+
+        var ids = new List<string>();
+        string? next = "feeds/comments.atom";
+        var pages = 0;
+        while (next is not null)
+        {
+            var page = XDocument.Parse(await host.Http.GetStringAsync(next));
+            pages++;
+            ids.AddRange(page.Root!.Elements(Atom + "entry").Select(e => (string)e.Element(Atom + "id")!));
+            Assert.Equal(pages > 1, page.Root.Elements(Atom + "link").Any(l => (string?)l.Attribute("rel") == "previous"));
+            next = page.Root.Elements(Atom + "link").SingleOrDefault(l => (string?)l.Attribute("rel") == "next") is { } link
+                ? new Uri((string)link.Attribute("href")!).PathAndQuery.TrimStart('/')
+                : null;
+        }
+
+        Assert.Equal(3, pages);
+        Assert.Equal(15, ids.Count);
+        Assert.Equal(15, ids.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task RejectedComment_LeavesTheFeed()
+    {
+        var approved = (await CommentsAsync()).First(c => c.Status == CommentStatus.Approved);
+
+        await _host.Store.RecordDecisionAsync(approved.Id, CommentStatus.Rejected, "moderator-ann", "off-topic", DateTimeOffset.UtcNow, Ct);
+        var feed = await _host.Http.GetStringAsync("feeds/comments.atom");
+
+        Assert.DoesNotContain($"#comment-{approved.WordPressId}<", feed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Head_AndGzip_AreServed()
     {
         using var head = new HttpRequestMessage(HttpMethod.Head, "feeds/all.atom");
