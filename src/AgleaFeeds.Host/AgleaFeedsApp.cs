@@ -63,6 +63,8 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<RetrainJob>();
         builder.Services.AddTransient<PublishJob>();
 
+        // With antiforgery registered, the dashboard validates every POST (its commands included).
+        builder.Services.AddAntiforgery();
         builder.Services.AddResponseCompression(o =>
         {
             o.MimeTypes = ["application/atom+xml", "text/html", "application/json"];

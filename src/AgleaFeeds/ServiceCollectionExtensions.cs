@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddTransient<AgleaFeeds.Publishing.CuratedFeedBuilder>();
         services.AddSingleton<AgleaFeeds.Publishing.FeedRenderer>();
         services.AddSingleton<AgleaFeeds.Publishing.PublishedFeeds>();
+        services.AddTransient<AgleaFeeds.Moderation.ModerationService>();
         services.AddHttpClient<AgleaFeeds.Publishing.FeedPublisher>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd(FeedFetcher.DefaultUserAgent.Split(' ')[0]));
         return services;
     }

@@ -7,6 +7,15 @@ internal static class DashboardSetup
 {
     private static int _registered;
 
+    /// <summary>The menu badge: comments waiting for a person.</summary>
+    private static readonly DashboardMetric PendingMetric = new("agleafeeds:pending", "Pending comments", page =>
+    {
+        var counts = page.Context.GetHttpContext().RequestServices.GetRequiredService<AgleaFeeds.Storage.IFeedStore>()
+            .CountCommentsByStatusAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var pending = counts.GetValueOrDefault(AgleaFeeds.Model.CommentStatus.Pending);
+        return new Metric(pending) { Style = pending > 0 ? MetricStyle.Warning : MetricStyle.Default };
+    });
+
     /// <summary>Registers the pages once per process (the dashboard's route table is static).</summary>
     public static void Register()
     {
@@ -15,6 +24,14 @@ internal static class DashboardSetup
             return;
         }
 
+        DashboardRoutes.Routes.AddRazorPage(ModerationPage.Path, _ => new ModerationPage());
+        DashboardRoutes.Routes.AddCommand(ModerationCommands.Route, ModerationCommands.Execute);
+        DashboardMetrics.AddMetric(PendingMetric);
+        NavigationMenu.Items.Add(page => new MenuItem("Moderation", page.Url.To(ModerationPage.Path))
+        {
+            Active = page.RequestPath.StartsWith(ModerationPage.Path, StringComparison.Ordinal),
+            Metric = PendingMetric,
+        });
         DashboardRoutes.Routes.AddRazorPage(SourcesPage.Path, _ => new SourcesPage());
         DashboardRoutes.Routes.AddRazorPage(PostsPage.Path, _ => new PostsPage());
         NavigationMenu.Items.Add(page => new MenuItem("Sources", page.Url.To(SourcesPage.Path))

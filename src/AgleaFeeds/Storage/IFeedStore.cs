@@ -86,9 +86,10 @@ public interface IFeedStore
 
     /// <summary>
     /// Records a moderator's decision: the comment moves to <paramref name="status"/> with an event by
-    /// the moderator. Returns false when the comment does not exist.
+    /// the moderator. Returns false when the comment does not exist or, with <paramref name="expected"/>,
+    /// is no longer in that status (checked in the same transaction).
     /// </summary>
-    Task<bool> RecordDecisionAsync(long commentId, Model.CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct);
+    Task<bool> RecordDecisionAsync(long commentId, Model.CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct, Model.CommentStatus? expected = null);
 
     /// <summary>Lists the labels moderators gave: each comment's latest moderator decision, spam or approved, with its id.</summary>
     Task<IReadOnlyList<(long CommentId, AgleaFeeds.Scoring.LabelledComment Label)>> ListModeratorLabelsAsync(CancellationToken ct);
@@ -104,6 +105,12 @@ public interface IFeedStore
 
     /// <summary>Hides a post (and its comments) from the curated feeds, or shows it again; false when there is no such post.</summary>
     Task<bool> SetPostHiddenAsync(long postId, bool hidden, string moderator, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Lists comments of one status for moderators, newest first, with post, parent and latest verdict.</summary>
+    Task<IReadOnlyList<ModerationItem>> ListForModerationAsync(Model.CommentStatus status, int offset, int limit, CancellationToken ct);
+
+    /// <summary>Gets a comment, or null.</summary>
+    Task<Model.Comment?> GetCommentAsync(long id, CancellationToken ct);
 
     /// <summary>Counts the comments of every status.</summary>
     Task<IReadOnlyDictionary<Model.CommentStatus, int>> CountCommentsByStatusAsync(CancellationToken ct);

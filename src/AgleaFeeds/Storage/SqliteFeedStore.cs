@@ -301,7 +301,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
-    public Task<bool> RecordDecisionAsync(long commentId, CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct)
+    public Task<bool> RecordDecisionAsync(long commentId, CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct, CommentStatus? expected = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
         if (moderator.StartsWith("scoring:", StringComparison.Ordinal) || moderator == "system")
@@ -309,7 +309,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             throw new ArgumentException("Storage: a moderator's name cannot be one of the system's actors.", nameof(moderator));
         }
 
-        return WriteAsync(now, batch => batch.RecordDecision(commentId, status, moderator, note), ct);
+        return WriteAsync(now, batch => batch.RecordDecision(commentId, status, moderator, note, expected), ct);
     }
 
     /// <inheritdoc />
@@ -399,6 +399,45 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public long? ParentCommentId { get; set; }
         public string? PostAuthor { get; set; }
         public string? PostCategories { get; set; }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ModerationItem>> ListForModerationAsync(CommentStatus status, int offset, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var columns = string.Join(", ", CommentColumns.Split(',').Select(c => "c." + c.Trim()));
+        var rows = await connection.QueryAsync<CommentRow, ModerationRow, (CommentRow, ModerationRow)>(
+            $"""
+            SELECT {columns}, COALESCE(p.page_title, p.title) AS PostTitle, p.link AS PostLink,
+                   parent.author AS ParentAuthor, COALESCE(parent.content_text, parent.content_html) AS ParentText,
+                   v.score AS Score, v.reasons AS Reasons
+            FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments parent ON parent.id = c.parent_id
+            LEFT JOIN moderation_events v ON v.id = (SELECT MAX(e.id) FROM moderation_events e WHERE e.comment_id = c.id AND e.actor LIKE 'scoring:%')
+            WHERE c.status = @Status
+            ORDER BY COALESCE(c.published_at, c.first_seen_at) DESC, c.id DESC LIMIT @limit OFFSET @offset
+            """,
+            (comment, m) => (comment, m),
+            new { Status = status.ToString(), limit, offset },
+            splitOn: "PostTitle").ConfigureAwait(false);
+        return rows.Select(r => new ModerationItem(r.Item1.ToModel(), r.Item2.PostTitle, r.Item2.PostLink, r.Item2.ParentAuthor, r.Item2.ParentText, r.Item2.Score, r.Item2.Reasons)).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<Comment?> GetCommentAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<CommentRow>($"SELECT {CommentColumns} FROM comments WHERE id = @id", new { id }).ConfigureAwait(false);
+        return row?.ToModel();
+    }
+
+    private sealed class ModerationRow
+    {
+        public string? PostTitle { get; set; }
+        public string? PostLink { get; set; }
+        public string? ParentAuthor { get; set; }
+        public string? ParentText { get; set; }
+        public double? Score { get; set; }
+        public string? Reasons { get; set; }
     }
 
     /// <inheritdoc />

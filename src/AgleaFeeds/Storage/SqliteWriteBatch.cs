@@ -392,10 +392,10 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     }
 
     /// <summary>Moves a comment to a moderator's decision and records the event.</summary>
-    public bool RecordDecision(long commentId, CommentStatus status, string moderator, string? note)
+    public bool RecordDecision(long commentId, CommentStatus status, string moderator, string? note, CommentStatus? expected)
     {
         using var current = Plain("SELECT status FROM comments WHERE id = $id", ("$id", commentId));
-        if (current.ExecuteScalar() is not string from)
+        if (current.ExecuteScalar() is not string from || (expected is { } e && from != e.ToString()))
         {
             return false;
         }

@@ -124,3 +124,6 @@ public sealed record FeedComment(Model.Comment Comment, long PostId, string? Pos
     public string? PostAuthor { get; init; }
     public IReadOnlyList<string> PostCategories { get; init; } = [];
 }
+
+/// <summary>A comment as the moderation queue shows it: with its post, parent and latest verdict.</summary>
+public sealed record ModerationItem(Model.Comment Comment, string? PostTitle, string? PostLink, string? ParentAuthor, string? ParentText, double? Score, string? Reasons);

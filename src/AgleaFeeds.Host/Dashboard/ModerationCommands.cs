@@ -1,0 +1,37 @@
+using AgleaFeeds.Model;
+using AgleaFeeds.Moderation;
+using Hangfire;
+using Hangfire.Dashboard;
+
+namespace AgleaFeeds.Host.Dashboard;
+
+/// <summary>The moderation actions as dashboard commands (POST only; validated by antiforgery when registered).</summary>
+internal static class ModerationCommands
+{
+    public const string Route = "/moderation/(?<action>approve|spam|reject|restore)/(?<id>\\d+)/from/(?<from>Pending|Approved|Spam|Rejected)";
+
+    /// <summary>Applies one decision; false (422) for an unknown comment or a decision someone else took first.</summary>
+    public static bool Execute(DashboardContext context)
+    {
+        var match = context.UriMatch;
+        var to = match.Groups["action"].Value switch
+        {
+            "approve" => CommentStatus.Approved,
+            "spam" => CommentStatus.Spam,
+            "reject" => CommentStatus.Rejected,
+            _ => CommentStatus.Pending,
+        };
+        var http = context.GetHttpContext();
+        var moderator = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name! : "local";
+        var (outcome, _) = http.RequestServices.GetRequiredService<ModerationService>()
+            .DecideAsync(long.Parse(match.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture), Enum.Parse<CommentStatus>(match.Groups["from"].Value), to, moderator, http.RequestAborted)
+            .GetAwaiter().GetResult();
+        if (outcome == DecisionOutcome.Applied)
+        {
+            // Subscribers see the decision at the next feed request; the static copies and the hub follow now.
+            http.RequestServices.GetRequiredService<IBackgroundJobClient>().Enqueue<Jobs.PublishJob>(j => j.RunAsync(CancellationToken.None));
+        }
+
+        return outcome == DecisionOutcome.Applied;
+    }
+}

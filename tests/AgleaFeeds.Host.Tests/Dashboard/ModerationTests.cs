@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AgleaFeeds.Host.Tests.Fixtures;
+using AgleaFeeds.Model;
+
+namespace AgleaFeeds.Host.Tests.Dashboard;
+
+public sealed partial class ModerationTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private FixtureSite _site = null!;
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        _host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), _site.PostsFeed);
+        await _host.WaitUntilSampleJudgedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    private async Task<Comment> CommentAsync(long wordPressId)
+    {
+        foreach (var post in await _host.Store.ListPostsAsync((await _host.Store.ListSourcesAsync(Ct)).Single().Id, Ct))
+        {
+            if ((await _host.Store.ListCommentsAsync(post.Id, Ct)).FirstOrDefault(c => c.WordPressId == wordPressId) is { } comment)
+            {
+                return comment;
+            }
+        }
+
+        throw new InvalidOperationException($"Tests: no comment {wordPressId}.");
+    }
+
+    /// <summary>POSTs a dashboard command with the antiforgery header the dashboard's pages carry (as hangfire.js does).</summary>
+    private async Task<HttpResponseMessage> PostAsync(string path, bool withToken = true)
+    {
+        var page = await _host.Http.GetStringAsync("hangfire/moderation");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(string.Empty) };
+        if (withToken)
+        {
+            request.Headers.Add(Meta().Match(page) is { Success: true } h ? h.Groups[1].Value : "X-CSRF-TOKEN", MetaToken().Match(page).Groups[1].Value);
+        }
+
+        return await _host.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Queue_ShowsPendingCommentsWithScoreReasonsAndParentAndABadge()
+    {
+        var page = await _host.Http.GetStringAsync("hangfire/moderation");
+
+        Assert.Contains("Daniel Park", page, StringComparison.Ordinal);
+        Assert.Contains("between the thresholds", page, StringComparison.Ordinal);
+        Assert.Contains("label label-warning score", page, StringComparison.Ordinal);
+        Assert.Contains("in reply to", page, StringComparison.Ordinal);
+        Assert.Contains(">Moderation", page, StringComparison.Ordinal);
+        Assert.Matches(@"Moderation\s*<span data-metric=""agleafeeds:pending"" class=""metric metric-warning "">4</span>", page);
+        var spamTab = await _host.Http.GetStringAsync("hangfire/moderation?status=Spam");
+        Assert.Contains("Best Cheap SEO Services", spamTab, StringComparison.Ordinal);
+        Assert.Contains("[http://cheap-seo-backlinks.example.net/buy]", spamTab, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Approve_WithTheAntiforgeryToken_AppliesAndRecordsTheModerator()
+    {
+        var daniel = await CommentAsync(101);
+
+        var response = await PostAsync($"hangfire/moderation/approve/{daniel.Id}/from/Pending");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(CommentStatus.Approved, (await CommentAsync(101)).Status);
+        var decision = (await _host.Store.ListEventsAsync(daniel.Id, Ct)).Last();
+        Assert.Equal(("local", CommentStatus.Pending, CommentStatus.Approved), (decision.Actor, decision.From!.Value, decision.To));
+        Assert.Contains("#comment-101", await _host.Http.GetStringAsync("feeds/comments.atom"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_WithoutTheAntiforgeryToken_Is403AndChangesNothing()
+    {
+        var daniel = await CommentAsync(101);
+
+        var response = await PostAsync($"hangfire/moderation/spam/{daniel.Id}/from/Pending", withToken: false);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(CommentStatus.Pending, (await CommentAsync(101)).Status);
+    }
+
+    [Fact]
+    public async Task DecisionSomeoneElseTookFirst_OrUnknownComment_Is422AndNothingIsOverwritten()
+    {
+        var daniel = await CommentAsync(101);
+        await _host.Store.RecordDecisionAsync(daniel.Id, CommentStatus.Spam, "moderator-bob", null, DateTimeOffset.UtcNow, Ct);
+
+        var stale = await PostAsync($"hangfire/moderation/approve/{daniel.Id}/from/Pending");
+        var unknown = await PostAsync("hangfire/moderation/approve/999999/from/Pending");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        Assert.Equal(CommentStatus.Spam, (await CommentAsync(101)).Status);
+    }
+
+    [Fact]
+    public async Task Restore_PutsADecidedCommentBackInTheQueue()
+    {
+        var spam = await CommentAsync(103);
+
+        var response = await PostAsync($"hangfire/moderation/restore/{spam.Id}/from/Spam");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Contains("Best Cheap SEO Services", await _host.Http.GetStringAsync("hangfire/moderation"), StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"<meta name=""csrf-header"" content=""([^""]+)""")]
+    private static partial Regex Meta();
+
+    [GeneratedRegex(@"<meta name=""csrf-token"" content=""([^""]+)""")]
+    private static partial Regex MetaToken();
+}
