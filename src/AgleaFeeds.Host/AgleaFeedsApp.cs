@@ -4,7 +4,9 @@ using AgleaFeeds.Host.Jobs;
 using AgleaFeeds.Sources;
 using AgleaFeeds.Storage;
 using Hangfire;
+using Hangfire.Dashboard;
 using Hangfire.Storage.SQLite;
+using AgleaFeeds.Host.Security;
 using Prometheus;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
@@ -65,19 +67,38 @@ public static partial class AgleaFeedsApp
 
         // With antiforgery registered, the dashboard validates every POST (its commands included).
         builder.Services.AddAntiforgery();
+        builder.Services.AddOptions<Security.SecurityOptions>().Bind(builder.Configuration.GetSection(Security.SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var security = builder.Configuration.GetSection(Security.SecurityOptions.Section).Get<Security.SecurityOptions>() ?? new Security.SecurityOptions();
+        builder.Services.AddAuthentication(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/login";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            });
+        builder.Services.AddLoginRateLimit(security.LoginAttemptsPerMinute);
         builder.Services.AddResponseCompression(o =>
         {
             o.MimeTypes = ["application/atom+xml", "text/html", "application/json"];
         });
         var app = builder.Build();
+        // First: behind a reverse proxy on this host, the client's address (not the proxy's) decides what is "local".
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
         app.UseResponseCompression();
+        app.UseAuthentication();
+        app.UseRateLimiter();
         ServeSamples(app, jobsOptions.SamplesFolder);
         DashboardSetup.Register();
+        var access = new Security.DashboardAccess(security.AllowLocalAnonymous);
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "AgleaFeeds",
             DisplayStorageConnectionString = false,
+            AsyncAuthorization = [access],
+            IsReadOnlyFunc = context => !access.CanAct(context.GetHttpContext()),
         });
+        Security.LoginEndpoints.Map(app);
         Endpoints.HealthEndpoint.Map(app);
         Endpoints.FeedEndpoints.Map(app);
         app.MapMetrics(registry: app.Services.GetRequiredService<Observability.PipelineMetrics>().Registry);

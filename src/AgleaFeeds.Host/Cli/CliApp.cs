@@ -21,6 +21,7 @@ internal static class CliApp
           AgleaFeeds.Host retrain              train on the corpus plus moderators' decisions; promote if not worse
           AgleaFeeds.Host model-versions       list the promoted model versions and the one in use
           AgleaFeeds.Host rollback VERSION     use an earlier version again ("shipped" for models/spam-model.zip)
+          AgleaFeeds.Host hash-password        read a password from standard input, print the hash for Security:Accounts
           AgleaFeeds.Host --help               this text
 
         Any setting can be overridden as --Section:Key=value, e.g. --Storage:DataDirectory=/var/lib/agleafeeds.
@@ -100,6 +101,17 @@ internal static class CliApp
                 {
                     return await ModelCommands.ScoreAsync(host.Services, operands[0], Option(args, "--author-url"), stdout).ConfigureAwait(false);
                 }
+
+            case "hash-password":
+                var password = await Console.In.ReadLineAsync().ConfigureAwait(false);
+                if (string.IsNullOrEmpty(password))
+                {
+                    await stderr.WriteLineAsync("hash-password: give the password on standard input, e.g. read -rs P && echo \"$P\" | … hash-password").ConfigureAwait(false);
+                    return 2;
+                }
+
+                await stdout.WriteLineAsync(Security.LoginEndpoints.Hash(password)).ConfigureAwait(false);
+                return 0;
 
             case "retrain":
                 using (var host = CreateHost(args))

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using AgleaFeeds.Host.Security;
+using AgleaFeeds.Host.Tests.Fixtures;
+using AgleaFeeds.Model;
+
+namespace AgleaFeeds.Host.Tests.Dashboard;
+
+/// <summary>The dashboard as seen from another machine, through a reverse proxy on the host (X-Forwarded-For from loopback).</summary>
+public sealed partial class SecurityTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private FixtureSite _site = null!;
+    private RunningHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await FixtureSite.StartAsync();
+        _host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), new Dictionary<string, string?>
+        {
+            ["Security:Accounts:0:Name"] = "ann",
+            ["Security:Accounts:0:PasswordHash"] = LoginEndpoints.Hash("correct horse"),
+            ["Security:Accounts:0:Role"] = "Moderator",
+            ["Security:Accounts:1:Name"] = "vic",
+            ["Security:Accounts:1:PasswordHash"] = LoginEndpoints.Hash("battery staple"),
+            ["Security:Accounts:1:Role"] = "Viewer",
+            ["Security:LoginAttemptsPerMinute"] = "4",
+        }, _site.PostsFeed);
+        await _host.WaitUntilSampleJudgedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    /// <summary>A browser elsewhere: its requests reach the host through a local reverse proxy that says who it is.</summary>
+    private HttpClient Remote(string address = "203.0.113.7") =>
+        new(new ForwardedFor(address) { InnerHandler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false } }) { BaseAddress = _host.BaseUrl };
+
+    private static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string name, string password, bool withToken = true)
+    {
+        var form = await client.GetStringAsync("login");
+        var fields = new Dictionary<string, string> { ["name"] = name, ["password"] = password };
+        if (withToken)
+        {
+            var token = HiddenToken().Match(form);
+            fields[token.Groups[1].Value] = WebUtility.HtmlDecode(token.Groups[2].Value);
+        }
+
+        return await client.PostAsync("login", new FormUrlEncodedContent(fields));
+    }
+
+    private static async Task<HttpResponseMessage> ActAsync(HttpClient client, string path)
+    {
+        var page = await client.GetStringAsync("hangfire/moderation");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(string.Empty) };
+        request.Headers.Add(CsrfHeader().Match(page).Groups[1].Value, CsrfToken().Match(page).Groups[1].Value);
+        return await client.SendAsync(request);
+    }
+
+    private async Task<Comment> DanielAsync()
+    {
+        foreach (var post in await _host.Store.ListPostsAsync((await _host.Store.ListSourcesAsync(Ct)).Single().Id, Ct))
+        {
+            if ((await _host.Store.ListCommentsAsync(post.Id, Ct)).FirstOrDefault(c => c.WordPressId == 101) is { } c)
+            {
+                return c;
+            }
+        }
+
+        throw new InvalidOperationException("Tests: comment 101 missing.");
+    }
+
+    [Fact]
+    public async Task Anonymous_FromAnotherMachineThroughALocalProxy_Is401()
+    {
+        using var remote = Remote();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await remote.GetAsync("hangfire/moderation")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _host.Http.GetAsync("hangfire/moderation")).StatusCode); // this machine, no proxy
+    }
+
+    [Fact]
+    public async Task Moderator_LogsInAndActs_TheDecisionNamesThem()
+    {
+        using var remote = Remote();
+        var login = await LoginAsync(remote, "ann", "correct horse");
+        var daniel = await DanielAsync();
+
+        var act = await ActAsync(remote, $"hangfire/moderation/approve/{daniel.Id}/from/Pending");
+
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("/hangfire/moderation", login.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.NoContent, act.StatusCode);
+        Assert.Equal("ann", (await _host.Store.ListEventsAsync(daniel.Id, Ct)).Last().Actor);
+    }
+
+    [Fact]
+    public async Task Viewer_SeesTheQueueButCannotAct()
+    {
+        using var remote = Remote("203.0.113.8");
+        await LoginAsync(remote, "vic", "battery staple");
+        var daniel = await DanielAsync();
+
+        var page = await remote.GetAsync("hangfire/moderation");
+        var act = await ActAsync(remote, $"hangfire/moderation/spam/{daniel.Id}/from/Pending");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.NotEqual(HttpStatusCode.NoContent, act.StatusCode);
+        Assert.Equal(CommentStatus.Pending, (await DanielAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Login_WithoutTheFormToken_Is403()
+    {
+        using var remote = Remote("203.0.113.9");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await LoginAsync(remote, "ann", "correct horse", withToken: false)).StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginFailures_AreRateLimitedPerAddress()
+    {
+        using var remote = Remote("203.0.113.10");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            statuses.Add((await LoginAsync(remote, "ann", "wrong")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, statuses[0]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        using var other = Remote("203.0.113.11");
+        Assert.Equal(HttpStatusCode.Redirect, (await LoginAsync(other, "ann", "correct horse")).StatusCode);
+    }
+
+    [GeneratedRegex(@"<input type=""hidden"" name=""([^""]+)"" value=""([^""]+)""")]
+    private static partial Regex HiddenToken();
+
+    [GeneratedRegex(@"<meta name=""csrf-header"" content=""([^""]+)""")]
+    private static partial Regex CsrfHeader();
+
+    [GeneratedRegex(@"<meta name=""csrf-token"" content=""([^""]+)""")]
+    private static partial Regex CsrfToken();
+
+    private sealed class ForwardedFor(string address) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Add("X-Forwarded-For", address);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
