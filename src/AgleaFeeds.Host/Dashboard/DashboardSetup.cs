@@ -33,6 +33,8 @@ internal static class DashboardSetup
             Metric = PendingMetric,
         });
         DashboardRoutes.Routes.AddRazorPage(SourcesPage.Path, _ => new SourcesPage());
+        DashboardRoutes.Routes.AddCommand(SourceCommands.PollRoute, SourceCommands.PollNow);
+        DashboardRoutes.Routes.Add(SourceCommands.OpmlRoute, new SourceCommands.OpmlExport());
         DashboardRoutes.Routes.AddRazorPage(PostsPage.Path, _ => new PostsPage());
         NavigationMenu.Items.Add(page => new MenuItem("Sources", page.Url.To(SourcesPage.Path))
         {

@@ -91,7 +91,7 @@ internal sealed class ModerationPage : RazorPage
             WriteLiteral("</div><div><small class=\"reasons text-muted\">");
             Write(item.Reasons ?? "");
             WriteLiteral("</small></div></td><td style=\"width:230px;text-align:right\">");
-            foreach (var (action, label, css) in Actions(c.Status))
+            foreach (var (action, label, css) in IsReadOnly ? [] : Actions(c.Status))
             {
                 WriteLiteral($"<button type=\"button\" class=\"btn btn-sm {css} js-{action}\" data-ajax=\"");
                 Write(Url.To($"{Path}/{action}/{c.Id}/from/{c.Status}"));

@@ -20,7 +20,9 @@ internal sealed class SourcesPage : RazorPage
         var now = time.GetUtcNow();
         var defaultInterval = Context.GetHttpContext().RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgleaFeeds.Polling.PollingOptions>>().Value.DefaultInterval;
 
-        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Sources</h1>");
+        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Sources</h1><p><a class=\"btn btn-sm btn-default\" href=\"");
+        Write(Url.To(SourceCommands.OpmlRoute));
+        WriteLiteral("\">Export OPML</a></p>");
         if (sources.Count == 0)
         {
             WriteLiteral("<div class=\"alert alert-info\">No sources yet: list them in feeds/sources.opml.</div></div></div>");
@@ -28,7 +30,7 @@ internal sealed class SourcesPage : RazorPage
         }
 
         WriteLiteral("<div class=\"table-responsive\"><table class=\"table table-striped\" id=\"sources\"><thead><tr>");
-        foreach (var h in new[] { "Source", "Last poll", "Outcome", "Next poll", "Errors", "Last error", "Posts", "Comments" })
+        foreach (var h in new[] { "Source", "Last poll", "Outcome", "Next poll", "Errors", "Last error", "Posts", "Comments", string.Empty })
         {
             WriteLiteral("<th>");
             Write(h);
@@ -63,6 +65,14 @@ internal sealed class SourcesPage : RazorPage
             Write(s.PostCount);
             WriteLiteral("</td><td>");
             Write(s.CommentCount);
+            WriteLiteral("</td><td>");
+            if (!IsReadOnly)
+            {
+                WriteLiteral("<button type=\"button\" class=\"btn btn-sm btn-primary js-poll\" data-ajax=\"");
+                Write(Url.To($"/sources/poll/{s.Id}"));
+                WriteLiteral("\">Poll now</button>");
+            }
+
             WriteLiteral("</td></tr>");
         }
 

@@ -116,6 +116,22 @@ public sealed partial class ModerationTests : IAsyncLifetime
         Assert.Contains("Best Cheap SEO Services", await _host.Http.GetStringAsync("hangfire/moderation"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SourcesPage_PollNowPollsAtOnceAndOpmlExportListsTheSource()
+    {
+        var source = (await _host.Store.ListSourcesAsync(Ct)).Single();
+
+        var response = await PostAsync($"hangfire/sources/poll/{source.Id}");
+        await RunningHost.WaitUntilAsync(async () => (await _host.Store.GetSourceAsync(source.Id, Ct))!.LastPolledAt > source.LastPolledAt, TimeSpan.FromSeconds(30), "the poll now");
+        var opml = await _host.Http.GetStreamAsync("hangfire/sources/opml");
+        var exported = AgleaFeeds.Sources.OpmlDocument.Read(opml);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync("hangfire/sources/poll/999999")).StatusCode);
+        Assert.Equal(source.FeedUrl, Assert.Single(exported).FeedUrl);
+        Assert.Contains("Poll now", await _host.Http.GetStringAsync("hangfire/sources"), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"<meta name=""csrf-header"" content=""([^""]+)""")]
     private static partial Regex Meta();
 
