@@ -51,9 +51,11 @@ internal sealed class ModerationPage : RazorPage
             var c = item.Comment;
             WriteLiteral("<tr class=\"comment-row\" data-comment-id=\"");
             Write(c.Id);
-            WriteLiteral("\"><td style=\"width:22%\"><strong class=\"author\">");
+            WriteLiteral("\"><td style=\"width:22%\"><a class=\"author\" href=\"");
+            Write(Url.To($"{Path}/comment/{c.Id}"));
+            WriteLiteral("\" title=\"History\"><strong>");
             Write(c.Author ?? "Anonymous");
-            WriteLiteral("</strong>");
+            WriteLiteral("</strong></a>");
             if (c.AuthorUrl is not null)
             {
                 WriteLiteral("<br><small class=\"author-url\">");

@@ -117,6 +117,22 @@ public sealed partial class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommentPage_ShowsEveryVerdictAndDecisionWithWhoAndWhy()
+    {
+        var spam = await CommentAsync(103);
+        await PostAsync($"hangfire/moderation/restore/{spam.Id}/from/Spam");
+
+        var page = await _host.Http.GetStringAsync($"hangfire/moderation/comment/{spam.Id}");
+
+        Assert.Contains("Comment by Best Cheap SEO Services", page, StringComparison.Ordinal);
+        Assert.Contains(">system<", page, StringComparison.Ordinal);
+        Assert.Contains(">scoring:shipped-", page, StringComparison.Ordinal);
+        Assert.Contains("max-links:2", page, StringComparison.Ordinal);
+        Assert.Contains(">local<", page, StringComparison.Ordinal);
+        Assert.Contains("Comment not found", await _host.Http.GetStringAsync("hangfire/moderation/comment/999999"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SourcesPage_PollNowPollsAtOnceAndOpmlExportListsTheSource()
     {
         var source = (await _host.Store.ListSourcesAsync(Ct)).Single();

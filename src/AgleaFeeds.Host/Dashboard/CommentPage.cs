@@ -1,0 +1,61 @@
+using System.Globalization;
+using AgleaFeeds.Model;
+using AgleaFeeds.Publishing;
+using AgleaFeeds.Storage;
+using Hangfire.Dashboard;
+using Hangfire.Dashboard.Pages;
+
+namespace AgleaFeeds.Host.Dashboard;
+
+/// <summary>One comment's page: its content and its whole history (every verdict and decision: who, when, from, to, score, reasons).</summary>
+internal sealed class CommentPage(long id) : RazorPage
+{
+    public const string Route = "/moderation/comment/(?<id>\\d+)";
+
+    public override void Execute()
+    {
+        var services = Context.GetHttpContext().RequestServices;
+        var store = services.GetRequiredService<IFeedStore>();
+        var comment = store.GetCommentAsync(id, CancellationToken.None).GetAwaiter().GetResult();
+        Layout = new LayoutPage(comment is null ? "Comment not found" : $"Comment by {comment.Author}");
+        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\">");
+        if (comment is null)
+        {
+            WriteLiteral("<h1 class=\"page-header\">Comment not found</h1><div class=\"alert alert-warning\">No comment with id ");
+            Write(id);
+            WriteLiteral(".</div></div></div>");
+            return;
+        }
+
+        var post = store.GetPostAsync(comment.PostId, CancellationToken.None).GetAwaiter().GetResult();
+        WriteLiteral("<h1 class=\"page-header\">Comment by ");
+        Write(comment.Author ?? "Anonymous");
+        WriteLiteral(" <small class=\"status\">");
+        Write(comment.Status);
+        WriteLiteral("</small></h1><p>on <a href=\"");
+        Write(comment.Link ?? post?.Link ?? "#");
+        WriteLiteral("\" rel=\"noreferrer\">");
+        Write(post?.PageTitle ?? post?.Title ?? post?.Link);
+        WriteLiteral("</a></p><div class=\"well content\">");
+        WriteLiteral(services.GetRequiredService<ContentSanitizer>().Sanitize(comment.ContentHtml ?? comment.ContentText, post?.Link));
+        WriteLiteral("</div><h3>History</h3><table class=\"table table-striped\" id=\"history\"><thead><tr><th>When</th><th>Who</th><th>From</th><th>To</th><th>Score</th><th>Reasons</th></tr></thead><tbody>");
+        foreach (var e in store.ListEventsAsync(id, CancellationToken.None).GetAwaiter().GetResult())
+        {
+            WriteLiteral("<tr><td>");
+            Write(e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+            WriteLiteral("</td><td class=\"actor\">");
+            Write(e.Actor);
+            WriteLiteral("</td><td>");
+            Write(e.From?.ToString() ?? "—");
+            WriteLiteral("</td><td>");
+            Write(e.To);
+            WriteLiteral("</td><td>");
+            Write(e.Score?.ToString("0.000", CultureInfo.InvariantCulture) ?? "");
+            WriteLiteral("</td><td><small>");
+            Write(e.Reasons ?? "");
+            WriteLiteral("</small></td></tr>");
+        }
+
+        WriteLiteral("</tbody></table></div></div>");
+    }
+}
