@@ -25,7 +25,11 @@ internal sealed class ModerationPage : RazorPage
         var page = int.TryParse(Query("page"), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? p : 1;
         Layout = new LayoutPage($"Moderation: {status}");
         var services = Context.GetHttpContext().RequestServices;
-        var items = services.GetRequiredService<IFeedStore>().ListForModerationAsync(status, (page - 1) * PageSize, PageSize + 1, CancellationToken.None).GetAwaiter().GetResult();
+        var byScore = Query("order") == "score";
+        var search = Query("q");
+        var reason = Query("reason");
+        var query = new ModerationQuery(status, byScore, search, reason);
+        var items = services.GetRequiredService<IFeedStore>().ListForModerationAsync(query, (page - 1) * PageSize, PageSize + 1, CancellationToken.None).GetAwaiter().GetResult();
         var sanitizer = services.GetRequiredService<ContentSanitizer>();
 
         WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Moderation</h1><ul class=\"nav nav-tabs\" style=\"margin-bottom:15px\">");
@@ -38,7 +42,15 @@ internal sealed class ModerationPage : RazorPage
             WriteLiteral("</a></li>");
         }
 
-        WriteLiteral("</ul>");
+        WriteLiteral("</ul><form class=\"form-inline\" method=\"get\" style=\"margin-bottom:15px\"><input type=\"hidden\" name=\"status\" value=\"");
+        Write(status);
+        WriteLiteral("\"><input class=\"form-control input-sm\" name=\"q\" placeholder=\"author or text\" value=\"");
+        Write(search ?? string.Empty);
+        WriteLiteral("\"> <input class=\"form-control input-sm\" name=\"reason\" placeholder=\"reason, e.g. max-links\" value=\"");
+        Write(reason ?? string.Empty);
+        WriteLiteral("\"> <select class=\"form-control input-sm\" name=\"order\"><option value=\"newest\">newest first</option><option value=\"score\"");
+        WriteLiteral(byScore ? " selected" : string.Empty);
+        WriteLiteral(">highest score first</option></select> <button class=\"btn btn-sm btn-default\" type=\"submit\">Filter</button></form>");
         if (items.Count == 0)
         {
             WriteLiteral("<div class=\"alert alert-success\">Nothing here.</div></div></div>");

@@ -107,7 +107,7 @@ public interface IFeedStore
     Task<bool> SetPostHiddenAsync(long postId, bool hidden, string moderator, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Lists comments of one status for moderators, newest first, with post, parent and latest verdict.</summary>
-    Task<IReadOnlyList<ModerationItem>> ListForModerationAsync(Model.CommentStatus status, int offset, int limit, CancellationToken ct);
+    Task<IReadOnlyList<ModerationItem>> ListForModerationAsync(ModerationQuery query, int offset, int limit, CancellationToken ct);
 
     /// <summary>Gets a comment, or null.</summary>
     Task<Model.Comment?> GetCommentAsync(long id, CancellationToken ct);

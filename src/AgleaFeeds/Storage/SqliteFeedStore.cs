@@ -402,8 +402,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ModerationItem>> ListForModerationAsync(CommentStatus status, int offset, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<ModerationItem>> ListForModerationAsync(ModerationQuery query, int offset, int limit, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var columns = string.Join(", ", CommentColumns.Split(',').Select(c => "c." + c.Trim()));
         var rows = await connection.QueryAsync<CommentRow, ModerationRow, (CommentRow, ModerationRow)>(
@@ -414,10 +415,14 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments parent ON parent.id = c.parent_id
             LEFT JOIN moderation_events v ON v.id = (SELECT MAX(e.id) FROM moderation_events e WHERE e.comment_id = c.id AND e.actor LIKE 'scoring:%')
             WHERE c.status = @Status
-            ORDER BY COALESCE(c.published_at, c.first_seen_at) DESC, c.id DESC LIMIT @limit OFFSET @offset
+              AND (@SourceId IS NULL OR p.source_id = @SourceId)
+              AND (@Search IS NULL OR c.author LIKE @Search ESCAPE '\' OR c.content_text LIKE @Search ESCAPE '\' OR c.content_html LIKE @Search ESCAPE '\')
+              AND (@Reason IS NULL OR v.reasons LIKE @Reason ESCAPE '\')
+            ORDER BY {(query.HighestScoreFirst ? "v.score IS NULL, v.score DESC," : string.Empty)} COALESCE(c.published_at, c.first_seen_at) DESC, c.id DESC
+            LIMIT @limit OFFSET @offset
             """,
             (comment, m) => (comment, m),
-            new { Status = status.ToString(), limit, offset },
+            new { Status = query.Status.ToString(), query.SourceId, Search = Like(query.Search), Reason = Like(query.Reason), limit, offset },
             splitOn: "PostTitle").ConfigureAwait(false);
         return rows.Select(r => new ModerationItem(r.Item1.ToModel(), r.Item2.PostTitle, r.Item2.PostLink, r.Item2.ParentAuthor, r.Item2.ParentText, r.Item2.Score, r.Item2.Reasons)).ToList();
     }
@@ -429,6 +434,10 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         var row = await connection.QuerySingleOrDefaultAsync<CommentRow>($"SELECT {CommentColumns} FROM comments WHERE id = @id", new { id }).ConfigureAwait(false);
         return row?.ToModel();
     }
+
+    /// <summary>A LIKE pattern matching the text anywhere, its own % and _ taken literally; null for no filter.</summary>
+    private static string? Like(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : "%" + text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     private sealed class ModerationRow
     {

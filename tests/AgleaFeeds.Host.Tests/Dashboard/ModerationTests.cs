@@ -67,6 +67,25 @@ public sealed partial class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queue_SearchReasonFilterAndScoreOrder_NarrowAndSort()
+    {
+        var byText1 = await _host.Http.GetStringAsync("hangfire/moderation?status=Pending&q=careful%20reporting");
+        var byText = await _host.Http.GetStringAsync("hangfire/moderation?status=Spam&q=backlinks");
+        var byReason = await _host.Http.GetStringAsync("hangfire/moderation?status=Spam&reason=bbcode");
+        var byScore = await _host.Http.GetStringAsync("hangfire/moderation?status=Approved&order=score");
+        var scores = ScoreLabel().Matches(byScore).Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+        Assert.Single(Row().Matches(byText1));
+        Assert.Contains("Daniel Park", byText1, StringComparison.Ordinal);
+        Assert.Contains("Best Cheap SEO Services", byText, StringComparison.Ordinal);
+        Assert.DoesNotContain("replica", byText, StringComparison.Ordinal);
+        Assert.Contains("cheap replica watches", byReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("Best Cheap SEO Services", byReason, StringComparison.Ordinal);
+        Assert.True(scores.Count >= 10);
+        Assert.Equal(scores.OrderByDescending(x => x), scores);
+    }
+
+    [Fact]
     public async Task Approve_WithTheAntiforgeryToken_AppliesAndRecordsTheModerator()
     {
         var daniel = await CommentAsync(101);
@@ -147,6 +166,12 @@ public sealed partial class ModerationTests : IAsyncLifetime
         Assert.Equal(source.FeedUrl, Assert.Single(exported).FeedUrl);
         Assert.Contains("Poll now", await _host.Http.GetStringAsync("hangfire/sources"), StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"class=""comment-row""")]
+    private static partial Regex Row();
+
+    [GeneratedRegex(@"score"">([0-9.]+)</span>")]
+    private static partial Regex ScoreLabel();
 
     [GeneratedRegex(@"<meta name=""csrf-header"" content=""([^""]+)""")]
     private static partial Regex Meta();
