@@ -36,7 +36,12 @@ internal sealed class CommentPage(long id) : RazorPage
         Write(comment.Link ?? post?.Link ?? "#");
         WriteLiteral("\" rel=\"noreferrer\">");
         Write(post?.PageTitle ?? post?.Title ?? post?.Link);
-        WriteLiteral("</a></p><div class=\"well content\">");
+        WriteLiteral("</a></p><p class=\"author-record\">");
+        Write(comment.Author ?? "Anonymous");
+        WriteLiteral("'s record on this blog: ");
+        var record = store.CountAuthorCommentsAsync(id, CancellationToken.None).GetAwaiter().GetResult();
+        Write(string.Join(", ", Enum.GetValues<CommentStatus>().Select(s => $"{record.GetValueOrDefault(s)} {s.ToString().ToLowerInvariant()}")));
+        WriteLiteral("</p><div class=\"well content\">");
         WriteLiteral(services.GetRequiredService<ContentSanitizer>().Sanitize(comment.ContentHtml ?? comment.ContentText, post?.Link));
         WriteLiteral("</div><h3>History</h3><table class=\"table table-striped\" id=\"history\"><thead><tr><th>When</th><th>Who</th><th>From</th><th>To</th><th>Score</th><th>Reasons</th></tr></thead><tbody>");
         foreach (var e in store.ListEventsAsync(id, CancellationToken.None).GetAwaiter().GetResult())

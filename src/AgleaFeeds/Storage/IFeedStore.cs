@@ -109,6 +109,9 @@ public interface IFeedStore
     /// <summary>Lists comments of one status for moderators, newest first, with post, parent and latest verdict.</summary>
     Task<IReadOnlyList<ModerationItem>> ListForModerationAsync(ModerationQuery query, int offset, int limit, CancellationToken ct);
 
+    /// <summary>Counts an author's comments (same name on the same blog) by status: their record for moderators.</summary>
+    Task<IReadOnlyDictionary<Model.CommentStatus, int>> CountAuthorCommentsAsync(long commentId, CancellationToken ct);
+
     /// <summary>Gets a comment, or null.</summary>
     Task<Model.Comment?> GetCommentAsync(long id, CancellationToken ct);
 

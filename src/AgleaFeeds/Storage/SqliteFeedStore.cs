@@ -428,6 +428,19 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<CommentStatus, int>> CountAuthorCommentsAsync(long commentId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Status, int Count)>(
+            """
+            SELECT o.status, COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id
+            JOIN posts op ON op.source_id = p.source_id JOIN comments o ON o.post_id = op.id AND o.author = c.author
+            WHERE c.id = @commentId GROUP BY o.status
+            """, new { commentId }).ConfigureAwait(false);
+        return rows.ToDictionary(r => Enum.Parse<CommentStatus>(r.Status), r => r.Count);
+    }
+
+    /// <inheritdoc />
     public async Task<Comment?> GetCommentAsync(long id, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

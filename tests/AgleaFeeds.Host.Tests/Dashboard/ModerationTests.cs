@@ -149,6 +149,8 @@ public sealed partial class ModerationTests : IAsyncLifetime
         Assert.Contains("max-links:2", page, StringComparison.Ordinal);
         Assert.Contains(">local<", page, StringComparison.Ordinal);
         Assert.Contains("Comment not found", await _host.Http.GetStringAsync("hangfire/moderation/comment/999999"), StringComparison.Ordinal);
+        var daniel = await _host.Http.GetStringAsync($"hangfire/moderation/comment/{(await CommentAsync(101)).Id}");
+        Assert.Contains("Daniel Park's record on this blog: 1 pending, 1 approved, 0 spam, 0 rejected", daniel, StringComparison.Ordinal);
     }
 
     [Fact]
