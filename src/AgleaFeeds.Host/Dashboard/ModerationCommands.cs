@@ -22,7 +22,7 @@ internal static class ModerationCommands
             _ => CommentStatus.Pending,
         };
         var http = context.GetHttpContext();
-        var moderator = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name! : "local";
+        var moderator = Security.DashboardAccess.Who(http);
         var (outcome, _) = http.RequestServices.GetRequiredService<ModerationService>()
             .DecideAsync(long.Parse(match.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture), Enum.Parse<CommentStatus>(match.Groups["from"].Value), to, moderator, http.RequestAborted)
             .GetAwaiter().GetResult();

@@ -24,32 +24,6 @@ public sealed partial class ModerationTests : IAsyncLifetime
         await _site.DisposeAsync();
     }
 
-    private async Task<Comment> CommentAsync(long wordPressId)
-    {
-        foreach (var post in await _host.Store.ListPostsAsync((await _host.Store.ListSourcesAsync(Ct)).Single().Id, Ct))
-        {
-            if ((await _host.Store.ListCommentsAsync(post.Id, Ct)).FirstOrDefault(c => c.WordPressId == wordPressId) is { } comment)
-            {
-                return comment;
-            }
-        }
-
-        throw new InvalidOperationException($"Tests: no comment {wordPressId}.");
-    }
-
-    /// <summary>POSTs a dashboard command with the antiforgery header the dashboard's pages carry (as hangfire.js does).</summary>
-    private async Task<HttpResponseMessage> PostAsync(string path, bool withToken = true)
-    {
-        var page = await _host.Http.GetStringAsync("hangfire/moderation");
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(string.Empty) };
-        if (withToken)
-        {
-            request.Headers.Add(Meta().Match(page) is { Success: true } h ? h.Groups[1].Value : "X-CSRF-TOKEN", MetaToken().Match(page).Groups[1].Value);
-        }
-
-        return await _host.Http.SendAsync(request);
-    }
-
     [Fact]
     public async Task Queue_ShowsPendingCommentsWithScoreReasonsAndParentAndABadge()
     {
@@ -88,12 +62,12 @@ public sealed partial class ModerationTests : IAsyncLifetime
     [Fact]
     public async Task Approve_WithTheAntiforgeryToken_AppliesAndRecordsTheModerator()
     {
-        var daniel = await CommentAsync(101);
+        var daniel = await _host.CommentAsync(101);
 
-        var response = await PostAsync($"hangfire/moderation/approve/{daniel.Id}/from/Pending");
+        var response = await DashboardCommand.PostAsync(_host.Http, $"hangfire/moderation/approve/{daniel.Id}/from/Pending");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal(CommentStatus.Approved, (await CommentAsync(101)).Status);
+        Assert.Equal(CommentStatus.Approved, (await _host.CommentAsync(101)).Status);
         var decision = (await _host.Store.ListEventsAsync(daniel.Id, Ct)).Last();
         Assert.Equal(("local", CommentStatus.Pending, CommentStatus.Approved), (decision.Actor, decision.From!.Value, decision.To));
         Assert.Contains("#comment-101", await _host.Http.GetStringAsync("feeds/comments.atom"), StringComparison.Ordinal);
@@ -102,34 +76,34 @@ public sealed partial class ModerationTests : IAsyncLifetime
     [Fact]
     public async Task Post_WithoutTheAntiforgeryToken_Is403AndChangesNothing()
     {
-        var daniel = await CommentAsync(101);
+        var daniel = await _host.CommentAsync(101);
 
-        var response = await PostAsync($"hangfire/moderation/spam/{daniel.Id}/from/Pending", withToken: false);
+        var response = await DashboardCommand.PostAsync(_host.Http, $"hangfire/moderation/spam/{daniel.Id}/from/Pending", withToken: false);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(CommentStatus.Pending, (await CommentAsync(101)).Status);
+        Assert.Equal(CommentStatus.Pending, (await _host.CommentAsync(101)).Status);
     }
 
     [Fact]
     public async Task DecisionSomeoneElseTookFirst_OrUnknownComment_Is422AndNothingIsOverwritten()
     {
-        var daniel = await CommentAsync(101);
+        var daniel = await _host.CommentAsync(101);
         await _host.Store.RecordDecisionAsync(daniel.Id, CommentStatus.Spam, "moderator-bob", null, DateTimeOffset.UtcNow, Ct);
 
-        var stale = await PostAsync($"hangfire/moderation/approve/{daniel.Id}/from/Pending");
-        var unknown = await PostAsync("hangfire/moderation/approve/999999/from/Pending");
+        var stale = await DashboardCommand.PostAsync(_host.Http, $"hangfire/moderation/approve/{daniel.Id}/from/Pending");
+        var unknown = await DashboardCommand.PostAsync(_host.Http, "hangfire/moderation/approve/999999/from/Pending");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, stale.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
-        Assert.Equal(CommentStatus.Spam, (await CommentAsync(101)).Status);
+        Assert.Equal(CommentStatus.Spam, (await _host.CommentAsync(101)).Status);
     }
 
     [Fact]
     public async Task Restore_PutsADecidedCommentBackInTheQueue()
     {
-        var spam = await CommentAsync(103);
+        var spam = await _host.CommentAsync(103);
 
-        var response = await PostAsync($"hangfire/moderation/restore/{spam.Id}/from/Spam");
+        var response = await DashboardCommand.PostAsync(_host.Http, $"hangfire/moderation/restore/{spam.Id}/from/Spam");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Contains("Best Cheap SEO Services", await _host.Http.GetStringAsync("hangfire/moderation"), StringComparison.Ordinal);
@@ -138,8 +112,8 @@ public sealed partial class ModerationTests : IAsyncLifetime
     [Fact]
     public async Task CommentPage_ShowsEveryVerdictAndDecisionWithWhoAndWhy()
     {
-        var spam = await CommentAsync(103);
-        await PostAsync($"hangfire/moderation/restore/{spam.Id}/from/Spam");
+        var spam = await _host.CommentAsync(103);
+        await DashboardCommand.PostAsync(_host.Http, $"hangfire/moderation/restore/{spam.Id}/from/Spam");
 
         var page = await _host.Http.GetStringAsync($"hangfire/moderation/comment/{spam.Id}");
 
@@ -149,7 +123,7 @@ public sealed partial class ModerationTests : IAsyncLifetime
         Assert.Contains("max-links:2", page, StringComparison.Ordinal);
         Assert.Contains(">local<", page, StringComparison.Ordinal);
         Assert.Contains("Comment not found", await _host.Http.GetStringAsync("hangfire/moderation/comment/999999"), StringComparison.Ordinal);
-        var daniel = await _host.Http.GetStringAsync($"hangfire/moderation/comment/{(await CommentAsync(101)).Id}");
+        var daniel = await _host.Http.GetStringAsync($"hangfire/moderation/comment/{(await _host.CommentAsync(101)).Id}");
         Assert.Contains("Daniel Park's record on this blog: 1 pending, 1 approved, 0 spam, 0 rejected", daniel, StringComparison.Ordinal);
     }
 
@@ -158,13 +132,13 @@ public sealed partial class ModerationTests : IAsyncLifetime
     {
         var source = (await _host.Store.ListSourcesAsync(Ct)).Single();
 
-        var response = await PostAsync($"hangfire/sources/poll/{source.Id}");
+        var response = await DashboardCommand.PostAsync(_host.Http, $"hangfire/sources/poll/{source.Id}");
         await RunningHost.WaitUntilAsync(async () => (await _host.Store.GetSourceAsync(source.Id, Ct))!.LastPolledAt > source.LastPolledAt, TimeSpan.FromSeconds(30), "the poll now");
         var opml = await _host.Http.GetStreamAsync("hangfire/sources/opml");
         var exported = AgleaFeeds.Sources.OpmlDocument.Read(opml);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync("hangfire/sources/poll/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await DashboardCommand.PostAsync(_host.Http, "hangfire/sources/poll/999999")).StatusCode);
         Assert.Equal(source.FeedUrl, Assert.Single(exported).FeedUrl);
         Assert.Contains("Poll now", await _host.Http.GetStringAsync("hangfire/sources"), StringComparison.Ordinal);
     }
@@ -175,9 +149,4 @@ public sealed partial class ModerationTests : IAsyncLifetime
     [GeneratedRegex(@"score"">([0-9.]+)</span>")]
     private static partial Regex ScoreLabel();
 
-    [GeneratedRegex(@"<meta name=""csrf-header"" content=""([^""]+)""")]
-    private static partial Regex Meta();
-
-    [GeneratedRegex(@"<meta name=""csrf-token"" content=""([^""]+)""")]
-    private static partial Regex MetaToken();
 }

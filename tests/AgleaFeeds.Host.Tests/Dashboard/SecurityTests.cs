@@ -52,27 +52,6 @@ public sealed partial class SecurityTests : IAsyncLifetime
         return await client.PostAsync("login", new FormUrlEncodedContent(fields));
     }
 
-    private static async Task<HttpResponseMessage> ActAsync(HttpClient client, string path)
-    {
-        var page = await client.GetStringAsync("hangfire/moderation");
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(string.Empty) };
-        request.Headers.Add(CsrfHeader().Match(page).Groups[1].Value, CsrfToken().Match(page).Groups[1].Value);
-        return await client.SendAsync(request);
-    }
-
-    private async Task<Comment> DanielAsync()
-    {
-        foreach (var post in await _host.Store.ListPostsAsync((await _host.Store.ListSourcesAsync(Ct)).Single().Id, Ct))
-        {
-            if ((await _host.Store.ListCommentsAsync(post.Id, Ct)).FirstOrDefault(c => c.WordPressId == 101) is { } c)
-            {
-                return c;
-            }
-        }
-
-        throw new InvalidOperationException("Tests: comment 101 missing.");
-    }
-
     [Fact]
     public async Task Anonymous_FromAnotherMachineThroughALocalProxy_Is401()
     {
@@ -87,9 +66,9 @@ public sealed partial class SecurityTests : IAsyncLifetime
     {
         using var remote = Remote();
         var login = await LoginAsync(remote, "ann", "correct horse");
-        var daniel = await DanielAsync();
+        var daniel = await _host.CommentAsync(101);
 
-        var act = await ActAsync(remote, $"hangfire/moderation/approve/{daniel.Id}/from/Pending");
+        var act = await DashboardCommand.PostAsync(remote, $"hangfire/moderation/approve/{daniel.Id}/from/Pending");
 
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal("/hangfire/moderation", login.Headers.Location!.OriginalString);
@@ -102,15 +81,15 @@ public sealed partial class SecurityTests : IAsyncLifetime
     {
         using var remote = Remote("203.0.113.8");
         await LoginAsync(remote, "vic", "battery staple");
-        var daniel = await DanielAsync();
+        var daniel = await _host.CommentAsync(101);
 
         var page = await remote.GetAsync("hangfire/moderation");
-        var act = await ActAsync(remote, $"hangfire/moderation/spam/{daniel.Id}/from/Pending");
+        var act = await DashboardCommand.PostAsync(remote, $"hangfire/moderation/spam/{daniel.Id}/from/Pending");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.DoesNotContain("js-approve", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.NoContent, act.StatusCode);
-        Assert.Equal(CommentStatus.Pending, (await DanielAsync()).Status);
+        Assert.Equal(CommentStatus.Pending, (await _host.CommentAsync(101)).Status);
     }
 
     [Fact]
@@ -140,11 +119,6 @@ public sealed partial class SecurityTests : IAsyncLifetime
     [GeneratedRegex(@"<input type=""hidden"" name=""([^""]+)"" value=""([^""]+)""")]
     private static partial Regex HiddenToken();
 
-    [GeneratedRegex(@"<meta name=""csrf-header"" content=""([^""]+)""")]
-    private static partial Regex CsrfHeader();
-
-    [GeneratedRegex(@"<meta name=""csrf-token"" content=""([^""]+)""")]
-    private static partial Regex CsrfToken();
 
     private sealed class ForwardedFor(string address) : DelegatingHandler
     {

@@ -68,6 +68,24 @@ internal sealed class RunningHost : IAsyncDisposable
         return new RunningHost(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
+    /// <summary>Lists every comment in the store, of every source and post.</summary>
+    public async Task<List<Model.Comment>> CommentsAsync()
+    {
+        var all = new List<Model.Comment>();
+        foreach (var source in await Store.ListSourcesAsync(CancellationToken.None))
+        {
+            foreach (var post in await Store.ListPostsAsync(source.Id, CancellationToken.None))
+            {
+                all.AddRange(await Store.ListCommentsAsync(post.Id, CancellationToken.None));
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>Gets the comment with a WordPress id.</summary>
+    public async Task<Model.Comment> CommentAsync(long wordPressId) => (await CommentsAsync()).Single(c => c.WordPressId == wordPressId);
+
     /// <summary>Waits until the sample blog is polled, scraped (21 comments) and every comment scored.</summary>
     public Task WaitUntilSampleJudgedAsync() => WaitUntilAsync(
         async () => await Store.ListSourcesAsync(CancellationToken.None) is [{ CommentCount: 21 }]

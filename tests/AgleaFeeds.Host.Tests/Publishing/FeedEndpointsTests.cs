@@ -31,17 +31,6 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         await _site.DisposeAsync();
     }
 
-    private async Task<List<Comment>> CommentsAsync()
-    {
-        var all = new List<Comment>();
-        foreach (var post in await _host.Store.ListPostsAsync(_source.Id, Ct))
-        {
-            all.AddRange(await _host.Store.ListCommentsAsync(post.Id, Ct));
-        }
-
-        return all;
-    }
-
     [Fact]
     public async Task CommentsFeed_ShowsApprovedCommentsOnlyThreadedWithRfc4685()
     {
@@ -49,7 +38,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         var xml = XDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal("application/atom+xml; charset=utf-8", response.Content.Headers.ContentType!.ToString());
-        var comments = await CommentsAsync();
+        var comments = await _host.CommentsAsync();
         var approved = comments.Where(c => c.Status == CommentStatus.Approved).ToList();
         var entries = xml.Root!.Elements(Atom + "entry").ToList();
         Assert.Equal(approved.Count, entries.Count);
@@ -106,7 +95,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         using var conditional = new HttpRequestMessage(HttpMethod.Get, "feeds/comments.atom");
         conditional.Headers.IfNoneMatch.Add(etag);
         var second = await _host.Http.SendAsync(conditional);
-        var pending = (await CommentsAsync()).First(c => c.Status == CommentStatus.Pending);
+        var pending = (await _host.CommentsAsync()).First(c => c.Status == CommentStatus.Pending);
         await _host.Store.RecordDecisionAsync(pending.Id, CommentStatus.Approved, "moderator-ann", null, DateTimeOffset.UtcNow, Ct);
         var third = await _host.Http.GetAsync("feeds/comments.atom");
 
@@ -188,7 +177,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task RejectedComment_LeavesTheFeed()
     {
-        var approved = (await CommentsAsync()).First(c => c.Status == CommentStatus.Approved);
+        var approved = (await _host.CommentsAsync()).First(c => c.Status == CommentStatus.Approved);
 
         await _host.Store.RecordDecisionAsync(approved.Id, CommentStatus.Rejected, "moderator-ann", "off-topic", DateTimeOffset.UtcNow, Ct);
         var feed = await _host.Http.GetStringAsync("feeds/comments.atom");

@@ -1,0 +1,25 @@
+using System.Text.RegularExpressions;
+
+namespace AgleaFeeds.Host.Tests.Fixtures;
+
+/// <summary>Posts a dashboard command as hangfire.js does: with the antiforgery header the dashboard's pages carry.</summary>
+internal static partial class DashboardCommand
+{
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, bool withToken = true)
+    {
+        var page = await client.GetStringAsync("hangfire/moderation");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(string.Empty) };
+        if (withToken)
+        {
+            request.Headers.Add(CsrfHeader().Match(page).Groups[1].Value, CsrfToken().Match(page).Groups[1].Value);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    [GeneratedRegex(@"<meta name=""csrf-header"" content=""([^""]+)""")]
+    private static partial Regex CsrfHeader();
+
+    [GeneratedRegex(@"<meta name=""csrf-token"" content=""([^""]+)""")]
+    private static partial Regex CsrfToken();
+}
