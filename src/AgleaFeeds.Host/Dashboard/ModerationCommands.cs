@@ -14,13 +14,7 @@ internal static class ModerationCommands
     public static bool Execute(DashboardContext context)
     {
         var match = context.UriMatch;
-        var to = match.Groups["action"].Value switch
-        {
-            "approve" => CommentStatus.Approved,
-            "spam" => CommentStatus.Spam,
-            "reject" => CommentStatus.Rejected,
-            _ => CommentStatus.Pending,
-        };
+        var to = ModerationDecide.To(match.Groups["action"].Value) ?? CommentStatus.Pending;
         var http = context.GetHttpContext();
         var moderator = Security.DashboardAccess.Who(http);
         var (outcome, _) = http.RequestServices.GetRequiredService<ModerationService>()

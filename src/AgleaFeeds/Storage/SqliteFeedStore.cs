@@ -416,13 +416,14 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             LEFT JOIN moderation_events v ON v.id = (SELECT MAX(e.id) FROM moderation_events e WHERE e.comment_id = c.id AND e.actor LIKE 'scoring:%')
             WHERE c.status = @Status
               AND (@SourceId IS NULL OR p.source_id = @SourceId)
+              AND (@PostId IS NULL OR c.post_id = @PostId)
               AND (@Search IS NULL OR c.author LIKE @Search ESCAPE '\' OR c.content_text LIKE @Search ESCAPE '\' OR c.content_html LIKE @Search ESCAPE '\')
               AND (@Reason IS NULL OR v.reasons LIKE @Reason ESCAPE '\')
             ORDER BY {(query.HighestScoreFirst ? "v.score IS NULL, v.score DESC," : string.Empty)} COALESCE(c.published_at, c.first_seen_at) DESC, c.id DESC
             LIMIT @limit OFFSET @offset
             """,
             (comment, m) => (comment, m),
-            new { Status = query.Status.ToString(), query.SourceId, Search = Like(query.Search), Reason = Like(query.Reason), limit, offset },
+            new { Status = query.Status.ToString(), query.SourceId, query.PostId, Search = Like(query.Search), Reason = Like(query.Reason), limit, offset },
             splitOn: "PostTitle").ConfigureAwait(false);
         return rows.Select(r => new ModerationItem(r.Item1.ToModel(), r.Item2.PostTitle, r.Item2.PostLink, r.Item2.ParentAuthor, r.Item2.ParentText, r.Item2.Score, r.Item2.Reasons)).ToList();
     }

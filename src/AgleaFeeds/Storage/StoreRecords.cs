@@ -128,5 +128,5 @@ public sealed record FeedComment(Model.Comment Comment, long PostId, string? Pos
 /// <summary>A comment as the moderation queue shows it: with its post, parent and latest verdict.</summary>
 public sealed record ModerationItem(Model.Comment Comment, string? PostTitle, string? PostLink, string? ParentAuthor, string? ParentText, double? Score, string? Reasons);
 
-/// <summary>What the moderation queue shows: a status, newest or highest score first, narrowed by text and reason.</summary>
-public sealed record ModerationQuery(Model.CommentStatus Status, bool HighestScoreFirst = false, string? Search = null, string? Reason = null, long? SourceId = null);
+/// <summary>What the moderation queue shows: a status, newest or highest score first, narrowed by source, post, text and reason.</summary>
+public sealed record ModerationQuery(Model.CommentStatus Status, bool HighestScoreFirst = false, string? Search = null, string? Reason = null, long? SourceId = null, long? PostId = null);

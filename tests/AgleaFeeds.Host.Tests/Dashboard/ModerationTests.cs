@@ -99,6 +99,68 @@ public sealed partial class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BulkDecision_SaysPerCommentWhatHappened_AndOverwritesNothing()
+    {
+        var daniel = await _host.CommentAsync(101);
+        var anna = await _host.CommentAsync(102);
+        await _host.Store.RecordDecisionAsync(anna.Id, CommentStatus.Spam, "moderator-bob", null, DateTimeOffset.UtcNow, Ct);
+
+        var response = await DashboardCommand.PostFormAsync(_host.Http, "hangfire/moderation/decide",
+            [("action", "approve"), ("from", "Pending"), ("ids[]", $"{daniel.Id}"), ("ids[]", $"{anna.Id}"), ("ids[]", "999999")]);
+        var results = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("results")
+            .EnumerateArray().Select(r => (r.GetProperty("id").GetInt64(), r.GetProperty("outcome").GetString(), r.GetProperty("status").GetString())).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([(daniel.Id, "Applied", "Approved"), (anna.Id, "Conflict", "Spam"), (999999L, "UnknownComment", null)], results);
+        Assert.Equal(CommentStatus.Approved, (await _host.CommentAsync(101)).Status);
+        Assert.Equal(CommentStatus.Spam, (await _host.CommentAsync(102)).Status);
+        Assert.Equal("moderator-bob", (await _host.Store.ListEventsAsync(anna.Id, Ct)).Last().Actor);
+    }
+
+    [Fact]
+    public async Task OversizedBulkRequest_Is413WithAClearMessage_AndChangesNothing()
+    {
+        var pending = (await _host.CommentsAsync()).Where(c => c.Status == CommentStatus.Pending).ToList();
+        var ids = pending.Select(c => c.Id).Concat(Enumerable.Range(1_000_000, 101 - pending.Count).Select(i => (long)i));
+
+        var response = await DashboardCommand.PostFormAsync(_host.Http, "hangfire/moderation/decide",
+            [("action", "spam"), ("from", "Pending"), .. ids.Select(id => ("ids[]", $"{id}"))]);
+        var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("At most 100 comments can be decided at once; 101 were sent. Nothing was changed.", error);
+        Assert.All(pending, c => Assert.Equal(CommentStatus.Pending, _host.Store.GetCommentAsync(c.Id, Ct).Result!.Status));
+    }
+
+    [Fact]
+    public async Task Decide_WithoutTheAntiforgeryToken_Is403()
+    {
+        var daniel = await _host.CommentAsync(101);
+
+        var response = await DashboardCommand.PostFormAsync(_host.Http, "hangfire/moderation/decide", [("action", "spam"), ("from", "Pending"), ("ids[]", $"{daniel.Id}")], withToken: false);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(CommentStatus.Pending, (await _host.CommentAsync(101)).Status);
+    }
+
+    [Fact]
+    public async Task Queue_FiltersBySourceAndPost()
+    {
+        var daniel = await _host.CommentAsync(101);
+        var source = (await _host.Store.ListSourcesAsync(Ct)).Single();
+
+        var onePost = await _host.Http.GetStringAsync($"hangfire/moderation?status=Pending&post={daniel.PostId}");
+        var oneSource = await _host.Http.GetStringAsync($"hangfire/moderation?status=Pending&source={source.Id}");
+        var otherSource = await _host.Http.GetStringAsync($"hangfire/moderation?status=Pending&source={source.Id + 1}");
+
+        Assert.Equal(2, Row().Matches(onePost).Count);
+        Assert.Contains("one post &times;", onePost, StringComparison.Ordinal);
+        Assert.DoesNotContain("Grace Cho", onePost, StringComparison.Ordinal);
+        Assert.Equal(4, Row().Matches(oneSource).Count);
+        Assert.Contains("Nothing here.", otherSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Restore_PutsADecidedCommentBackInTheQueue()
     {
         var spam = await _host.CommentAsync(103);

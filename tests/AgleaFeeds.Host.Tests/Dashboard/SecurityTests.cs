@@ -85,10 +85,15 @@ public sealed partial class SecurityTests : IAsyncLifetime
 
         var page = await remote.GetAsync("hangfire/moderation");
         var act = await DashboardCommand.PostAsync(remote, $"hangfire/moderation/spam/{daniel.Id}/from/Pending");
+        var decide = await DashboardCommand.PostFormAsync(remote, "hangfire/moderation/decide", [("action", "spam"), ("from", "Pending"), ("ids[]", $"{daniel.Id}")]);
+        var html = await page.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.DoesNotContain("js-approve", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Daniel Park", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("js-decide", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("select-comment", html, StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.NoContent, act.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, decide.StatusCode);
         Assert.Equal(CommentStatus.Pending, (await _host.CommentAsync(101)).Status);
     }
 
