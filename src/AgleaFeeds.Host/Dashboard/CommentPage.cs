@@ -41,7 +41,9 @@ internal sealed class CommentPage(long id) : RazorPage
         WriteLiteral("'s record on this blog: ");
         var record = store.CountAuthorCommentsAsync(id, CancellationToken.None).GetAwaiter().GetResult();
         Write(string.Join(", ", Enum.GetValues<CommentStatus>().Select(s => $"{record.GetValueOrDefault(s)} {s.ToString().ToLowerInvariant()}")));
-        WriteLiteral("</p><div class=\"well content\">");
+        WriteLiteral("</p>");
+        WriteListButtons(comment);
+        WriteLiteral("<div class=\"well content\">");
         WriteLiteral(services.GetRequiredService<ContentSanitizer>().Sanitize(comment.ContentHtml ?? comment.ContentText, post?.Link));
         WriteLiteral("</div><h3>History</h3><table class=\"table table-striped\" id=\"history\"><thead><tr><th>When</th><th>Who</th><th>From</th><th>To</th><th>Score</th><th>Reasons</th></tr></thead><tbody>");
         foreach (var e in store.ListEventsAsync(id, CancellationToken.None).GetAwaiter().GetResult())
@@ -62,5 +64,36 @@ internal sealed class CommentPage(long id) : RazorPage
         }
 
         WriteLiteral("</tbody></table></div></div>");
+    }
+
+    /// <summary>Trust or block the author, or the website's domain; the lists feed the scoring rules.</summary>
+    private void WriteListButtons(Comment comment)
+    {
+        if (IsReadOnly)
+        {
+            return;
+        }
+
+        WriteLiteral("<p class=\"author-lists\">");
+        foreach (var (kind, value) in new[] { (AuthorRuleKind.Author, AuthorRule.Normalize(AuthorRuleKind.Author, comment.Author)), (AuthorRuleKind.UrlDomain, AuthorRule.Normalize(AuthorRuleKind.UrlDomain, comment.AuthorUrl)) })
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var (action, css) in new[] { (AuthorRuleAction.Trust, "btn-success"), (AuthorRuleAction.Block, "btn-danger") })
+            {
+                WriteLiteral($"<button type=\"button\" class=\"btn btn-sm {css} js-{action.ToString().ToLowerInvariant()}-{kind.ToString().ToLowerInvariant()}\" data-ajax=\"");
+                Write(Url.To($"{AuthorListsPage.Path}/{action}/{kind}/comment/{comment.Id}"));
+                WriteLiteral("\">");
+                Write($"{action} {(kind == AuthorRuleKind.Author ? "author" : "website")} {value}");
+                WriteLiteral("</button> ");
+            }
+        }
+
+        WriteLiteral("<a href=\"");
+        Write(Url.To(AuthorListsPage.Path));
+        WriteLiteral("\">trust and block lists</a></p>");
     }
 }

@@ -27,6 +27,10 @@ internal static class DashboardSetup
         DashboardRoutes.Routes.AddRazorPage(ModerationPage.Path, _ => new ModerationPage());
         DashboardRoutes.Routes.AddCommand(ModerationCommands.Route, ModerationCommands.Execute);
         DashboardRoutes.Routes.Add(ModerationDecide.Route, new ModerationDecide());
+        DashboardRoutes.Routes.AddRazorPage(AuthorListsPage.Path, _ => new AuthorListsPage());
+        DashboardRoutes.Routes.Add(AuthorRuleCommands.AddRoute, new AuthorRuleCommands.Add());
+        DashboardRoutes.Routes.AddCommand(AuthorRuleCommands.FromCommentRoute, AuthorRuleCommands.FromComment);
+        DashboardRoutes.Routes.AddCommand(AuthorRuleCommands.RemoveRoute, AuthorRuleCommands.Remove);
         DashboardRoutes.Routes.AddRazorPage(CommentPage.Route, match => new CommentPage(long.Parse(match.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture)));
         DashboardMetrics.AddMetric(PendingMetric);
         NavigationMenu.Items.Add(page => new MenuItem("Moderation", page.Url.To(ModerationPage.Path))

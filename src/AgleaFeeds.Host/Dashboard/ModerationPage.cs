@@ -35,7 +35,9 @@ internal sealed class ModerationPage : RazorPage
         var sources = store.ListSourcesAsync(CancellationToken.None).GetAwaiter().GetResult();
         var sanitizer = services.GetRequiredService<ContentSanitizer>();
 
-        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Moderation</h1><ul class=\"nav nav-tabs\" style=\"margin-bottom:15px\">");
+        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Moderation <small><a href=\"");
+        Write(Url.To(AuthorListsPage.Path));
+        WriteLiteral("\">trust and block lists</a></small></h1><ul class=\"nav nav-tabs\" style=\"margin-bottom:15px\">");
         foreach (var tab in Enum.GetValues<CommentStatus>())
         {
             WriteLiteral(tab == status ? "<li class=\"active\"><a href=\"" : "<li><a href=\"");

@@ -22,6 +22,7 @@ public sealed partial class CommentScorer(
         var counts = new Dictionary<Model.CommentStatus, int>();
         var o = options.Value;
         var actor = $"scoring:{models.Version}";
+        var rules = o.Rules.With(await store.ListAuthorRulesAsync(ct).ConfigureAwait(false));
         if (models.Error is { } error)
         {
             LogNoModel(logger, error);
@@ -49,7 +50,7 @@ public sealed partial class CommentScorer(
                     AuthorPreviouslyApproved = c.AuthorPreviouslyApproved,
                     DuplicateOnPost = c.DuplicateOnPost,
                     SincePreviousByAuthor = c.SincePreviousByAuthor,
-                }, o.Rules);
+                }, rules);
                 var verdict = Verdict.Decide(scores?[i], hits, o.HamThreshold, o.SpamThreshold, models.Error);
                 verdicts.Add(new VerdictWrite(c.CommentId, verdict.Status, verdict.Score, string.Join("; ", verdict.Reasons), actor));
                 counts[verdict.Status] = counts.GetValueOrDefault(verdict.Status) + 1;

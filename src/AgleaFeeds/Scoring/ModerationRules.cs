@@ -143,4 +143,25 @@ public sealed class RulesOptions
     public List<string> BlockedAuthors { get; set; } = [];
     public List<string> BlockedEmailDomains { get; set; } = [];
     public List<string> BlockedUrlDomains { get; set; } = [];
+
+    /// <summary>These settings with the moderators' stored trust and block entries added to the configured lists.</summary>
+    public RulesOptions With(IReadOnlyCollection<Model.AuthorRule> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return this;
+        }
+
+        List<string> Add(List<string> configured, Model.AuthorRuleKind kind, Model.AuthorRuleAction action) =>
+            [.. configured, .. entries.Where(e => e.Kind == kind && e.Action == action).Select(e => e.Value)];
+        var copy = (RulesOptions)MemberwiseClone();
+        copy.TrustedAuthors = Add(TrustedAuthors, Model.AuthorRuleKind.Author, Model.AuthorRuleAction.Trust);
+        copy.TrustedEmailDomains = Add(TrustedEmailDomains, Model.AuthorRuleKind.EmailDomain, Model.AuthorRuleAction.Trust);
+        copy.TrustedUrlDomains = Add(TrustedUrlDomains, Model.AuthorRuleKind.UrlDomain, Model.AuthorRuleAction.Trust);
+        copy.BlockedAuthors = Add(BlockedAuthors, Model.AuthorRuleKind.Author, Model.AuthorRuleAction.Block);
+        copy.BlockedEmailDomains = Add(BlockedEmailDomains, Model.AuthorRuleKind.EmailDomain, Model.AuthorRuleAction.Block);
+        copy.BlockedUrlDomains = Add(BlockedUrlDomains, Model.AuthorRuleKind.UrlDomain, Model.AuthorRuleAction.Block);
+        return copy;
+    }
 }

@@ -126,4 +126,13 @@ public interface IFeedStore
 
     /// <summary>Lists a comment's moderation history, oldest first.</summary>
     Task<IReadOnlyList<ModerationEvent>> ListEventsAsync(long commentId, CancellationToken ct);
+
+    /// <summary>Lists the moderators' trust and block entries.</summary>
+    Task<IReadOnlyList<AuthorRule>> ListAuthorRulesAsync(CancellationToken ct);
+
+    /// <summary>Trusts or blocks an author, e-mail domain or URL domain (replacing an entry for the same value).</summary>
+    Task SetAuthorRuleAsync(AuthorRuleKind kind, string value, AuthorRuleAction action, string moderator, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Removes an entry; false when there is none with that id.</summary>
+    Task<bool> RemoveAuthorRuleAsync(long id, CancellationToken ct);
 }

@@ -549,6 +549,27 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         return rows.Select(r => r.ToModel()).ToList();
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuthorRule>> ListAuthorRulesAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(long Id, string Kind, string Value, string Action, string CreatedBy, long CreatedAt)>(
+            "SELECT id, kind, value, action, created_by, created_at FROM author_rules ORDER BY kind, value").ConfigureAwait(false);
+        return rows.Select(r => new AuthorRule(r.Id, Enum.Parse<AuthorRuleKind>(r.Kind), r.Value, Enum.Parse<AuthorRuleAction>(r.Action), r.CreatedBy, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt))).ToList();
+    }
+
+    /// <inheritdoc />
+    public Task SetAuthorRuleAsync(AuthorRuleKind kind, string value, AuthorRuleAction action, string moderator, DateTimeOffset now, CancellationToken ct)
+    {
+        var normalized = AuthorRule.Normalize(kind, value) ?? throw new ArgumentException($"\"{value}\" is not a valid {kind}.", nameof(value));
+        ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
+        return WriteAsync(now, batch => batch.SetAuthorRule(kind, normalized, action, moderator), ct);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RemoveAuthorRuleAsync(long id, CancellationToken ct) =>
+        WriteAsync(DateTimeOffset.UnixEpoch, batch => batch.RemoveAuthorRule(id), ct);
+
     /// <summary>
     /// Serializes this process's writes. SQLite has one writer at a time anyway; queueing here instead
     /// of in SQLite's busy handler keeps many concurrent polls from spinning on the write lock.

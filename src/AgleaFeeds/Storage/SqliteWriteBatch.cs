@@ -391,6 +391,25 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         return update.ExecuteNonQuery() == 1;
     }
 
+    /// <summary>Adds or replaces a trust/block entry.</summary>
+    public void SetAuthorRule(AuthorRuleKind kind, string value, AuthorRuleAction action, string moderator)
+    {
+        using var upsert = Plain(
+            """
+            INSERT INTO author_rules (kind, value, action, created_by, created_at) VALUES ($kind, $value, $action, $by, $now)
+            ON CONFLICT (kind, value) DO UPDATE SET action = excluded.action, created_by = excluded.created_by, created_at = excluded.created_at
+            """,
+            ("$kind", kind.ToString()), ("$value", value), ("$action", action.ToString()), ("$by", moderator), ("$now", _at));
+        upsert.ExecuteNonQuery();
+    }
+
+    /// <summary>Removes a trust/block entry.</summary>
+    public bool RemoveAuthorRule(long id)
+    {
+        using var delete = Plain("DELETE FROM author_rules WHERE id = $id", ("$id", id));
+        return delete.ExecuteNonQuery() == 1;
+    }
+
     /// <summary>Moves a comment to a moderator's decision and records the event.</summary>
     public bool RecordDecision(long commentId, CommentStatus status, string moderator, string? note, CommentStatus? expected)
     {
