@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddTransient<SourceRefresher>();
         services.AddTransient<PollBatchRunner>();
         services.AddTransient<SourceImporter>();
+        services.AddTransient<FeedDiscovery>();
         services.AddSingleton<HostThrottle>();
         services.AddTransient<PostScraper>();
         services.AddSingleton<AgleaFeeds.Scoring.SpamModelProvider>();

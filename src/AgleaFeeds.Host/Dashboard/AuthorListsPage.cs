@@ -3,7 +3,6 @@ using AgleaFeeds.Model;
 using AgleaFeeds.Storage;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace AgleaFeeds.Host.Dashboard;
 
@@ -24,23 +23,14 @@ internal sealed class AuthorListsPage : RazorPage
         var configured = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Scoring.ScoringOptions>>().Value.Rules;
         WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Trust and block lists</h1>");
         WriteLiteral("<p class=\"text-muted\">A trusted author or domain is approved unless another rule holds or catches the comment; a blocked one is spam. They apply to every comment judged from now on.</p>");
-        if (Query("error") is { Length: > 0 } error)
-        {
-            WriteLiteral("<div class=\"alert alert-danger\">");
-            Write(error);
-            WriteLiteral("</div>");
-        }
-
+        WriteLiteral(DashboardForms.Message(this));
         if (!IsReadOnly)
         {
-            var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
             WriteLiteral("<form class=\"form-inline\" method=\"post\" style=\"margin-bottom:15px\" action=\"");
             Write(Url.To(AuthorRuleCommands.AddRoute));
-            WriteLiteral("\"><input type=\"hidden\" name=\"");
-            Write(tokens.FormFieldName);
-            WriteLiteral("\" value=\"");
-            Write(tokens.RequestToken);
-            WriteLiteral("\"><select class=\"form-control input-sm\" name=\"action\"><option value=\"Trust\">Trust</option><option value=\"Block\">Block</option></select> ");
+            WriteLiteral("\">");
+            WriteLiteral(DashboardForms.TokenField(http));
+            WriteLiteral("<select class=\"form-control input-sm\" name=\"action\"><option value=\"Trust\">Trust</option><option value=\"Block\">Block</option></select> ");
             WriteLiteral("<select class=\"form-control input-sm\" name=\"kind\"><option value=\"Author\">author name</option><option value=\"EmailDomain\">e-mail domain</option><option value=\"UrlDomain\">website domain</option></select> ");
             WriteLiteral("<input class=\"form-control input-sm\" name=\"value\" required maxlength=\"200\" placeholder=\"name or domain\"> <button class=\"btn btn-sm btn-primary\" type=\"submit\">Add</button></form>");
         }

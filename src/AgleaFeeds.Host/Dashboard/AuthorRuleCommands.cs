@@ -44,31 +44,28 @@ internal static class AuthorRuleCommands
     {
         public async Task Dispatch(DashboardContext context)
         {
-            var http = context.GetHttpContext();
-            if (!HttpMethods.IsPost(http.Request.Method) || context.IsReadOnly)
+            if (await DashboardForms.ReadAsync(context).ConfigureAwait(false) is not { } form)
             {
-                http.Response.StatusCode = context.IsReadOnly ? StatusCodes.Status403Forbidden : StatusCodes.Status405MethodNotAllowed;
                 return;
             }
 
-            var form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
-            var back = context.Options.PrefixPath + context.Request.PathBase + AuthorListsPage.Path;
             if (!Enum.TryParse<AuthorRuleKind>(form["kind"], out var kind) || !Enum.IsDefined(kind)
                 || !Enum.TryParse<AuthorRuleAction>(form["action"], out var action) || !Enum.IsDefined(action))
             {
-                http.Response.Redirect(back + "?error=" + Uri.EscapeDataString("Choose trust or block, and what the value is."));
+                DashboardForms.Back(context, AuthorListsPage.Path, error: "Choose trust or block, and what the value is.");
                 return;
             }
 
             var value = AuthorRule.Normalize(kind, form["value"]);
             if (value is null)
             {
-                http.Response.Redirect(back + "?error=" + Uri.EscapeDataString($"\"{form["value"]}\" is not a valid {AuthorListsPage.Describe(kind)}. Nothing was added."));
+                DashboardForms.Back(context, AuthorListsPage.Path, error: $"\"{form["value"]}\" is not a valid {AuthorListsPage.Describe(kind)}. Nothing was added.");
                 return;
             }
 
+            var http = context.GetHttpContext();
             await http.RequestServices.GetRequiredService<IFeedStore>().SetAuthorRuleAsync(kind, value, action, Security.DashboardAccess.Who(http), Now(http), http.RequestAborted).ConfigureAwait(false);
-            http.Response.Redirect(back);
+            DashboardForms.Back(context, AuthorListsPage.Path, done: $"{action}: {AuthorListsPage.Describe(kind)} {value}.");
         }
     }
 }

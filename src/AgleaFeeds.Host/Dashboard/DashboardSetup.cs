@@ -40,6 +40,9 @@ internal static class DashboardSetup
         });
         DashboardRoutes.Routes.AddRazorPage(SourcesPage.Path, _ => new SourcesPage());
         DashboardRoutes.Routes.AddCommand(SourceCommands.PollRoute, SourceCommands.PollNow);
+        DashboardRoutes.Routes.AddCommand(SourceCommands.RemoveRoute, SourceCommands.Remove);
+        DashboardRoutes.Routes.Add(SourceCommands.AddRoute, new SourceCommands.Add());
+        DashboardRoutes.Routes.Add(SourceCommands.ImportRoute, new SourceCommands.Import());
         DashboardRoutes.Routes.Add(SourceCommands.OpmlRoute, new SourceCommands.OpmlExport());
         DashboardRoutes.Routes.AddRazorPage(PostsPage.Path, _ => new PostsPage());
         NavigationMenu.Items.Add(page => new MenuItem("Sources", page.Url.To(SourcesPage.Path))

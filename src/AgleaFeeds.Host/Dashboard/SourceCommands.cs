@@ -6,11 +6,113 @@ using Hangfire.Dashboard;
 
 namespace AgleaFeeds.Host.Dashboard;
 
-/// <summary>The Sources page's actions: poll a source now, and the sources as an OPML file.</summary>
+/// <summary>The Sources page's actions: add (with feed autodiscovery), remove, poll now, OPML import and export.</summary>
 internal static class SourceCommands
 {
     public const string PollRoute = "/sources/poll/(?<id>\\d+)";
+    public const string RemoveRoute = "/sources/remove/(?<id>\\d+)";
     public const string OpmlRoute = "/sources/opml";
+    public const string AddRoute = "/sources/add";
+    public const string ImportRoute = "/sources/import";
+
+    /// <summary>The largest OPML file an import reads.</summary>
+    private const long MaxOpmlBytes = 1024 * 1024;
+
+    /// <summary>Removes a source with its posts and comments; false (422) for an unknown source.</summary>
+    public static bool Remove(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        var removed = http.RequestServices.GetRequiredService<IFeedStore>().RemoveSourceAsync(
+            long.Parse(context.UriMatch.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture),
+            Security.DashboardAccess.Who(http),
+            http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(),
+            http.RequestAborted).GetAwaiter().GetResult();
+        if (removed)
+        {
+            http.RequestServices.GetRequiredService<IBackgroundJobClient>().Enqueue<PublishJob>(j => j.RunAsync(CancellationToken.None));
+        }
+
+        return removed;
+    }
+
+    /// <summary>Polls the given sources now.</summary>
+    private static void PollSoon(HttpContext http, IEnumerable<long> ids)
+    {
+        var store = http.RequestServices.GetRequiredService<IFeedStore>();
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        foreach (var id in ids)
+        {
+            store.MakeDueAsync(id, now, http.RequestAborted).GetAwaiter().GetResult();
+        }
+
+        http.RequestServices.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(PollSchedulerJob.RecurringJobId);
+    }
+
+    /// <summary>Adds a source from a blog's address (its feed found by autodiscovery) and polls it at once.</summary>
+    internal sealed class Add : IDashboardDispatcher
+    {
+        public async Task Dispatch(DashboardContext context)
+        {
+            if (await DashboardForms.ReadAsync(context).ConfigureAwait(false) is not { } form)
+            {
+                return;
+            }
+
+            var http = context.GetHttpContext();
+            var found = await http.RequestServices.GetRequiredService<FeedDiscovery>().DiscoverAsync(form["url"], http.RequestAborted).ConfigureAwait(false);
+            if (found.Source is not { } source)
+            {
+                DashboardForms.Back(context, SourcesPage.Path, error: $"Nothing was added. {found.Error}");
+                return;
+            }
+
+            var id = await http.RequestServices.GetRequiredService<IFeedStore>().AddSourceAsync(source, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
+            PollSoon(http, [id]);
+            DashboardForms.Back(context, SourcesPage.Path, done: $"Added {source.Title} ({source.FeedUrl}); its first poll is under way.");
+        }
+    }
+
+    /// <summary>Imports an uploaded OPML file (at most 1 MB); a broken file adds nothing and says why.</summary>
+    internal sealed class Import : IDashboardDispatcher
+    {
+        public async Task Dispatch(DashboardContext context)
+        {
+            if (await DashboardForms.ReadAsync(context).ConfigureAwait(false) is not { } form)
+            {
+                return;
+            }
+
+            var http = context.GetHttpContext();
+            if (form.Files.GetFile("opml") is not { Length: > 0 } file)
+            {
+                DashboardForms.Back(context, SourcesPage.Path, error: "Choose an OPML file to import.");
+                return;
+            }
+
+            if (file.Length > MaxOpmlBytes)
+            {
+                DashboardForms.Back(context, SourcesPage.Path, error: $"{file.FileName} is {file.Length / 1024} KB; an OPML import takes at most {MaxOpmlBytes / 1024} KB. Nothing was imported.");
+                return;
+            }
+
+            var before = (await http.RequestServices.GetRequiredService<IFeedStore>().ListSourcesAsync(http.RequestAborted).ConfigureAwait(false)).Select(s => s.Id).ToHashSet();
+            IReadOnlyList<long> ids;
+            try
+            {
+                await using var stream = file.OpenReadStream();
+                ids = await http.RequestServices.GetRequiredService<SourceImporter>().ImportAsync(stream, keepRemoved: false, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (System.Xml.XmlException ex)
+            {
+                DashboardForms.Back(context, SourcesPage.Path, error: $"{file.FileName} cannot be read as OPML: {ex.Message} Nothing was imported.");
+                return;
+            }
+
+            var added = ids.Where(id => !before.Contains(id)).ToList();
+            PollSoon(http, added);
+            DashboardForms.Back(context, SourcesPage.Path, done: $"Imported {file.FileName}: {added.Count} new sources, {ids.Count - added.Count} already here.");
+        }
+    }
 
     /// <summary>Makes the source due and runs the scheduler now; false (422) for an unknown source.</summary>
     public static bool PollNow(DashboardContext context)
@@ -23,8 +125,7 @@ internal static class SourceCommands
             return false;
         }
 
-        store.MakeDueAsync(id, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted).GetAwaiter().GetResult();
-        http.RequestServices.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(PollSchedulerJob.RecurringJobId);
+        PollSoon(http, [id]);
         return true;
     }
 

@@ -20,12 +20,30 @@ internal sealed class SourcesPage : RazorPage
         var now = time.GetUtcNow();
         var defaultInterval = Context.GetHttpContext().RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgleaFeeds.Polling.PollingOptions>>().Value.DefaultInterval;
 
-        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Sources</h1><p><a class=\"btn btn-sm btn-default\" href=\"");
+        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Sources</h1>");
+        WriteLiteral(DashboardForms.Message(this));
+        if (!IsReadOnly)
+        {
+            var token = DashboardForms.TokenField(Context.GetHttpContext());
+            WriteLiteral("<form class=\"form-inline\" method=\"post\" style=\"margin-bottom:10px\" action=\"");
+            Write(Url.To(SourceCommands.AddRoute));
+            WriteLiteral("\">");
+            WriteLiteral(token);
+            WriteLiteral("<input class=\"form-control input-sm\" name=\"url\" type=\"text\" required style=\"width:340px\" placeholder=\"blog or feed address, e.g. https://blog.example.org/\" aria-label=\"blog address\"> <button class=\"btn btn-sm btn-primary\" type=\"submit\">Add source</button></form>");
+            WriteLiteral("<form class=\"form-inline\" method=\"post\" enctype=\"multipart/form-data\" style=\"margin-bottom:10px\" action=\"");
+            Write(Url.To(SourceCommands.ImportRoute));
+            WriteLiteral("\">");
+            WriteLiteral(token);
+            WriteLiteral("<input class=\"form-control input-sm\" name=\"opml\" type=\"file\" accept=\".opml,.xml,text/x-opml,application/xml\" required aria-label=\"OPML file\" style=\"display:inline-block;width:auto\"> <button class=\"btn btn-sm btn-default\" type=\"submit\">Import OPML</button> ");
+        }
+
+        WriteLiteral("<a class=\"btn btn-sm btn-default\" href=\"");
         Write(Url.To(SourceCommands.OpmlRoute));
-        WriteLiteral("\">Export OPML</a></p>");
+        WriteLiteral("\">Export OPML</a>");
+        WriteLiteral(IsReadOnly ? string.Empty : "</form>");
         if (sources.Count == 0)
         {
-            WriteLiteral("<div class=\"alert alert-info\">No sources yet: list them in feeds/sources.opml.</div></div></div>");
+            WriteLiteral("<div class=\"alert alert-info\">No sources yet: add a blog above, or list them in feeds/sources.opml.</div></div></div>");
             return;
         }
 
@@ -70,7 +88,11 @@ internal sealed class SourcesPage : RazorPage
             {
                 WriteLiteral("<button type=\"button\" class=\"btn btn-sm btn-primary js-poll\" data-ajax=\"");
                 Write(Url.To($"/sources/poll/{s.Id}"));
-                WriteLiteral("\">Poll now</button>");
+                WriteLiteral("\">Poll now</button> <button type=\"button\" class=\"btn btn-sm btn-default js-remove\" data-confirm=\"");
+                Write($"Remove {s.Title} with its {s.PostCount} posts and {s.CommentCount} comments (and their moderation history)?");
+                WriteLiteral("\" data-ajax=\"");
+                Write(Url.To($"/sources/remove/{s.Id}"));
+                WriteLiteral("\">Remove</button>");
             }
 
             WriteLiteral("</td></tr>");

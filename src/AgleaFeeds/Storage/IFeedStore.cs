@@ -135,4 +135,10 @@ public interface IFeedStore
 
     /// <summary>Removes an entry; false when there is none with that id.</summary>
     Task<bool> RemoveAuthorRuleAsync(long id, CancellationToken ct);
+
+    /// <summary>Removes a source with its posts, comments and their history, and remembers its feed URL as removed; false when there is none.</summary>
+    Task<bool> RemoveSourceAsync(long id, string moderator, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>The feed URLs an operator removed (adding one again explicitly forgets the removal).</summary>
+    Task<IReadOnlySet<string>> ListRemovedFeedUrlsAsync(CancellationToken ct);
 }

@@ -63,6 +63,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = connection.BeginTransaction();
+        await connection.ExecuteAsync("DELETE FROM removed_sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
         var existing = await connection.ExecuteScalarAsync<long?>(
             "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
         if (existing is { } id)
@@ -71,9 +72,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             if (source.PollInterval is { } explicitInterval)
             {
                 await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
-                await tx.CommitAsync(ct).ConfigureAwait(false);
             }
 
+            await tx.CommitAsync(ct).ConfigureAwait(false);
             return id;
         }
 
@@ -547,6 +548,37 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             FROM moderation_events WHERE comment_id = @commentId ORDER BY at, id
             """, new { commentId }).ConfigureAwait(false);
         return rows.Select(r => r.ToModel()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RemoveSourceAsync(long id, string moderator, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        var url = await connection.ExecuteScalarAsync<string?>("SELECT feed_url FROM sources WHERE id = @id", new { id }, tx).ConfigureAwait(false);
+        if (url is null)
+        {
+            return false;
+        }
+
+        // Replies point at their parents without a cascade: unlink them before the comments go.
+        await connection.ExecuteAsync(
+            "UPDATE comments SET parent_id = NULL WHERE post_id IN (SELECT id FROM posts WHERE source_id = @id)", new { id }, tx).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM sources WHERE id = @id", new { id }, tx).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO removed_sources (feed_url, removed_by, removed_at) VALUES (@url, @moderator, @at) ON CONFLICT (feed_url) DO UPDATE SET removed_by = excluded.removed_by, removed_at = excluded.removed_at",
+            new { url, moderator, at = now.ToUnixTimeMilliseconds() }, tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> ListRemovedFeedUrlsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>("SELECT feed_url FROM removed_sources").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <inheritdoc />
