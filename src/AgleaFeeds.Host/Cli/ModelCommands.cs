@@ -14,14 +14,19 @@ internal static class ModelCommands
         var split = SpamTraining.Split(folder, options.VideoCommentWeight);
         await stdout.WriteLineAsync($"training on {split.Training.Count} comments ({split.Training.Count(c => c.IsSpam)} spam) from {Path.GetFullPath(folder)}").ConfigureAwait(false);
         var model = SpamModel.Train(split.Training);
+        var note = new List<string> { $"used: {split.Training.Count} corpus comments ({split.Training.Count(c => c.IsSpam)} spam) from {Path.GetFileName(Path.GetFullPath(folder))}, no moderator labels" };
         foreach (var (name, set) in new[] { ("held-out video (Youtube03-LMFAO.csv)", split.HeldOutVideo), ("held-out SMS (every 5th message)", split.HeldOutSms) })
         {
             await PrintAsync(stdout, name, model, set, options.SpamThreshold).ConfigureAwait(false);
+            var m = model.Evaluate(set).Metrics;
+            note.Add(FormattableString.Invariant($"{name}: F1 {m.F1:0.000} ham FPR {m.HamFalsePositiveRate:0.000} AUC {m.Auc:0.000} (threshold 0.5)"));
         }
 
         var path = output ?? options.ModelPath;
         model.Save(path);
-        await stdout.WriteLineAsync($"model saved to {Path.GetFullPath(path)}").ConfigureAwait(false);
+        // The figures beside the model, for the dashboard's Model page.
+        await File.WriteAllLinesAsync(Path.ChangeExtension(path, ".txt"), note).ConfigureAwait(false);
+        await stdout.WriteLineAsync($"model saved to {Path.GetFullPath(path)} (figures in {Path.GetFileName(Path.ChangeExtension(path, ".txt"))})").ConfigureAwait(false);
         return 0;
     }
 

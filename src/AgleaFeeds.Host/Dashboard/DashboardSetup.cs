@@ -16,6 +16,15 @@ internal static class DashboardSetup
         return new Metric(pending) { Style = pending > 0 ? MetricStyle.Warning : MetricStyle.Default };
     });
 
+    /// <summary>The menu's second badge: comments caught as spam since midnight UTC.</summary>
+    private static readonly DashboardMetric SpamTodayMetric = new("agleafeeds:spam-today", "Spam caught today", page =>
+    {
+        var services = page.Context.GetHttpContext().RequestServices;
+        var today = new DateTimeOffset(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var caught = services.GetRequiredService<AgleaFeeds.Storage.IFeedStore>().CountSpamSinceAsync(today, CancellationToken.None).GetAwaiter().GetResult();
+        return new Metric(caught) { Style = caught > 0 ? MetricStyle.Danger : MetricStyle.Default };
+    });
+
     /// <summary>Registers the pages once per process (the dashboard's route table is static).</summary>
     public static void Register()
     {
@@ -33,10 +42,11 @@ internal static class DashboardSetup
         DashboardRoutes.Routes.AddCommand(AuthorRuleCommands.RemoveRoute, AuthorRuleCommands.Remove);
         DashboardRoutes.Routes.AddRazorPage(CommentPage.Route, match => new CommentPage(long.Parse(match.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture)));
         DashboardMetrics.AddMetric(PendingMetric);
+        DashboardMetrics.AddMetric(SpamTodayMetric);
         NavigationMenu.Items.Add(page => new MenuItem("Moderation", page.Url.To(ModerationPage.Path))
         {
             Active = page.RequestPath.StartsWith(ModerationPage.Path, StringComparison.Ordinal),
-            Metric = PendingMetric,
+            Metrics = [PendingMetric, SpamTodayMetric],
         });
         DashboardRoutes.Routes.AddRazorPage(SourcesPage.Path, _ => new SourcesPage());
         DashboardRoutes.Routes.AddCommand(SourceCommands.PollRoute, SourceCommands.PollNow);
@@ -52,6 +62,13 @@ internal static class DashboardSetup
         NavigationMenu.Items.Add(page => new MenuItem("Posts", page.Url.To(PostsPage.Path))
         {
             Active = page.RequestPath.StartsWith(PostsPage.Path, StringComparison.Ordinal),
+        });
+        DashboardRoutes.Routes.AddRazorPage(ModelPage.Path, _ => new ModelPage());
+        DashboardRoutes.Routes.AddCommand(ModelPage.RetrainRoute, ModelPage.Retrain);
+        DashboardRoutes.Routes.AddCommand(ModelPage.ActivateRoute, ModelPage.Activate);
+        NavigationMenu.Items.Add(page => new MenuItem("Model", page.Url.To(ModelPage.Path))
+        {
+            Active = page.RequestPath.StartsWith(ModelPage.Path, StringComparison.Ordinal),
         });
     }
 }

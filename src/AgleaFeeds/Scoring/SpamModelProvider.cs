@@ -41,6 +41,17 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
     public IReadOnlyList<string> Versions() =>
         Directory.Exists(VersionsFolder) ? Directory.GetFiles(VersionsFolder, "*.zip").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList() : [];
 
+    /// <summary>
+    /// What a version was trained on and its held-out figures, from the note saved beside it by
+    /// `train` or a retrain ("shipped": beside Scoring:ModelPath); null when there is none.
+    /// </summary>
+    public string? Describe(string version)
+    {
+        var zip = version.StartsWith("shipped", StringComparison.Ordinal) ? options.Value.ModelPath : Path.Combine(VersionsFolder, version + ".zip");
+        var note = Path.ChangeExtension(zip, ".txt");
+        return File.Exists(note) ? File.ReadAllText(note).Trim() : null;
+    }
+
     /// <summary>Makes a saved version the one in use; "shipped" goes back to Scoring:ModelPath.</summary>
     public void Activate(string version)
     {

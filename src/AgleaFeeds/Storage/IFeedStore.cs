@@ -141,4 +141,7 @@ public interface IFeedStore
 
     /// <summary>The feed URLs an operator removed (adding one again explicitly forgets the removal).</summary>
     Task<IReadOnlySet<string>> ListRemovedFeedUrlsAsync(CancellationToken ct);
+
+    /// <summary>How many comments are Spam now and were moved there (by scoring or a moderator) since the given instant.</summary>
+    Task<int> CountSpamSinceAsync(DateTimeOffset since, CancellationToken ct);
 }

@@ -575,6 +575,17 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<int> CountSpamSinceAsync(DateTimeOffset since, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<int>(
+            """
+            SELECT COUNT(DISTINCT c.id) FROM comments c JOIN moderation_events e ON e.comment_id = c.id
+            WHERE c.status = 'Spam' AND e.to_status = 'Spam' AND e.at >= @since
+            """, new { since = since.ToUnixTimeMilliseconds() }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlySet<string>> ListRemovedFeedUrlsAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

@@ -188,6 +188,44 @@ public sealed partial class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModelPage_ShowsTheModelInUseWithItsFigures_RollsBackAndForth_RetrainsOnDemand()
+    {
+        var models = _host.App.Services.GetRequiredService<AgleaFeeds.Scoring.SpamModelProvider>();
+        Directory.CreateDirectory(models.VersionsFolder);
+        File.Copy(TestPaths.Model, Path.Combine(models.VersionsFolder, "20260101T000000Z.zip"));
+        await File.WriteAllTextAsync(Path.Combine(models.VersionsFolder, "20260101T000000Z.txt"), "used: 12 moderator label(s)\nheld-out local labels: F1 0.900 ham FPR 0.000");
+
+        var page = await _host.Http.GetStringAsync("hangfire/model");
+        var activate = await DashboardCommand.PostAsync(_host.Http, "hangfire/model/activate/20260101T000000Z");
+        var after = await _host.Http.GetStringAsync("hangfire/model");
+        var missing = await DashboardCommand.PostAsync(_host.Http, "hangfire/model/activate/20990101T000000Z");
+        var back = await DashboardCommand.PostAsync(_host.Http, "hangfire/model/activate/shipped");
+        var retrain = await DashboardCommand.PostAsync(_host.Http, "hangfire/model/retrain");
+
+        Assert.Matches(@"<dd class=""model-version""><code>shipped-[0-9a-f]{12}</code>", page);
+        Assert.Contains("held-out video (Youtube03-LMFAO.csv): F1 0.912 ham FPR 0.030", page, StringComparison.Ordinal);
+        Assert.Contains("Retrain now", page, StringComparison.Ordinal);
+        Assert.Contains("Use this version", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, activate.StatusCode);
+        Assert.Contains("<dd class=\"model-version\"><code>20260101T000000Z</code>", after, StringComparison.Ordinal);
+        Assert.Contains("held-out local labels: F1 0.900", after, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, back.StatusCode);
+        Assert.StartsWith("shipped-", models.Version, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, retrain.StatusCode);
+        using var connection = _host.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        Assert.NotNull(Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == Jobs.RetrainJob.RecurringJobId).LastJobId);
+    }
+
+    [Fact]
+    public async Task Menu_ShowsSpamCaughtToday()
+    {
+        var page = await _host.Http.GetStringAsync("hangfire/moderation");
+
+        Assert.Matches(@"<span data-metric=""agleafeeds:spam-today"" class=""metric metric-danger "">2</span>", page);
+    }
+
+    [Fact]
     public async Task Restore_PutsADecidedCommentBackInTheQueue()
     {
         var spam = await _host.CommentAsync(103);
