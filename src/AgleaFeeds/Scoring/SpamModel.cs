@@ -1,14 +1,15 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.LightGbm;
 using Microsoft.ML.Transforms.Text;
 
 namespace AgleaFeeds.Scoring;
 
 /// <summary>
 /// The spam classifier: word (1–2) and character (4) n-grams of the text plus the numeric features,
-/// SDCA logistic regression with a calibrated probability as the score. Training is deterministic
-/// (fixed seed, one thread). Scoring is a batch transform, safe from any number of threads.
+/// the 5,000 of them with the most mutual information with the label, and gradient-boosted trees
+/// (LightGBM, 300 trees of 16 leaves) with a calibrated probability as the score. Training is
+/// deterministic (fixed seed, one thread). Scoring is safe from any number of threads.
 /// </summary>
 public sealed class SpamModel
 {
@@ -39,12 +40,19 @@ public sealed class SpamModel
         }, nameof(CommentFeatures.Text))
             .Append(ml.Transforms.NormalizeMinMax("NumericScaled", nameof(CommentFeatures.Numeric)))
             .Append(ml.Transforms.Concatenate("Features", "TextFeatures", "NumericScaled"))
-            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
+            // The 5,000 features that say most about the label (of some 200,000 n-grams), for the trees.
+            .Append(ml.Transforms.FeatureSelection.SelectFeaturesBasedOnMutualInformation("Features", "Features", nameof(CommentFeatures.Label), slotsInOutput: 5000))
+            .Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
             {
                 LabelColumnName = nameof(CommentFeatures.Label),
                 FeatureColumnName = "Features",
                 ExampleWeightColumnName = nameof(CommentFeatures.Weight),
+                NumberOfIterations = 300,
+                NumberOfLeaves = 16,
+                MinimumExampleCountPerLeaf = 5,
+                LearningRate = 0.1,
                 NumberOfThreads = 1,
+                Seed = seed,
             }));
         return new SpamModel(ml, pipeline.Fit(data));
     }

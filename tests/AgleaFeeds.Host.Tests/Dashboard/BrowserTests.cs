@@ -65,7 +65,7 @@ public sealed class BrowserTests : IAsyncLifetime
         await Expect(page.Locator("[data-metric='agleafeeds:pending']")).ToHaveTextAsync("4");
         var daniel = page.Locator("tr.comment-row[data-author='Daniel Park']");
         await Expect(daniel.Locator(".score")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0\.\d{3}$"));
-        await Expect(daniel.Locator(".reasons")).ToContainTextAsync("between the thresholds");
+        await Expect(daniel.Locator(".reasons")).ToContainTextAsync("moderation-key:careful reporting");
         var screenshot = Path.Combine(TestPaths.RepositoryRoot, "TestResults", "moderation-queue.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });

@@ -59,6 +59,7 @@ internal sealed class RunningHost : IAsyncDisposable
                 ["Jobs:WorkerCount"] = "2",
                 ["Scraping:MinDelayPerHost"] = "00:00:00",
                 ["Scoring:ModelPath"] = TestPaths.Model,
+                ["Scoring:Rules:ModerationKeys"] = TestPaths.SampleModerationKeys,
             });
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -65,20 +65,20 @@ public sealed class CommentScorerTests : IAsyncLifetime
         await store.SetAuthorRuleAsync(AuthorRuleKind.Author, "  Grace Cho ", AuthorRuleAction.Block, "ann", DateTimeOffset.UtcNow, Ct);
         await store.SetAuthorRuleAsync(AuthorRuleKind.UrlDomain, "https://www.DanielPark.example.com/about", AuthorRuleAction.Block, "ann", DateTimeOffset.UtcNow, Ct);
         await store.SetAuthorRuleAsync(AuthorRuleKind.UrlDomain, "danielpark.example.com", AuthorRuleAction.Trust, "bob", DateTimeOffset.UtcNow, Ct);
-        await store.SetAuthorRuleAsync(AuthorRuleKind.Author, "Daniel Park", AuthorRuleAction.Trust, "bob", DateTimeOffset.UtcNow, Ct);
+        await store.SetAuthorRuleAsync(AuthorRuleKind.Author, "Eun 'Anna' Kim", AuthorRuleAction.Trust, "bob", DateTimeOffset.UtcNow, Ct);
 
         await _pipeline.Get<CommentScorer>().ScorePendingAsync(50, Ct);
 
         var entries = await store.ListAuthorRulesAsync(Ct);
-        Assert.Equal([(AuthorRuleKind.Author, "Daniel Park", AuthorRuleAction.Trust, "bob"), (AuthorRuleKind.Author, "Grace Cho", AuthorRuleAction.Block, "ann"), (AuthorRuleKind.UrlDomain, "danielpark.example.com", AuthorRuleAction.Trust, "bob")],
+        Assert.Equal([(AuthorRuleKind.Author, "Eun 'Anna' Kim", AuthorRuleAction.Trust, "bob"), (AuthorRuleKind.Author, "Grace Cho", AuthorRuleAction.Block, "ann"), (AuthorRuleKind.UrlDomain, "danielpark.example.com", AuthorRuleAction.Trust, "bob")],
             entries.Select(e => (e.Kind, e.Value, e.Action, e.CreatedBy)));
         var comments = await CommentsAsync(_pipeline);
         var grace = comments.First(c => c.Author == "Grace Cho");
-        var daniel = comments.Single(c => c.WordPressId == 101);
+        var anna = comments.Single(c => c.WordPressId == 102);
         Assert.All(comments.Where(c => c.Author == "Grace Cho"), c => Assert.Equal(CommentStatus.Spam, c.Status));
         Assert.Contains("blocked-by-moderator", (await store.ListEventsAsync(grace.Id, Ct)).Last().Reasons, StringComparison.Ordinal);
-        Assert.Equal(CommentStatus.Approved, daniel.Status);
-        Assert.Contains("trusted-by-moderator", (await store.ListEventsAsync(daniel.Id, Ct)).Last().Reasons, StringComparison.Ordinal);
+        Assert.Equal(CommentStatus.Approved, anna.Status);
+        Assert.Contains("trusted-by-moderator", (await store.ListEventsAsync(anna.Id, Ct)).Last().Reasons, StringComparison.Ordinal);
         Assert.True(await store.RemoveAuthorRuleAsync(entries[0].Id, Ct));
         Assert.False(await store.RemoveAuthorRuleAsync(entries[0].Id, Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => store.SetAuthorRuleAsync(AuthorRuleKind.EmailDomain, "not a domain", AuthorRuleAction.Block, "ann", DateTimeOffset.UtcNow, Ct));
