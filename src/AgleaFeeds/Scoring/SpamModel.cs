@@ -54,7 +54,15 @@ public sealed class SpamModel
                 NumberOfThreads = 1,
                 Seed = seed,
             }));
-        return new SpamModel(ml, pipeline.Fit(data));
+        try
+        {
+            return new SpamModel(ml, pipeline.Fit(data));
+        }
+        catch (DllNotFoundException ex)
+        {
+            // Scoring needs no native code (the trees are managed); training does.
+            throw new InvalidDataException($"Scoring: training needs LightGBM's native library, which did not load (on Debian: apt-get install libgomp1). {ex.Message.Split('\n')[0]}", ex);
+        }
     }
 
     /// <summary>Loads a model file; throws <see cref="InvalidDataException"/> saying why when it is missing or corrupt.</summary>
