@@ -35,6 +35,12 @@ internal sealed class AuthorListsPage : RazorPage
             WriteLiteral("<input class=\"form-control input-sm\" name=\"value\" required maxlength=\"200\" placeholder=\"name or domain\"> <button class=\"btn btn-sm btn-primary\" type=\"submit\">Add</button></form>");
         }
 
+        if (entries.Count == 0 && !Configured(configured).Any())
+        {
+            WriteLiteral("<div class=\"alert alert-info\">No one is trusted or blocked yet. Add an entry above, or use the buttons on a comment's page.</div></div></div>");
+            return;
+        }
+
         WriteLiteral("<table class=\"table table-striped\" id=\"author-rules\"><thead><tr><th>List</th><th>What</th><th>Value</th><th>Added by</th><th>When</th><th></th></tr></thead><tbody>");
         foreach (var e in entries)
         {

@@ -42,6 +42,22 @@ internal sealed class CommentPage(long id) : RazorPage
         var record = store.CountAuthorCommentsAsync(id, CancellationToken.None).GetAwaiter().GetResult();
         Write(string.Join(", ", Enum.GetValues<CommentStatus>().Select(s => $"{record.GetValueOrDefault(s)} {s.ToString().ToLowerInvariant()}")));
         WriteLiteral("</p>");
+        if (!IsReadOnly)
+        {
+            // The same decisions as the queue's (hangfire.js posts them with the antiforgery header and reloads).
+            WriteLiteral("<p class=\"decide\">");
+            foreach (var (action, label, css) in ModerationPage.Actions(comment.Status))
+            {
+                WriteLiteral($"<button type=\"button\" class=\"btn btn-sm {css} js-{action}\" data-ajax=\"");
+                Write(Url.To($"{ModerationPage.Path}/{action}/{comment.Id}/from/{comment.Status}"));
+                WriteLiteral("\">");
+                Write(label);
+                WriteLiteral("</button> ");
+            }
+
+            WriteLiteral("</p>");
+        }
+
         WriteListButtons(comment);
         WriteLiteral("<div class=\"well content\">");
         WriteLiteral(services.GetRequiredService<ContentSanitizer>().Sanitize(comment.ContentHtml ?? comment.ContentText, post?.Link));

@@ -247,7 +247,7 @@ internal sealed class ModerationPage : RazorPage
     private static long? Id(string? value) => long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>The actions a status offers: decide, or restore a decided comment to the queue.</summary>
-    private static IEnumerable<(string Action, string Label, string Css)> Actions(CommentStatus status)
+    internal static IEnumerable<(string Action, string Label, string Css)> Actions(CommentStatus status)
     {
         if (status != CommentStatus.Approved)
         {

@@ -163,6 +163,7 @@ public sealed partial class ModerationTests : IAsyncLifetime
     [Fact]
     public async Task Lists_BlockFromACommentPage_AddFromTheForm_Remove()
     {
+        Assert.Contains("No one is trusted or blocked yet.", await _host.Http.GetStringAsync("hangfire/moderation/lists"), StringComparison.Ordinal);
         var daniel = await _host.CommentAsync(101);
         Assert.Contains("Block website danielpark.example.com", await _host.Http.GetStringAsync($"hangfire/moderation/comment/{daniel.Id}"), StringComparison.Ordinal);
 
@@ -246,6 +247,7 @@ public sealed partial class ModerationTests : IAsyncLifetime
         var page = await _host.Http.GetStringAsync($"hangfire/moderation/comment/{spam.Id}");
 
         Assert.Contains("Comment by Best Cheap SEO Services", page, StringComparison.Ordinal);
+        Assert.Contains($"data-ajax=\"/hangfire/moderation/spam/{spam.Id}/from/Pending\"", page, StringComparison.Ordinal);
         Assert.Contains(">system<", page, StringComparison.Ordinal);
         Assert.Contains(">scoring:shipped-", page, StringComparison.Ordinal);
         Assert.Contains("max-links:2", page, StringComparison.Ordinal);
