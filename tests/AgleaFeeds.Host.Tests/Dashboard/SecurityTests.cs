@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using AgleaFeeds.Host.Security;
 using AgleaFeeds.Host.Tests.Fixtures;
 using AgleaFeeds.Model;
@@ -7,7 +6,7 @@ using AgleaFeeds.Model;
 namespace AgleaFeeds.Host.Tests.Dashboard;
 
 /// <summary>The dashboard as seen from another machine, through a reverse proxy on the host (X-Forwarded-For from loopback).</summary>
-public sealed partial class SecurityTests : IAsyncLifetime
+public sealed class SecurityTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private FixtureSite _site = null!;
@@ -45,8 +44,8 @@ public sealed partial class SecurityTests : IAsyncLifetime
         var fields = new Dictionary<string, string> { ["name"] = name, ["password"] = password };
         if (withToken)
         {
-            var token = HiddenToken().Match(form);
-            fields[token.Groups[1].Value] = WebUtility.HtmlDecode(token.Groups[2].Value);
+            var (tokenName, tokenValue) = DashboardCommand.FormToken(form);
+            fields[tokenName] = tokenValue;
         }
 
         return await client.PostAsync("login", new FormUrlEncodedContent(fields));
@@ -121,8 +120,6 @@ public sealed partial class SecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, (await LoginAsync(other, "ann", "correct horse")).StatusCode);
     }
 
-    [GeneratedRegex(@"<input type=""hidden"" name=""([^""]+)"" value=""([^""]+)""")]
-    private static partial Regex HiddenToken();
 
 
     private sealed class ForwardedFor(string address) : DelegatingHandler

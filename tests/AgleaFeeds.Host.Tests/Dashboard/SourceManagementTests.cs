@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using AgleaFeeds.Host.Tests.Fixtures;
 
 namespace AgleaFeeds.Host.Tests.Dashboard;
 
 /// <summary>Adding a blog by its address (feed autodiscovery), removing it, and OPML import, on the Sources page.</summary>
-public sealed partial class SourceManagementTests : IAsyncLifetime
+public sealed class SourceManagementTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private FixtureSite _site = null!;
@@ -25,25 +24,15 @@ public sealed partial class SourceManagementTests : IAsyncLifetime
         await _site.DisposeAsync();
     }
 
-    /// <summary>Posts a Sources page form as the browser does (its antiforgery field included) and returns the page it lands on.</summary>
-    private async Task<string> SubmitAsync(string action, HttpContent fields)
-    {
-        var token = FormToken().Match(await _host.Http.GetStringAsync("hangfire/sources"));
-        var content = fields is MultipartFormDataContent multipart ? multipart : null;
-        if (content is not null)
-        {
-            content.Add(new StringContent(WebUtility.HtmlDecode(token.Groups[2].Value)), token.Groups[1].Value);
-            return await (await _host.Http.PostAsync(action, content)).Content.ReadAsStringAsync();
-        }
+    private Task<string> AddAsync(string url) => DashboardCommand.SubmitAsync(_host.Http, "hangfire/sources", "hangfire/sources/add", [("url", url)]);
 
-        var form = (await fields.ReadAsStringAsync()) + "&" + Uri.EscapeDataString(token.Groups[1].Value) + "=" + Uri.EscapeDataString(WebUtility.HtmlDecode(token.Groups[2].Value));
-        return await (await _host.Http.PostAsync(action, new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"))).Content.ReadAsStringAsync();
-    }
+    private Task<string> ImportAsync(string fileName, string opml) =>
+        DashboardCommand.SubmitAsync(_host.Http, "hangfire/sources", "hangfire/sources/import", [], ($"opml/{fileName}", System.Text.Encoding.UTF8.GetBytes(opml)));
 
     [Fact]
     public async Task AddFromTheBlogsHomePage_FindsThePostsFeed_PollsIt()
     {
-        var page = await SubmitAsync("hangfire/sources/add", new FormUrlEncodedContent([KeyValuePair.Create("url", _site.Url("/samples/agla/"))]));
+        var page = await AddAsync(_site.Url("/samples/agla/"));
 
         var source = Assert.Single(await _host.Store.ListSourcesAsync(Ct));
         Assert.Equal(_site.PostsFeed, source.FeedUrl);
@@ -55,8 +44,8 @@ public sealed partial class SourceManagementTests : IAsyncLifetime
     [Fact]
     public async Task AddAPageWithoutFeeds_SaysSoAndAddsNothing()
     {
-        var page = WebUtility.HtmlDecode(await SubmitAsync("hangfire/sources/add", new FormUrlEncodedContent([KeyValuePair.Create("url", _site.Url("/fail/html"))])));
-        var notAnAddress = WebUtility.HtmlDecode(await SubmitAsync("hangfire/sources/add", new FormUrlEncodedContent([KeyValuePair.Create("url", "javascript:alert(1)")])));
+        var page = WebUtility.HtmlDecode(await AddAsync(_site.Url("/fail/html")));
+        var notAnAddress = WebUtility.HtmlDecode(await AddAsync("javascript:alert(1)"));
 
         Assert.Contains("Nothing was added.", page, StringComparison.Ordinal);
         Assert.Contains("alert alert-danger", page, StringComparison.Ordinal);
@@ -68,7 +57,7 @@ public sealed partial class SourceManagementTests : IAsyncLifetime
     public async Task Remove_DeletesTheSourceAndItStaysRemovedAfterARestart_AnOpmlImportBringsItBack()
     {
         var opml = $"""<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body><outline text="AGLA" xmlUrl="{_site.PostsFeed}"/></body></opml>""";
-        var imported = await SubmitAsync("hangfire/sources/import", new MultipartFormDataContent { { new StringContent(opml), "opml", "mine.opml" } });
+        var imported = await ImportAsync("mine.opml", opml);
         var source = Assert.Single(await _host.Store.ListSourcesAsync(Ct));
         await RunningHost.WaitUntilAsync(async () => (await _host.Store.GetSourceAsync(source.Id, Ct))!.CommentCount > 0, TimeSpan.FromSeconds(30), "the imported source's poll");
         Assert.Contains("Imported mine.opml: 1 new sources, 0 already here.", imported, StringComparison.Ordinal);
@@ -85,7 +74,7 @@ public sealed partial class SourceManagementTests : IAsyncLifetime
         await _host.DisposeAsync();
         _host = await RunningHost.StartAsync(_folder, _site.PostsFeed);
         Assert.Empty(await _host.Store.ListSourcesAsync(Ct));
-        var again = await SubmitAsync("hangfire/sources/import", new MultipartFormDataContent { { new StringContent(opml), "opml", "mine.opml" } });
+        var again = await ImportAsync("mine.opml", opml);
         Assert.Contains("Imported mine.opml: 1 new sources", again, StringComparison.Ordinal);
         Assert.Single(await _host.Store.ListSourcesAsync(Ct));
     }
@@ -93,13 +82,10 @@ public sealed partial class SourceManagementTests : IAsyncLifetime
     [Fact]
     public async Task ImportABrokenFile_SaysWhyAndAddsNothing()
     {
-        var page = WebUtility.HtmlDecode(await SubmitAsync("hangfire/sources/import", new MultipartFormDataContent { { new StringContent("<opml><body><outline xmlUrl="), "opml", "broken.opml" } }));
+        var page = WebUtility.HtmlDecode(await ImportAsync("broken.opml", "<opml><body><outline xmlUrl="));
 
         Assert.Contains("broken.opml cannot be read as OPML", page, StringComparison.Ordinal);
         Assert.Contains("Nothing was imported.", page, StringComparison.Ordinal);
         Assert.Empty(await _host.Store.ListSourcesAsync(Ct));
     }
-
-    [GeneratedRegex(@"<input type=""hidden"" name=""([^""]+)"" value=""([^""]+)"">")]
-    private static partial Regex FormToken();
 }

@@ -1,8 +1,12 @@
+using System.Net;
 using System.Text.RegularExpressions;
 
 namespace AgleaFeeds.Host.Tests.Fixtures;
 
-/// <summary>Posts a dashboard command as hangfire.js does: with the antiforgery header the dashboard's pages carry.</summary>
+/// <summary>
+/// Posts to the dashboard as a browser does: commands as hangfire.js sends them (with the antiforgery
+/// header the dashboard's pages carry), and plain forms with the hidden antiforgery field of the page they are on.
+/// </summary>
 internal static partial class DashboardCommand
 {
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, bool withToken = true) =>
@@ -11,6 +15,37 @@ internal static partial class DashboardCommand
     /// <summary>Posts form fields (a name may repeat, as ids[] does).</summary>
     public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IEnumerable<(string Name, string Value)> fields, bool withToken = true) =>
         PostAsync(client, path, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))), withToken);
+
+    /// <summary>The hidden antiforgery field (name, value) of a page's form.</summary>
+    public static (string Name, string Value) FormToken(string page)
+    {
+        var match = HiddenField().Match(page);
+        return (match.Groups[1].Value, WebUtility.HtmlDecode(match.Groups[2].Value));
+    }
+
+    /// <summary>Submits a form of <paramref name="pagePath"/> (its antiforgery field added) and returns the page the browser lands on.</summary>
+    public static async Task<string> SubmitAsync(HttpClient client, string pagePath, string action, IEnumerable<(string Name, string Value)> fields, (string Name, byte[] Content)? file = null)
+    {
+        var token = FormToken(await client.GetStringAsync(pagePath));
+        HttpContent content;
+        if (file is { } upload)
+        {
+            var multipart = new MultipartFormDataContent { { new ByteArrayContent(upload.Content), upload.Name.Split('/')[0], upload.Name.Split('/')[1] } };
+            foreach (var (name, value) in fields.Append(token))
+            {
+                multipart.Add(new StringContent(value), name);
+            }
+
+            content = multipart;
+        }
+        else
+        {
+            content = new FormUrlEncodedContent(fields.Append(token).Select(f => KeyValuePair.Create(f.Name, f.Value)));
+        }
+
+        using var response = await client.PostAsync(action, content);
+        return await response.Content.ReadAsStringAsync();
+    }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, HttpContent content, bool withToken)
     {
@@ -29,4 +64,7 @@ internal static partial class DashboardCommand
 
     [GeneratedRegex(@"<meta name=""csrf-token"" content=""([^""]+)""")]
     private static partial Regex CsrfToken();
+
+    [GeneratedRegex(@"<input type=""hidden"" name=""([^""]+)"" value=""([^""]+)""")]
+    private static partial Regex HiddenField();
 }
