@@ -209,8 +209,16 @@ public sealed partial class ModerationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, back.StatusCode);
         Assert.StartsWith("shipped-", models.Version, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NoContent, retrain.StatusCode);
-        using var connection = _host.App.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
-        Assert.NotNull(Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == Jobs.RetrainJob.RecurringJobId).LastJobId);
+        var storage = _host.App.Services.GetRequiredService<Hangfire.JobStorage>();
+        using var connection = storage.GetConnection();
+        var jobId = Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection), j => j.Id == Jobs.RetrainJob.RecurringJobId).LastJobId;
+        string? result = null;
+        await RunningHost.WaitUntilAsync(
+            () => Task.FromResult((result = storage.GetMonitoringApi().JobDetails(jobId)?.History.FirstOrDefault(h => h.StateName == "Succeeded")?.Data is { } data && data.TryGetValue("Result", out var r) ? r : null) is not null),
+            TimeSpan.FromSeconds(30),
+            "the retrain the button started");
+        Assert.Contains("retrain refused", result, StringComparison.Ordinal);
+        Assert.Contains("no corpus at", result, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,6 +60,8 @@ internal sealed class RunningHost : IAsyncDisposable
                 ["Scraping:MinDelayPerHost"] = "00:00:00",
                 ["Scoring:ModelPath"] = TestPaths.Model,
                 ["Scoring:Rules:ModerationKeys"] = TestPaths.SampleModerationKeys,
+                // A retrain triggered from the dashboard finds no corpus and says so at once, instead of training for seconds.
+                ["Scoring:CorpusPath"] = Path.Combine(dataFolder, "no-corpus"),
             });
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
