@@ -35,7 +35,7 @@ internal sealed class AuthorListsPage : RazorPage
             WriteLiteral("<input class=\"form-control input-sm\" name=\"value\" required maxlength=\"200\" placeholder=\"name or domain\"> <button class=\"btn btn-sm btn-primary\" type=\"submit\">Add</button></form>");
         }
 
-        if (entries.Count == 0 && !Configured(configured).Any())
+        if (entries.Count == 0 && !configured.ConfiguredEntries().Any())
         {
             WriteLiteral("<div class=\"alert alert-info\">No one is trusted or blocked yet. Add an entry above, or use the buttons on a comment's page.</div></div></div>");
             return;
@@ -64,7 +64,7 @@ internal sealed class AuthorListsPage : RazorPage
             WriteLiteral("</td></tr>");
         }
 
-        foreach (var (action, kind, value) in Configured(configured))
+        foreach (var (action, kind, value) in configured.ConfiguredEntries())
         {
             WriteLiteral(action == AuthorRuleAction.Block ? "<tr class=\"text-muted\"><td><span class=\"label label-danger\">blocked</span>" : "<tr class=\"text-muted\"><td><span class=\"label label-success\">trusted</span>");
             WriteLiteral("</td><td>");
@@ -84,11 +84,4 @@ internal sealed class AuthorListsPage : RazorPage
         _ => "website domain",
     };
 
-    private static IEnumerable<(AuthorRuleAction, AuthorRuleKind, string)> Configured(Scoring.RulesOptions o) =>
-        o.TrustedAuthors.Select(v => (AuthorRuleAction.Trust, AuthorRuleKind.Author, v))
-            .Concat(o.TrustedEmailDomains.Select(v => (AuthorRuleAction.Trust, AuthorRuleKind.EmailDomain, v)))
-            .Concat(o.TrustedUrlDomains.Select(v => (AuthorRuleAction.Trust, AuthorRuleKind.UrlDomain, v)))
-            .Concat(o.BlockedAuthors.Select(v => (AuthorRuleAction.Block, AuthorRuleKind.Author, v)))
-            .Concat(o.BlockedEmailDomains.Select(v => (AuthorRuleAction.Block, AuthorRuleKind.EmailDomain, v)))
-            .Concat(o.BlockedUrlDomains.Select(v => (AuthorRuleAction.Block, AuthorRuleKind.UrlDomain, v)));
 }

@@ -43,11 +43,7 @@ internal static class DashboardSetup
         DashboardRoutes.Routes.AddRazorPage(CommentPage.Route, match => new CommentPage(long.Parse(match.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture)));
         DashboardMetrics.AddMetric(PendingMetric);
         DashboardMetrics.AddMetric(SpamTodayMetric);
-        NavigationMenu.Items.Add(page => new MenuItem("Moderation", page.Url.To(ModerationPage.Path))
-        {
-            Active = page.RequestPath.StartsWith(ModerationPage.Path, StringComparison.Ordinal),
-            Metrics = [PendingMetric, SpamTodayMetric],
-        });
+        AddMenuItem("Moderation", ModerationPage.Path, PendingMetric, SpamTodayMetric);
         DashboardRoutes.Routes.AddRazorPage(SourcesPage.Path, _ => new SourcesPage());
         DashboardRoutes.Routes.AddCommand(SourceCommands.PollRoute, SourceCommands.PollNow);
         DashboardRoutes.Routes.AddCommand(SourceCommands.RemoveRoute, SourceCommands.Remove);
@@ -55,20 +51,19 @@ internal static class DashboardSetup
         DashboardRoutes.Routes.Add(SourceCommands.ImportRoute, new SourceCommands.Import());
         DashboardRoutes.Routes.Add(SourceCommands.OpmlRoute, new SourceCommands.OpmlExport());
         DashboardRoutes.Routes.AddRazorPage(PostsPage.Path, _ => new PostsPage());
-        NavigationMenu.Items.Add(page => new MenuItem("Sources", page.Url.To(SourcesPage.Path))
-        {
-            Active = page.RequestPath.StartsWith(SourcesPage.Path, StringComparison.Ordinal),
-        });
-        NavigationMenu.Items.Add(page => new MenuItem("Posts", page.Url.To(PostsPage.Path))
-        {
-            Active = page.RequestPath.StartsWith(PostsPage.Path, StringComparison.Ordinal),
-        });
+        AddMenuItem("Sources", SourcesPage.Path);
+        AddMenuItem("Posts", PostsPage.Path);
         DashboardRoutes.Routes.AddRazorPage(ModelPage.Path, _ => new ModelPage());
         DashboardRoutes.Routes.AddCommand(ModelPage.RetrainRoute, ModelPage.Retrain);
         DashboardRoutes.Routes.AddCommand(ModelPage.ActivateRoute, ModelPage.Activate);
-        NavigationMenu.Items.Add(page => new MenuItem("Model", page.Url.To(ModelPage.Path))
-        {
-            Active = page.RequestPath.StartsWith(ModelPage.Path, StringComparison.Ordinal),
-        });
+        AddMenuItem("Model", ModelPage.Path);
     }
+
+    /// <summary>A menu item for one of our pages, active on it and its subpages, with its badges.</summary>
+    private static void AddMenuItem(string title, string path, params DashboardMetric[] badges) =>
+        NavigationMenu.Items.Add(page => new MenuItem(title, page.Url.To(path))
+        {
+            Active = page.RequestPath.StartsWith(path, StringComparison.Ordinal),
+            Metrics = badges,
+        });
 }

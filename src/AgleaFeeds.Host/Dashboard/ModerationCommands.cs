@@ -23,7 +23,7 @@ internal static class ModerationCommands
         if (outcome == DecisionOutcome.Applied)
         {
             // Subscribers see the decision at the next feed request; the static copies and the hub follow now.
-            http.RequestServices.GetRequiredService<IBackgroundJobClient>().Enqueue<Jobs.PublishJob>(j => j.RunAsync(CancellationToken.None));
+            Jobs.PublishJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
         }
 
         return outcome == DecisionOutcome.Applied;

@@ -82,7 +82,7 @@ internal sealed class ModerationDecide : IDashboardDispatcher
         if (results.Any(r => r.Outcome == nameof(DecisionOutcome.Applied)))
         {
             // Feed requests see the decision at once; the static copies and the hub follow now.
-            http.RequestServices.GetRequiredService<IBackgroundJobClient>().Enqueue<Jobs.PublishJob>(j => j.RunAsync(CancellationToken.None));
+            Jobs.PublishJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
         }
 
         http.Response.ContentType = "application/json; charset=utf-8";

@@ -29,7 +29,7 @@ internal static class SourceCommands
             http.RequestAborted).GetAwaiter().GetResult();
         if (removed)
         {
-            http.RequestServices.GetRequiredService<IBackgroundJobClient>().Enqueue<PublishJob>(j => j.RunAsync(CancellationToken.None));
+            PublishJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
         }
 
         return removed;

@@ -13,4 +13,7 @@ public sealed class PublishJob(FeedPublisher publisher)
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     [AutomaticRetry(Attempts = 0)]
     public async Task<string> RunAsync(CancellationToken ct) => (await publisher.PublishAsync(ct).ConfigureAwait(false)).Summary;
+
+    /// <summary>Publishes soon after a change (a decision, a removed source) instead of at the next minute.</summary>
+    public static void EnqueueNow(IBackgroundJobClient jobs) => jobs.Enqueue<PublishJob>(job => job.RunAsync(CancellationToken.None));
 }

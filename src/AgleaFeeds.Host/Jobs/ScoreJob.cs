@@ -15,7 +15,7 @@ public sealed class ScoreJob(CommentScorer scorer, IBackgroundJobClient jobs)
         if (counts.Count > 0)
         {
             // Verdicts change what subscribers see: publish at once rather than at the next minute.
-            jobs.Enqueue<PublishJob>(job => job.RunAsync(CancellationToken.None));
+            PublishJob.EnqueueNow(jobs);
         }
 
         return counts.Count == 0 ? "nothing to score" : string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"));

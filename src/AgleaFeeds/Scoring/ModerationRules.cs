@@ -144,6 +144,21 @@ public sealed class RulesOptions
     public List<string> BlockedEmailDomains { get; set; } = [];
     public List<string> BlockedUrlDomains { get; set; } = [];
 
+    /// <summary>Each trust/block list with what it names, read and replaced through one table.</summary>
+    private static readonly (Model.AuthorRuleKind Kind, Model.AuthorRuleAction Action, Func<RulesOptions, List<string>> Get, Action<RulesOptions, List<string>> Set)[] Lists =
+    [
+        (Model.AuthorRuleKind.Author, Model.AuthorRuleAction.Trust, o => o.TrustedAuthors, (o, v) => o.TrustedAuthors = v),
+        (Model.AuthorRuleKind.EmailDomain, Model.AuthorRuleAction.Trust, o => o.TrustedEmailDomains, (o, v) => o.TrustedEmailDomains = v),
+        (Model.AuthorRuleKind.UrlDomain, Model.AuthorRuleAction.Trust, o => o.TrustedUrlDomains, (o, v) => o.TrustedUrlDomains = v),
+        (Model.AuthorRuleKind.Author, Model.AuthorRuleAction.Block, o => o.BlockedAuthors, (o, v) => o.BlockedAuthors = v),
+        (Model.AuthorRuleKind.EmailDomain, Model.AuthorRuleAction.Block, o => o.BlockedEmailDomains, (o, v) => o.BlockedEmailDomains = v),
+        (Model.AuthorRuleKind.UrlDomain, Model.AuthorRuleAction.Block, o => o.BlockedUrlDomains, (o, v) => o.BlockedUrlDomains = v),
+    ];
+
+    /// <summary>The entries configured under Scoring:Rules, as the dashboard lists them.</summary>
+    public IEnumerable<(Model.AuthorRuleAction Action, Model.AuthorRuleKind Kind, string Value)> ConfiguredEntries() =>
+        Lists.SelectMany(l => l.Get(this).Select(v => (l.Action, l.Kind, v)));
+
     /// <summary>These settings with the moderators' stored trust and block entries added to the configured lists.</summary>
     public RulesOptions With(IReadOnlyCollection<Model.AuthorRule> entries)
     {
@@ -153,15 +168,12 @@ public sealed class RulesOptions
             return this;
         }
 
-        List<string> Add(List<string> configured, Model.AuthorRuleKind kind, Model.AuthorRuleAction action) =>
-            [.. configured, .. entries.Where(e => e.Kind == kind && e.Action == action).Select(e => e.Value)];
         var copy = (RulesOptions)MemberwiseClone();
-        copy.TrustedAuthors = Add(TrustedAuthors, Model.AuthorRuleKind.Author, Model.AuthorRuleAction.Trust);
-        copy.TrustedEmailDomains = Add(TrustedEmailDomains, Model.AuthorRuleKind.EmailDomain, Model.AuthorRuleAction.Trust);
-        copy.TrustedUrlDomains = Add(TrustedUrlDomains, Model.AuthorRuleKind.UrlDomain, Model.AuthorRuleAction.Trust);
-        copy.BlockedAuthors = Add(BlockedAuthors, Model.AuthorRuleKind.Author, Model.AuthorRuleAction.Block);
-        copy.BlockedEmailDomains = Add(BlockedEmailDomains, Model.AuthorRuleKind.EmailDomain, Model.AuthorRuleAction.Block);
-        copy.BlockedUrlDomains = Add(BlockedUrlDomains, Model.AuthorRuleKind.UrlDomain, Model.AuthorRuleAction.Block);
+        foreach (var (kind, action, get, set) in Lists)
+        {
+            set(copy, [.. get(this), .. entries.Where(e => e.Kind == kind && e.Action == action).Select(e => e.Value)]);
+        }
+
         return copy;
     }
 }
