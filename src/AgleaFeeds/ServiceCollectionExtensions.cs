@@ -16,7 +16,18 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddAgleaFeedsPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<FetchingOptions>().Bind(configuration.GetSection(FetchingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FetchingOptions>().Bind(configuration.GetSection(FetchingOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (configuration["Urls"] is { Length: > 0 } urls)
+                {
+                    o.SelfUrls.Add(urls);
+                }
+            })
+            .ValidateDataAnnotations()
+            .Validate(o => o.AllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n.Trim(), out _)), "Fetching:AllowedNetworks: every entry must be a CIDR range such as 10.0.0.0/8 or 127.0.0.1/32.")
+            .ValidateOnStart();
+        services.AddSingleton<NetworkPolicy>();
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScrapingOptions>().Bind(configuration.GetSection(ScrapingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AgleaFeeds.Scoring.ScoringOptions>().Bind(configuration.GetSection(AgleaFeeds.Scoring.ScoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -24,7 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(FeedFetcher.CreateHandler);
+            .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<NetworkPolicy>()));
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<AgleaFeeds.Observability.PipelineMetrics>();
         services.AddTransient<SourceRefresher>();

@@ -33,7 +33,7 @@ internal sealed class CommentPage(long id) : RazorPage
         WriteLiteral(" <small class=\"status\">");
         Write(comment.Status);
         WriteLiteral("</small></h1><p>on <a href=\"");
-        Write(comment.Link ?? post?.Link ?? "#");
+        Write(AgleaFeeds.Safety.SafeUrl.Http(comment.Link) ?? AgleaFeeds.Safety.SafeUrl.Href(post?.Link));
         WriteLiteral("\" rel=\"noreferrer\">");
         Write(post?.PageTitle ?? post?.Title ?? post?.Link);
         WriteLiteral("</a></p><p class=\"author-record\">");

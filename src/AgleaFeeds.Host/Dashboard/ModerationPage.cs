@@ -111,7 +111,7 @@ internal sealed class ModerationPage : RazorPage
             }
 
             WriteLiteral("</td><td><div><small>on <a href=\"");
-            Write(item.PostLink ?? "#");
+            Write(AgleaFeeds.Safety.SafeUrl.Href(item.PostLink));
             WriteLiteral("\" rel=\"noreferrer\">");
             Write(item.PostTitle ?? item.PostLink);
             WriteLiteral("</a> <a class=\"text-muted post-filter\" href=\"");
@@ -279,8 +279,12 @@ internal sealed class ModerationPage : RazorPage
     /// <summary>Appends each link's real target after its text, so "click here" cannot hide where it goes.</summary>
     private static string ShowTargets(string safeHtml)
     {
-        var doc = new HtmlDocument();
-        doc.LoadHtml(safeHtml);
+        // The sanitizer's output is bounded by its input's nesting cap.
+        if (AgleaFeeds.Safety.HtmlFragment.TryLoad(safeHtml, AgleaFeeds.Safety.MarkupDepth.FragmentCap, out _) is not { } doc)
+        {
+            return safeHtml;
+        }
+
         foreach (var a in doc.DocumentNode.Descendants("a").ToList())
         {
             var href = a.GetAttributeValue("href", string.Empty);

@@ -37,7 +37,7 @@ internal sealed class PostsPage : RazorPage
             WriteLiteral(p.ScrapeError is null ? "<tr data-post-id=\"" : "<tr class=\"danger\" data-post-id=\"");
             Write(p.Id);
             WriteLiteral("\"><td><a href=\"");
-            Write(p.Link ?? "#");
+            Write(AgleaFeeds.Safety.SafeUrl.Href(p.Link));
             WriteLiteral("\" rel=\"noreferrer\">");
             Write(p.PageTitle ?? p.Title ?? p.Link ?? p.Key);
             WriteLiteral("</a></td><td>");

@@ -63,9 +63,9 @@ internal sealed class SourcesPage : RazorPage
             WriteLiteral("\"><td><strong>");
             Write(s.Title);
             WriteLiteral("</strong><br><small><a href=\"");
-            Write(s.FeedUrl);
+            Write(AgleaFeeds.Safety.SafeUrl.Href(s.FeedUrl));
             WriteLiteral("\" rel=\"noreferrer\">");
-            Write(s.FeedUrl);
+            Write(AgleaFeeds.Safety.SafeUrl.Href(s.FeedUrl));
             WriteLiteral("</a><br>polled every ");
             Write((s.PollInterval > TimeSpan.Zero ? s.PollInterval : defaultInterval).TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture));
             WriteLiteral(s.PollInterval > TimeSpan.Zero ? " min" : " min (default)");

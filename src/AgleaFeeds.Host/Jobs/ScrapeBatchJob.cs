@@ -24,7 +24,17 @@ public sealed class ScrapeBatchJob(PostScraper scraper, IOptions<ScrapingOptions
         // Across hosts in parallel; the throttle keeps each host to its own limit.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct };
         await Parallel.ForEachAsync(Enumerable.Range(0, postIds.Length), parallel, async (i, token) =>
-            results[i] = await scraper.ScrapeAsync(postIds[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            try
+            {
+                results[i] = await scraper.ScrapeAsync(postIds[i], token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                // One post's crash is recorded on that post; the other posts of the batch are still scraped.
+                results[i] = await scraper.RecordCrashAsync(postIds[i], ex, token).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
         var done = results.OfType<ScrapeResult>().ToList();
         if (done.Sum(r => r.NewComments) > 0)
         {

@@ -17,9 +17,13 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
     public static string DefaultUserAgent { get; } =
         $"AgleaFeeds/{typeof(FeedFetcher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} (self-hosted feed aggregator)";
 
-    /// <summary>Creates the primary handler the fetcher expects: decompression on, redirects handled by the fetcher.</summary>
-    public static SocketsHttpHandler CreateHandler() => new()
+    /// <summary>The header every fetch carries, so this service never treats its own fetcher as a local user.</summary>
+    public const string MarkerHeader = "X-AgleaFeeds-Fetch";
+
+    /// <summary>Creates the primary handler the fetcher expects: decompression on, redirects handled by the fetcher, connections only where <paramref name="policy"/> allows.</summary>
+    public static SocketsHttpHandler CreateHandler(NetworkPolicy policy) => new()
     {
+        ConnectCallback = (policy ?? throw new ArgumentNullException(nameof(policy))).ConnectAsync,
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.All,
         ConnectTimeout = TimeSpan.FromSeconds(10),
@@ -41,9 +45,17 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
         {
             return Failed(request, $"Fetching: no complete response within {_options.Timeout.TotalSeconds:0.###} s (limit Fetching:Timeout).");
         }
+        catch (HttpRequestException ex) when (ex.InnerException is BlockedAddressException blocked)
+        {
+            return Failed(request, blocked.Message);
+        }
         catch (HttpRequestException ex)
         {
             return Failed(request, $"Fetching: {ex.Message}", (int?)ex.StatusCode);
+        }
+        catch (BlockedAddressException ex)
+        {
+            return Failed(request, ex.Message);
         }
         catch (IOException ex)
         {
@@ -57,8 +69,15 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
         var allPermanent = true;
         for (var hop = 0; ; hop++)
         {
+            if (!Safety.SafeUrl.IsHttp(url))
+            {
+                var what = hop == 0 ? "the address" : "a redirect";
+                return Failed(request, $"Fetching: {what} {Describe(url)} is not http or https; only web addresses are fetched.") with { FinalUrl = null };
+            }
+
             using var message = new HttpRequestMessage(HttpMethod.Get, url);
             message.Headers.TryAddWithoutValidation("User-Agent", string.IsNullOrWhiteSpace(_options.UserAgent) ? DefaultUserAgent : _options.UserAgent);
+            message.Headers.TryAddWithoutValidation(MarkerHeader, "1");
             message.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, text/html;q=0.7, */*;q=0.5");
             if (!string.IsNullOrEmpty(request.ETag))
             {
@@ -86,7 +105,12 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 }
 
                 allPermanent &= status is 301 or 308;
-                url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                if (!(location.IsAbsoluteUri ? Uri.TryCreate(location.OriginalString, UriKind.Absolute, out var next) : Uri.TryCreate(url, location, out next)))
+                {
+                    return Failed(request, $"Fetching: HTTP {status} redirect to an unreadable address.", status);
+                }
+
+                url = next;
                 continue;
             }
 
@@ -144,6 +168,9 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
             };
         }
     }
+
+    private static string Describe(Uri url) =>
+        url.IsAbsoluteUri ? $"with scheme \"{url.Scheme}:\"" : $"\"{url.OriginalString}\"";
 
     private string BodyTooLarge() =>
         $"Fetching: response larger than {FormatBytes(_options.MaxBodyBytes)} (limit Fetching:MaxBodyBytes).";

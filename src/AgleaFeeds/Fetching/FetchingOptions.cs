@@ -24,4 +24,13 @@ public sealed class FetchingOptions
 
     /// <summary>Gets or sets the User-Agent; empty means "AgleaFeeds/{version} (+project URL)".</summary>
     public string? UserAgent { get; set; }
+
+    /// <summary>
+    /// Gets or sets the private networks fetches may reach, as CIDR ranges ("127.0.0.1/32", "10.0.0.0/8"):
+    /// by default only public addresses (and this service's own endpoints) are fetched.
+    /// </summary>
+    public List<string> AllowedNetworks { get; set; } = [];
+
+    /// <summary>Gets or sets the URLs this service listens on (bound from the host's "Urls" setting): fetches may reach these endpoints, for the sample blog it serves.</summary>
+    public List<string> SelfUrls { get; set; } = [];
 }

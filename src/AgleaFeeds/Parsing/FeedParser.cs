@@ -21,9 +21,14 @@ public static class FeedParser
             return new ParseResult { Error = "Parsing: expected a feed but got an HTML page.", Problems = problems };
         }
 
+        if (Safety.MarkupDepth.XmlExceeds(text, FeedText.SafeSettings, Safety.MarkupDepth.XmlCap))
+        {
+            return new ParseResult { Error = $"Parsing: the document nests elements more than {Safety.MarkupDepth.XmlCap} deep; refused as hostile or broken.", Problems = problems };
+        }
+
         try
         {
-            return new ParseResult { Feed = ParseXml(text, problems), Problems = problems };
+            return new ParseResult { Feed = FeedScreen.Apply(ParseXml(text, problems), problems), Problems = problems };
         }
         catch (XmlException ex)
         {

@@ -88,9 +88,20 @@ public sealed partial class SourceRefresher(
         if (commentFeeds.Count > 0)
         {
             var stored = await store.GetValidatorsAsync(source.Id, ct).ConfigureAwait(false);
+            var unread = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (url, seenIn, post) in commentFeeds)
             {
-                await ReadCommentFeedAsync(url, seenIn, post, stored.GetValueOrDefault(url), comments, validators, warnings, ct).ConfigureAwait(false);
+                if (!await ReadCommentFeedAsync(url, seenIn, post, stored.GetValueOrDefault(url), comments, validators, warnings, ct).ConfigureAwait(false) && post is not null)
+                {
+                    unread.Add(post.Key);
+                }
+            }
+
+            // A post whose comment feed could not be read keeps its stored count (null leaves it as it
+            // was), so the next poll sees the change again and reads the feed again: nothing is lost.
+            if (unread.Count > 0)
+            {
+                posts = posts.Select(p => unread.Contains(p.Key) ? p with { FeedCommentCount = null } : p).ToList();
             }
         }
 
@@ -169,8 +180,8 @@ public sealed partial class SourceRefresher(
         return result;
     }
 
-    /// <summary>Reads one comment feed with conditional GET; what it holds joins the poll's write, a failure its warnings.</summary>
-    private async Task ReadCommentFeedAsync(
+    /// <summary>Reads one comment feed with conditional GET; what it holds joins the poll's write, a failure its warnings (and false).</summary>
+    private async Task<bool> ReadCommentFeedAsync(
         string url,
         string seenIn,
         PostUpsert? post,
@@ -183,31 +194,32 @@ public sealed partial class SourceRefresher(
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             warnings.Add($"Fetching: ignored the comment feed URL \"{url}\": not an absolute URL.");
-            return;
+            return false;
         }
 
         var fetch = await fetcher.FetchAsync(new FetchRequest(uri, stored?.ETag, stored?.LastModified), ct).ConfigureAwait(false);
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
-            return;
+            return true;
         }
 
         if (!fetch.IsSuccess)
         {
             warnings.Add($"{seenIn} {url}: {fetch.Error}");
-            return;
+            return false;
         }
 
         var parsed = FeedParser.Parse(fetch.Body, fetch.Charset);
         if (parsed.Feed is null)
         {
             warnings.Add($"{seenIn} {url}: {parsed.Error}");
-            return;
+            return false;
         }
 
         comments.AddRange(FeedMapping.ToComments(parsed.Feed, seenIn, post?.Link ?? post?.Key, post?.Guid));
         // Stored in the same transaction as the comments: a crash before the commit refetches rather than loses them.
         validators.Add((url, new HttpValidators(fetch.ETag, fetch.LastModified)));
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId}: {Outcome}")]

@@ -50,6 +50,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
             // Rules filter a fetched page, so a page can hold fewer entries than PageSize; paging links stay right.
             foreach (var p in await store.ListFeedPostsAsync(kind == FeedKind.All ? 0 : offset, kind == FeedKind.All ? offset + size : size, ct).ConfigureAwait(false))
             {
+                ct.ThrowIfCancellationRequested();
                 if (_filter.Allows(p.Post.PageTitle ?? p.Post.Title, p.Post.PageAuthor ?? p.Post.Author, p.Post.PageCategories.Count > 0 ? p.Post.PageCategories : p.Post.Categories))
                 {
                     entries.Add(PostEntry(p));
@@ -72,6 +73,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
 
             foreach (var c in await store.ListApprovedCommentsAsync(postId, kind == FeedKind.All ? 0 : offset, kind == FeedKind.All ? offset + size : size, ct).ConfigureAwait(false))
             {
+                ct.ThrowIfCancellationRequested();
                 if (_filter.Allows(c.PostTitle, c.PostAuthor, c.PostCategories))
                 {
                     entries.Add(CommentEntry(c));
@@ -132,7 +134,11 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
             Content = new TextSyndicationContent(sanitizer.Sanitize(post.PageContentHtml ?? post.ContentHtml ?? post.SummaryHtml, post.Link), TextSyndicationContentKind.Html),
         };
         item.Authors.Add(new SyndicationPerson { Name = post.PageAuthor ?? post.Author ?? "unknown" });
-        item.Links.Add(new SyndicationLink(new Uri(post.Link!), "alternate", null, "text/html", 0));
+        if (Safety.SafeUrl.Http(post.Link) is { } link)
+        {
+            item.Links.Add(new SyndicationLink(new Uri(link), "alternate", null, "text/html", 0));
+        }
+
         foreach (var category in post.PageCategories.Count > 0 ? post.PageCategories : post.Categories)
         {
             item.Categories.Add(new SyndicationCategory(category));
@@ -148,7 +154,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
     private SyndicationItem CommentEntry(FeedComment feedComment)
     {
         var c = feedComment.Comment;
-        var permalink = c.Link ?? (feedComment.PostLink is { } link ? $"{link}#comment-{c.WordPressId}" : null);
+        var permalink = Safety.SafeUrl.Http(c.Link) ?? (Safety.SafeUrl.Http(feedComment.PostLink) is { } link ? $"{link}#comment-{c.WordPressId}" : null);
         var item = new SyndicationItem
         {
             Id = IdOf(c.Guid ?? permalink, $"comment:{c.Id}"),
@@ -158,9 +164,9 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
             Content = new TextSyndicationContent(sanitizer.Sanitize(c.ContentHtml ?? c.ContentText, feedComment.PostLink), TextSyndicationContentKind.Html),
         };
         var author = new SyndicationPerson { Name = c.Author ?? "Anonymous" };
-        if (Uri.TryCreate(c.AuthorUrl, UriKind.Absolute, out var authorUri) && authorUri.Scheme is "http" or "https")
+        if (Safety.SafeUrl.Http(c.AuthorUrl) is { } authorUri)
         {
-            author.Uri = authorUri.ToString();
+            author.Uri = authorUri;
         }
 
         item.Authors.Add(author);
@@ -173,7 +179,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
         // RFC 4685: in reply to the parent comment's entry, or to the post's.
         var parentId = feedComment.ParentId is { } p ? IdOf(feedComment.ParentGuid ?? feedComment.ParentLink, $"comment:{p}") : IdOf(feedComment.PostGuid, $"post:{feedComment.PostId}");
         var inReplyTo = new XElement(XName.Get("in-reply-to", Thr), new XAttribute("ref", parentId));
-        if ((feedComment.ParentId is null ? feedComment.PostLink : feedComment.ParentLink) is { } href)
+        if (Safety.SafeUrl.Http(feedComment.ParentId is null ? feedComment.PostLink : feedComment.ParentLink) is { } href)
         {
             inReplyTo.Add(new XAttribute("href", href), new XAttribute("type", "text/html"));
         }
@@ -182,8 +188,9 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
         return item;
     }
 
+    /// <summary>The original guid when it is an http(s), tag: or urn: URI (a reader may open an id it can click), else our own tag: URI.</summary>
     private string IdOf(string? guid, string fallback) =>
-        Uri.TryCreate(guid, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Scheme) ? uri.ToString() : _o.TagBase + fallback;
+        Uri.TryCreate(guid, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "tag" or "urn" ? uri.ToString() : _o.TagBase + fallback;
 
     private Uri Absolute(string path, int page) =>
         new(new Uri(_o.PublicBaseUrl.TrimEnd('/') + "/"), path.TrimStart('/') + (page > 1 ? $"?page={page}" : string.Empty));

@@ -76,19 +76,15 @@ public sealed partial class CommentFeatures
 
     private static void ParseHtml(string content, List<string> hrefs, out string text)
     {
-        var doc = new HtmlDocument { OptionMaxNestedChildNodes = 256 };
-        try
+        if (Safety.HtmlFragment.TryLoad(content, Safety.MarkupDepth.FragmentCap, out _) is not { } doc)
         {
-            doc.LoadHtml(content);
-            text = HtmlEntity.DeEntitize(doc.DocumentNode.InnerText);
-            hrefs.AddRange(doc.DocumentNode.Descendants("a").Select(a => a.GetAttributeValue("href", string.Empty)).Where(h => h.Length > 0));
-        }
-#pragma warning disable CA1031 // A comment too deeply nested to parse is scored on its raw text.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
+            // A comment too deeply nested to parse is scored on its raw text.
             text = content;
+            return;
         }
+
+        text = Safety.HtmlFragment.TextOf(doc.DocumentNode);
+        hrefs.AddRange(doc.DocumentNode.Descendants("a").Select(a => a.GetAttributeValue("href", string.Empty)).Where(h => h.Length > 0));
     }
 
     [GeneratedRegex(@"(?<!\[url=|\[url\])(?:https?://|www\.)\S+", RegexOptions.IgnoreCase)]

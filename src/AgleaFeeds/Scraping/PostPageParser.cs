@@ -16,14 +16,8 @@ public static partial class PostPageParser
         ArgumentNullException.ThrowIfNull(html);
         ArgumentNullException.ThrowIfNull(pageUrl);
         var r = (rules ?? ScraperRules.Default).Over(ScraperRules.Default);
-        var doc = new HtmlDocument { OptionFixNestedTags = true, OptionMaxNestedChildNodes = maxNestingDepth };
-        try
-        {
-            doc.LoadHtml(html);
-        }
-#pragma warning disable CA1031 // HtmlAgilityPack reports a too deeply nested page with a plain Exception.
-        catch (Exception ex) when (ex.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
-#pragma warning restore CA1031
+        // Measured before HtmlAgilityPack builds anything: its parse of deep nesting is quadratic.
+        if (Safety.HtmlFragment.TryLoad(html, maxNestingDepth, out _, fixNestedTags: true) is not { } doc)
         {
             return new PageParseResult { Error = $"Scraping: the page nests elements more than {maxNestingDepth} deep (limit Scraping:MaxNestingDepth); refused as hostile or broken." };
         }
@@ -113,7 +107,7 @@ public static partial class PostPageParser
                 PublishedAt = Date(time.GetValueOrDefault(item)?.Value),
                 Permalink = Url(pageUrl, permalink.GetValueOrDefault(item)?.Value) ?? new UriBuilder(pageUrl) { Fragment = $"comment-{id}" }.Uri.ToString(),
                 ContentHtml = string.IsNullOrEmpty(contentHtml) ? null : contentHtml,
-                ContentText = contentNode is not null ? Text(contentNode.InnerText) : contentHtml is null ? null : Text(HtmlToText(contentHtml)),
+                ContentText = contentNode is not null ? Text(Safety.HtmlFragment.TextOf(contentNode)) : contentHtml is null ? null : Text(Safety.HtmlFragment.ToText(contentHtml, 4096)),
                 AwaitingModeration = awaiting.ContainsKey(item),
                 CommentPage = page,
             });
@@ -228,13 +222,6 @@ public static partial class PostPageParser
         }
     }
 
-    private static string HtmlToText(string html)
-    {
-        var fragment = new HtmlDocument();
-        fragment.LoadHtml(html);
-        return fragment.DocumentNode.InnerText;
-    }
-
     private static string? Text(string? value)
     {
         if (value is null)
@@ -294,7 +281,7 @@ public static partial class PostPageParser
     private static int? CurrentPageMarker(HtmlNode root)
     {
         var current = root.SelectSingleNode("//*[contains(concat(' ', normalize-space(@class), ' '), ' comments-pagination ') or contains(concat(' ', normalize-space(@class), ' '), ' comment-navigation ') or contains(concat(' ', normalize-space(@class), ' '), ' wp-block-comments-pagination ')]//*[contains(concat(' ', normalize-space(@class), ' '), ' current ')]");
-        return current is not null && int.TryParse(current.InnerText.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+        return current is not null && int.TryParse(Safety.HtmlFragment.TextOf(current).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
     }
 
     private static HashSet<string> ClassList(string classes) => [.. classes.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
@@ -324,7 +311,7 @@ public static partial class PostPageParser
     {
         public HtmlNode Node => node;
 
-        public string Value => value ??= node.InnerText;
+        public string Value => value ??= Safety.HtmlFragment.TextOf(node);
     }
 
     /// <summary>Each XPath alternative compiled once per page instead of once per comment.</summary>

@@ -66,6 +66,16 @@ public sealed partial class PostScraper(
         return await SaveAsync(post, result, page, read.Comments, read.Complete, read.Validators, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Records a failure outside the expected paths (a bug or the infrastructure) on the post, so the Posts page shows it.</summary>
+    public async Task<ScrapeResult?> RecordCrashAsync(long postId, Exception exception, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var post = await store.GetPostAsync(postId, ct).ConfigureAwait(false);
+        return post is null
+            ? null
+            : await SaveAsync(post, new ScrapeResult { PostId = postId, Error = $"Scraping: unexpected {exception.GetType().Name}: {exception.Message}", Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Reads a post page and every comment page it links to (WordPress shows the newest at the bare URL
     /// by default), within the page limit and the per-host politeness; stores nothing.

@@ -63,15 +63,8 @@ public sealed class FeedDiscovery(FeedFetcher fetcher)
     /// <summary>The page's alternate feeds, posts feeds first, then WordPress's /feed/ under the page.</summary>
     internal static IEnumerable<Uri> Candidates(string html, Uri pageUrl)
     {
-        var doc = new HtmlDocument { OptionMaxNestedChildNodes = 1000 };
-        try
-        {
-            doc.LoadHtml(html);
-        }
-        catch (Exception ex) when (ex.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
-        {
-            // Nested beyond the limit: only the well-known address is left to try.
-        }
+        // Nested beyond the limit: only the well-known address is left to try.
+        var doc = Safety.HtmlFragment.TryLoad(html, 1000, out _) ?? new HtmlDocument();
 
         var baseUrl = doc.DocumentNode.SelectSingleNode("//base[@href]") is { } b && Uri.TryCreate(pageUrl, b.GetAttributeValue("href", string.Empty), out var declared) ? declared : pageUrl;
         var links = (doc.DocumentNode.SelectNodes("//link[@href]") ?? Enumerable.Empty<HtmlNode>())

@@ -29,7 +29,7 @@ public sealed class CliAppTests : IAsyncLifetime
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await CliApp.RunAsync([.. args, $"--Storage:DataDirectory={_data}", $"--Jobs:SourcesOpml={_opml}"], stdout, stderr);
+        var code = await CliApp.RunAsync([.. args, $"--Storage:DataDirectory={_data}", $"--Jobs:SourcesOpml={_opml}", "--Fetching:AllowedNetworks:0=127.0.0.0/8"], stdout, stderr);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         return (code, stdout.ToString(), stderr.ToString());
     }

@@ -132,4 +132,60 @@ public sealed class FeedFetcherTests : IAsyncLifetime
         Assert.Equal(FetchOutcome.Failed, result.Outcome);
         Assert.StartsWith("Fetching: ", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("file:///etc/passwd", "with scheme \"file:\"")]
+    [InlineData("ftp://127.0.0.1/feed.xml", "with scheme \"ftp:\"")]
+    [InlineData("javascript:alert(1)", "with scheme \"javascript:\"")]
+    [InlineData("gopher://127.0.0.1:25/", "with scheme \"gopher:\"")]
+    public async Task FetchAsync_RedirectToAnotherScheme_IsAFailedResult(string target, string says)
+    {
+        var result = await FetchAsync("/redirect?to=" + Uri.EscapeDataString(target));
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Contains("a redirect " + says, result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{port}/samples/agla/feed/")]
+    [InlineData("http://localhost:{port}/samples/agla/feed/")]
+    [InlineData("http://[::1]:{port}/samples/agla/feed/")]
+    [InlineData("http://127.0.0.1.nip.invalid:{port}/")]
+    public async Task FetchAsync_LoopbackWithoutAnAllowList_RefusedBeforeConnecting(string template)
+    {
+        // An operator's allow-list that does not cover this machine.
+        await using var guarded = await TestPipeline.CreateAsync(new Dictionary<string, string?> { ["Fetching:AllowedNetworks:0"] = "203.0.113.0/24" });
+        var before = _site.Requests.Count;
+        var url = new Uri(template.Replace("{port}", _site.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        var result = await guarded.Get<FeedFetcher>().FetchAsync(new FetchRequest(url, null, null), CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.StartsWith("Fetching:", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("refused (127", result.Error, StringComparison.Ordinal); // says nothing of which ports are open
+        Assert.Equal(before, _site.Requests.Count);
+    }
+
+    [Fact]
+    public async Task FetchAsync_RedirectFromAnAllowedToAnotherLoopbackAddress_Refused()
+    {
+        await using var narrow = await TestPipeline.CreateAsync(new Dictionary<string, string?> { ["Fetching:AllowedNetworks:0"] = "127.0.0.1/32" });
+        var target = $"http://127.0.0.2:{_site.BaseUrl.Port}/samples/agla/feed/";
+
+        var result = await narrow.Get<FeedFetcher>().FetchAsync(new FetchRequest(new Uri(_site.Url("/redirect?to=" + Uri.EscapeDataString(target))), null, null), CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Contains("private, loopback or link-local", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_TheServicesOwnEndpoint_AllowedWithoutAnAllowList()
+    {
+        // The sample blog is served by the service itself: its configured Urls are reachable by default.
+        await using var self = await TestPipeline.CreateAsync(new Dictionary<string, string?> { ["Fetching:AllowedNetworks:0"] = "203.0.113.0/24", ["Urls"] = _site.BaseUrl.ToString() });
+
+        var result = await self.Get<FeedFetcher>().FetchAsync(new FetchRequest(new Uri(_site.PostsFeed), null, null), CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Ok, result.Outcome);
+    }
 }

@@ -118,6 +118,11 @@ internal sealed class FixtureSite : IAsyncDisposable
                 }
 
                 return;
+            case "/redirect":
+                // Wherever the test says: schemes a fetcher must refuse, other addresses on this machine.
+                response.StatusCode = 302;
+                response.Headers.Location = request.Query["to"].ToString();
+                return;
             case "/fail/loop-a":
             case "/fail/loop-b":
                 response.StatusCode = 302;

@@ -31,7 +31,7 @@ internal sealed class TestPipeline : IAsyncDisposable
     {
         folder ??= TestPaths.NewTempFolder();
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = folder, ["Scoring:ModelPath"] = TestPaths.Model, ["Scoring:Rules:ModerationKeys"] = TestPaths.SampleModerationKeys })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = folder, ["Scoring:ModelPath"] = TestPaths.Model, ["Scoring:Rules:ModerationKeys"] = TestPaths.SampleModerationKeys, ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8" })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
         var services = new ServiceCollection();

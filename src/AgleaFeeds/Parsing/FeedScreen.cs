@@ -1,0 +1,61 @@
+using AgleaFeeds.Safety;
+
+namespace AgleaFeeds.Parsing;
+
+/// <summary>
+/// What every reader's output goes through before anything stores it: only http(s) (or relative)
+/// links, and no markup nested past <see cref="MarkupDepth.FragmentCap"/>. One hostile field costs
+/// that field, never the feed, and each kind of removal is reported.
+/// </summary>
+internal static class FeedScreen
+{
+    public static ParsedFeed Apply(ParsedFeed feed, List<string> problems)
+    {
+        var links = 0;
+        var deep = 0;
+        string? Url(string? value)
+        {
+            var screened = SafeUrl.Screen(value);
+            if (screened is null && !string.IsNullOrWhiteSpace(value))
+            {
+                links++;
+            }
+
+            return screened;
+        }
+
+        // Titles are text already, but a legacy reader passes an escaped-HTML title through as it came.
+        string? Html(string? value)
+        {
+            if (value is not null && value.Contains('<', StringComparison.Ordinal) && MarkupDepth.HtmlExceeds(value, MarkupDepth.FragmentCap))
+            {
+                deep++;
+                return null;
+            }
+
+            return value;
+        }
+
+        var entries = feed.Entries.Select(e => e with
+        {
+            Link = Url(e.Link),
+            CommentsUrl = Url(e.CommentsUrl),
+            CommentFeedUrl = Url(e.CommentFeedUrl),
+            Title = Html(e.Title),
+            SummaryHtml = Html(e.SummaryHtml),
+            ContentHtml = Html(e.ContentHtml),
+        }).ToList();
+        var screened = feed with { SiteUrl = Url(feed.SiteUrl), Entries = entries };
+        if (links > 0)
+        {
+            problems.Add($"Parsing: dropped {links} link(s) that are not http or https (javascript:, data: and the like are never kept).");
+        }
+
+        if (deep > 0)
+        {
+            problems.Add($"Parsing: dropped {deep} field(s) whose markup nests more than {MarkupDepth.FragmentCap} elements deep (hostile or broken).");
+        }
+
+        return screened;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using HtmlAgilityPack;
+
+namespace AgleaFeeds.Safety;
+
+/// <summary>
+/// The one way outside HTML is loaded into HtmlAgilityPack and turned into text: measured first
+/// (<see cref="MarkupDepth"/>), then parsed with HtmlAgilityPack's own nesting cap as a backstop,
+/// and its text taken without recursion.
+/// </summary>
+public static class HtmlFragment
+{
+    /// <summary>Loads HTML nesting at most <paramref name="cap"/> deep; null (and why) otherwise.</summary>
+    public static HtmlDocument? TryLoad(string html, int cap, out string? error, bool fixNestedTags = false)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        if (MarkupDepth.HtmlExceeds(html, cap))
+        {
+            error = $"nests elements more than {cap} deep";
+            return null;
+        }
+
+        var doc = new HtmlDocument { OptionFixNestedTags = fixNestedTags, OptionMaxNestedChildNodes = cap * 4 };
+        try
+        {
+            doc.LoadHtml(html);
+        }
+#pragma warning disable CA1031 // HtmlAgilityPack reports too deep nesting with a plain Exception.
+        catch (Exception ex) when (ex.Message.Contains("nested", StringComparison.OrdinalIgnoreCase))
+#pragma warning restore CA1031
+        {
+            error = $"nests elements more than {cap} deep";
+            return null;
+        }
+
+        error = null;
+        return doc;
+    }
+
+    /// <summary>
+    /// The plain text of HTML: entities decoded once, script and style left out, emoji images as
+    /// their alt text. Markup nesting deeper than <paramref name="cap"/> yields null.
+    /// </summary>
+    public static string? ToText(string? html, int cap = MarkupDepth.FragmentCap)
+    {
+        if (html is null)
+        {
+            return null;
+        }
+
+        if (html.AsSpan().IndexOfAny('<', '&') < 0)
+        {
+            return html;
+        }
+
+        return TryLoad(html, cap, out _) is { } doc ? TextOf(doc.DocumentNode) : null;
+    }
+
+    /// <summary>The text of a node and its descendants, without recursion (a deep tree cannot overflow the stack).</summary>
+    public static string TextOf(HtmlNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var sb = new StringBuilder();
+        var stack = new Stack<HtmlNode>();
+        stack.Push(node);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            switch (current.NodeType)
+            {
+                case HtmlNodeType.Text:
+                    sb.Append(HtmlEntity.DeEntitize(((HtmlTextNode)current).Text));
+                    continue;
+                case HtmlNodeType.Comment:
+                    continue;
+                case HtmlNodeType.Element when current.Name is "script" or "style" or "template":
+                    continue;
+                case HtmlNodeType.Element when current.Name == "img":
+                    // WordPress turns :) and emoji into <img class="wp-smiley" alt="🙂">: the reader saw the emoji.
+                    if (IsEmoji(current))
+                    {
+                        sb.Append(HtmlEntity.DeEntitize(current.GetAttributeValue("alt", string.Empty)));
+                    }
+
+                    continue;
+            }
+
+            for (var child = current.LastChild; child is not null; child = child.PreviousSibling)
+            {
+                stack.Push(child);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsEmoji(HtmlNode img)
+    {
+        var cls = img.GetAttributeValue("class", string.Empty);
+        return cls.Contains("wp-smiley", StringComparison.Ordinal) || cls.Contains("emoji", StringComparison.Ordinal);
+    }
+}
