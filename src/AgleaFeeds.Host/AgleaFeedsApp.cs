@@ -69,28 +69,54 @@ public static partial class AgleaFeedsApp
         builder.Services.AddAntiforgery();
         builder.Services.AddOptions<Security.SecurityOptions>().Bind(builder.Configuration.GetSection(Security.SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var security = builder.Configuration.GetSection(Security.SecurityOptions.Section).Get<Security.SecurityOptions>() ?? new Security.SecurityOptions();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<LoginLink>();
+        builder.Services.AddSingleton<DashboardAccess>();
         builder.Services.AddAuthentication(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.LoginPath = "/login";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.ExpireTimeSpan = security.SessionLifetime;
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = SessionStore.ValidateAsync;
             });
+        builder.Services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<SessionStore>((o, sessions) => o.SessionStore = sessions);
         builder.Services.AddLoginRateLimit(security.LoginAttemptsPerMinute);
         builder.Services.AddResponseCompression(o =>
         {
             o.MimeTypes = ["application/atom+xml", "text/html", "application/json"];
         });
         var app = builder.Build();
-        // First: behind a reverse proxy on this host, the client's address (not the proxy's) decides what is "local".
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto });
+        // First: behind a reverse proxy the operator named, the client's address (not the proxy's) is the peer.
+        // Without one, forwarded headers are never read: anyone can send them.
+        if (security.KnownProxies.Count > 0)
+        {
+            var forwarded = new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+                ForwardLimit = 1,
+            };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in security.KnownProxies)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy.Contains('/', StringComparison.Ordinal) ? proxy : System.Net.IPAddress.Parse(proxy).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? proxy + "/32" : proxy + "/128"));
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        app.Use(SecurityHeaders.ApplyAsync);
         app.UseResponseCompression();
         app.UseAuthentication();
+        app.Use(SecurityHeaders.MetricsAccessAsync);
         app.UseRateLimiter();
         ServeSamples(app, jobsOptions.SamplesFolder);
         DashboardSetup.Register();
-        var access = new Security.DashboardAccess(security.AllowLocalAnonymous);
+        var access = app.Services.GetRequiredService<DashboardAccess>();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "AgleaFeeds",
@@ -112,7 +138,11 @@ public static partial class AgleaFeedsApp
             """, "text/html; charset=utf-8"));
 
         // Sources and jobs are set up once the host is listening: the sample blog is served by this host.
-        app.Lifetime.ApplicationStarted.Register(() => StartAsync(app.Services).GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            PrintLoginLink(app);
+            StartAsync(app.Services).GetAwaiter().GetResult();
+        });
         return app;
     }
 
@@ -146,6 +176,18 @@ public static partial class AgleaFeedsApp
         recurring.AddOrUpdate<RetrainJob>(RetrainJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scoring.ScoringOptions>>().Value.RetrainCron);
         recurring.AddOrUpdate<PublishJob>(PublishJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), "* * * * *");
         recurring.TriggerJob(PollSchedulerJob.RecurringJobId);
+    }
+
+    /// <summary>Prints the one-time login link (and writes it under the data folder), as Jupyter does.</summary>
+    private static void PrintLoginLink(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
+        var local = address.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal);
+        var links = app.Services.GetRequiredService<LoginLink>();
+        var link = links.Renew(local);
+        Console.WriteLine($"AgleaFeeds is running. Open the dashboard as a moderator with this one-time link:{Environment.NewLine}    {link}{Environment.NewLine}(a new link replaces it once used; the current one is always in {Path.GetFullPath(links.FilePath)})");
     }
 
     private static void ServeSamples(WebApplication app, string? folder)

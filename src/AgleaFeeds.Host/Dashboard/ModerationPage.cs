@@ -23,6 +23,9 @@ internal sealed class ModerationPage : RazorPage
     /// <summary>The queue's script (selection, keyboard, undo), embedded beside this file.</summary>
     private static readonly string Script = ReadScript();
 
+    /// <summary>Gets the Content-Security-Policy source that allows the page's one inline script, and no other.</summary>
+    internal static string ScriptHashSource { get; } = "'sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Script))) + "'";
+
     public override void Execute()
     {
         var status = Enum.TryParse<CommentStatus>(Query("status"), ignoreCase: true, out var s) ? s : CommentStatus.Pending;

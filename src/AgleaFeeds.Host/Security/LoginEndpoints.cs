@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
@@ -10,69 +12,166 @@ using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Host.Security;
 
-/// <summary>/login and /logout: a form with an antiforgery token, accounts from configuration, failures rate-limited per address.</summary>
+/// <summary>
+/// /login and /logout: a form with an antiforgery token, accounts from configuration, the start-up
+/// login link; failures rate-limited per address (per /64 for IPv6) and per account name.
+/// </summary>
 internal static class LoginEndpoints
 {
     public const string RateLimitPolicy = "login";
     private static readonly PasswordHasher<string> Hasher = new();
 
+    // Verified for an unknown name, so a wrong name costs the same time as a wrong password.
+    private static readonly string DummyHash = Hasher.HashPassword("agleafeeds", "no such account");
+
     /// <summary>Hashes a password as `hash-password` prints it (ASP.NET Core Identity's PBKDF2 format).</summary>
     public static string Hash(string password) => Hasher.HashPassword("agleafeeds", password);
 
-    public static void AddLoginRateLimit(this IServiceCollection services, int perMinute) =>
+    public static void AddLoginRateLimit(this IServiceCollection services, int perMinute)
+    {
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                AddressKey(http.Connection.RemoteIpAddress),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+        services.AddSingleton(new AccountLimiter(perMinute));
+    }
+
+    /// <summary>The rate-limit key of an address: itself for IPv4, its /64 for IPv6 (one host holds a whole /64).</summary>
+    internal static string AddressKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/login", (HttpContext http, IAntiforgery antiforgery) =>
+        app.MapGet("/login", async (HttpContext http, IAntiforgery antiforgery, LoginLink link) =>
         {
-            var tokens = antiforgery.GetAndStoreTokens(http);
-            var failed = http.Request.Query.ContainsKey("failed") ? "<p class=\"error\">Wrong name or password.</p>" : string.Empty;
-            return Results.Content(
-                $"""
-                <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds: log in</title></head>
-                <body><h1>Log in</h1>{failed}<form method="post" action="/login">
-                <input type="hidden" name="{tokens.FormFieldName}" value="{WebUtility.HtmlEncode(tokens.RequestToken)}">
-                <label>Name <input name="name" autocomplete="username" required></label>
-                <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-                <button type="submit">Log in</button></form></body></html>
-                """, "text/html; charset=utf-8");
+            if (http.Request.Query.TryGetValue("token", out var token))
+            {
+                if (link.TryConsume(token.ToString()))
+                {
+                    await SignInAsync(http, LoginLink.OperatorName, DashboardAccess.ModeratorRole, LoginLink.OperatorName).ConfigureAwait(false);
+                    return Results.Redirect("/hangfire/moderation");
+                }
+
+                return Page(http, antiforgery, "This login link was already used or belongs to an earlier start: open the newest one (the service prints it at start and keeps it in " + WebUtility.HtmlEncode(link.FilePath) + ").");
+            }
+
+            return Page(http, antiforgery, http.Request.Query.ContainsKey("failed") ? "Wrong name or password." : null);
         });
 
-        app.MapPost("/login", async (HttpContext http, IOptions<SecurityOptions> options, IAntiforgery antiforgery) =>
+        app.MapPost("/login", async (HttpContext http, IOptions<SecurityOptions> options, IAntiforgery antiforgery, AccountLimiter limiter) =>
         {
-            try
-            {
-                await antiforgery.ValidateRequestAsync(http).ConfigureAwait(false);
-            }
-            catch (AntiforgeryValidationException)
+            if (!await IsValidAsync(http, antiforgery).ConfigureAwait(false))
             {
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
             }
 
             var form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
             var name = form["name"].ToString();
+            if (!limiter.TryAcquire(name))
+            {
+                return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+            }
+
             var account = options.Value.Accounts.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal));
-            if (account is null || Hasher.VerifyHashedPassword("agleafeeds", account.PasswordHash, form["password"].ToString()) == PasswordVerificationResult.Failed)
+            var verified = Hasher.VerifyHashedPassword("agleafeeds", account?.PasswordHash ?? DummyHash, form["password"].ToString()) != PasswordVerificationResult.Failed;
+            if (account is null || !verified)
             {
                 return Results.Redirect("/login?failed=1");
             }
 
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, account.Name), new Claim(ClaimTypes.Role, account.Role)], CookieAuthenticationDefaults.AuthenticationScheme);
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);
+            await SignInAsync(http, account.Name, account.Role, SessionStore.Stamp(account)).ConfigureAwait(false);
             return Results.Redirect("/hangfire/moderation");
         }).RequireRateLimiting(RateLimitPolicy);
 
-        app.MapPost("/logout", async (HttpContext http) =>
+        app.MapPost("/logout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            if (!await IsValidAsync(http, antiforgery).ConfigureAwait(false))
+            {
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
             return Results.Redirect("/login");
         });
+    }
+
+    private static async Task<bool> IsValidAsync(HttpContext http, IAntiforgery antiforgery)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(http).ConfigureAwait(false);
+            return true;
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
+    }
+
+    private static Task SignInAsync(HttpContext http, string name, string role, string stamp)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role), new Claim(SessionStore.StampClaim, stamp)], CookieAuthenticationDefaults.AuthenticationScheme);
+        return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+    }
+
+    private static IResult Page(HttpContext http, IAntiforgery antiforgery, string? message)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var error = message is null ? string.Empty : $"<p class=\"error\">{message}</p>";
+        return Results.Content(
+            $"""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds: log in</title></head>
+            <body><h1>Log in</h1>{error}<form method="post" action="/login">
+            <input type="hidden" name="{tokens.FormFieldName}" value="{WebUtility.HtmlEncode(tokens.RequestToken)}">
+            <label>Name <input name="name" autocomplete="username" required></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">Log in</button></form>
+            <p>Running the service yourself? Open the login link it printed at start (also in the data folder, <code>login-link.txt</code>).</p></body></html>
+            """, "text/html; charset=utf-8");
+    }
+
+    /// <summary>Login attempts per account name, whatever address they come from (rotating addresses gain nothing).</summary>
+    internal sealed class AccountLimiter(int perMinute)
+    {
+        private readonly ConcurrentDictionary<string, FixedWindowRateLimiter> _limiters = new(StringComparer.Ordinal);
+
+        public bool TryAcquire(string name)
+        {
+            if (_limiters.Count > 10_000)
+            {
+                _limiters.Clear(); // a flood of invented names: forget them rather than grow without bound
+            }
+
+            var limiter = _limiters.GetOrAdd(name.Length > 200 ? name[..200] : name, _ => new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = perMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            }));
+            using var lease = limiter.AttemptAcquire();
+            return lease.IsAcquired;
+        }
     }
 }

@@ -15,9 +15,27 @@ public sealed class SecurityOptions
     [Range(1, 1000)]
     public int LoginAttemptsPerMinute { get; set; } = 5;
 
-    /// <summary>Gets or sets whether requests from this machine need no login (Hangfire's default).</summary>
-    /// <value>The default value is true.</value>
-    public bool AllowLocalAnonymous { get; set; } = true;
+    /// <summary>
+    /// Gets or sets whether requests from this machine need no login. Off by default: behind a bare
+    /// reverse proxy every visitor looks local. Even when on, a request carrying a forwarded header,
+    /// a Host outside <see cref="AllowedHosts"/> or this service's own fetch marker is not anonymous.
+    /// </summary>
+    /// <value>The default value is false.</value>
+    public bool AllowLocalAnonymous { get; set; }
+
+    /// <summary>Gets or sets the Host header values local anonymous access accepts; empty means localhost, 127.0.0.1, [::1] and the hosts of Urls.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Gets or sets the reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Gets or sets a bearer token that opens /metrics to a scraper (Prometheus); empty means a dashboard login is needed.</summary>
+    public string? MetricsToken { get; set; }
+
+    /// <summary>Gets or sets how long a dashboard session lasts without use.</summary>
+    /// <value>The default value is 12 hours.</value>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>One dashboard account.</summary>

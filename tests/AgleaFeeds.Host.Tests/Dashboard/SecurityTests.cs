@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using AgleaFeeds.Host.Security;
 using AgleaFeeds.Host.Tests.Fixtures;
@@ -24,6 +25,8 @@ public sealed class SecurityTests : IAsyncLifetime
             ["Security:Accounts:1:PasswordHash"] = LoginEndpoints.Hash("battery staple"),
             ["Security:Accounts:1:Role"] = "Viewer",
             ["Security:LoginAttemptsPerMinute"] = "4",
+            ["Security:KnownProxies:0"] = "127.0.0.1",
+            ["Security:MetricsToken"] = "metrics-secret",
         }, _site.PostsFeed);
         await _host.WaitUntilSampleJudgedAsync();
     }
@@ -105,7 +108,7 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LoginFailures_AreRateLimitedPerAddress()
+    public async Task LoginFailures_AreRateLimitedPerAddressAndPerAccount()
     {
         using var remote = Remote("203.0.113.10");
         var statuses = new List<HttpStatusCode>();
@@ -117,10 +120,111 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Redirect, statuses[0]);
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
         using var other = Remote("203.0.113.11");
-        Assert.Equal(HttpStatusCode.Redirect, (await LoginAsync(other, "ann", "correct horse")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await LoginAsync(other, "vic", "battery staple")).StatusCode);
+
+        // Another address, even a whole new /64, gains nothing against the same account.
+        using var rotated = Remote("2001:db8:1:2::77");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(rotated, "ann", "correct horse")).StatusCode);
     }
 
 
+
+    [Theory]
+    [InlineData("X-Forwarded-For", "garbage")]
+    [InlineData("X-Forwarded-For", "unknown")]
+    [InlineData("X-Forwarded-For", "127.0.0.1:9999")]
+    [InlineData("X-Forwarded-For", "[::1]:80")]
+    [InlineData("Forwarded", "for=127.0.0.1")]
+    [InlineData("X-Real-IP", "127.0.0.1")]
+    [InlineData(AgleaFeeds.Fetching.FeedFetcher.MarkerHeader, "1")]
+    public async Task LocalAnonymous_ARequestAProxyOrOurFetcherSent_IsNotLocal(string header, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "hangfire/moderation");
+        request.Headers.TryAddWithoutValidation(header, value);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _host.Http.SendAsync(request)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("evil.example")]
+    [InlineData("rebind.attacker.test:5080")]
+    public async Task LocalAnonymous_HostHeaderOfAnotherSite_IsNotLocal(string host)
+    {
+        // DNS rebinding: the attacker's page reaches this port by a name that now points here.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "hangfire/moderation");
+        request.Headers.Host = host;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _host.Http.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Logout_EndsTheSessionForGood_EvenForACopiedCookie()
+    {
+        var cookies = new CookieContainer();
+        using var remote = new HttpClient(new ForwardedFor("203.0.113.20") { InnerHandler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false } }) { BaseAddress = _host.BaseUrl };
+        await LoginAsync(remote, "ann", "correct horse");
+        var copied = cookies.GetCookieHeader(_host.BaseUrl);
+        Assert.Equal(HttpStatusCode.OK, (await remote.GetAsync("hangfire/moderation")).StatusCode);
+
+        var withoutToken = await remote.PostAsync("logout", new FormUrlEncodedContent([]));
+        var (name, token) = DashboardCommand.FormToken(await remote.GetStringAsync("login"));
+        var logout = await remote.PostAsync("logout", new FormUrlEncodedContent([new(name, token)]));
+        using var replay = new HttpClient(new ForwardedFor("203.0.113.21") { InnerHandler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false } }) { BaseAddress = _host.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "hangfire/moderation");
+        request.Headers.Add("Cookie", copied);
+
+        Assert.Equal(HttpStatusCode.Forbidden, withoutToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_AccountDemotedToViewer_CannotActAnyMore()
+    {
+        using var remote = Remote("203.0.113.22");
+        await LoginAsync(remote, "ann", "correct horse");
+        var daniel = await _host.CommentAsync(101);
+        var configuration = (IConfigurationRoot)_host.App.Services.GetRequiredService<IConfiguration>();
+
+        Assert.Equal(HttpStatusCode.OK, (await remote.GetAsync("hangfire/moderation")).StatusCode);
+        configuration["Security:Accounts:0:Role"] = "Viewer";
+        configuration.Reload();
+        var after = await remote.GetAsync("hangfire/moderation");
+        using var act = new HttpRequestMessage(HttpMethod.Post, $"hangfire/moderation/spam/{daniel.Id}/from/Pending");
+
+        // The session's stamp no longer matches the account: it ends, and a new login gives a viewer's session.
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.NotEqual(HttpStatusCode.NoContent, (await remote.SendAsync(act)).StatusCode);
+        Assert.Equal(CommentStatus.Pending, (await _host.CommentAsync(101)).Status);
+    }
+
+    [Fact]
+    public async Task Metrics_NeedALoginOrTheBearerToken()
+    {
+        using var anonymous = Remote("203.0.113.30");
+        using var scraper = Remote("203.0.113.31");
+        scraper.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "metrics-secret");
+        using var wrong = Remote("203.0.113.32");
+        wrong.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "guess");
+        using var viewer = Remote("203.0.113.33");
+        await LoginAsync(viewer, "vic", "battery staple");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await scraper.GetAsync("metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_CarryAContentSecurityPolicyWithoutRemoteImages()
+    {
+        var response = await _host.Http.GetAsync("hangfire/moderation");
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+
+        Assert.Contains("img-src 'self' data:;", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("'unsafe-inline'", csp.Split(';').Single(d => d.Trim().StartsWith("script-src", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
 
     private sealed class ForwardedFor(string address) : DelegatingHandler
     {

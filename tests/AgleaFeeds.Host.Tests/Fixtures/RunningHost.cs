@@ -60,6 +60,8 @@ internal sealed class RunningHost : IAsyncDisposable
                 ["Scraping:MinDelayPerHost"] = "00:00:00",
                 // The fixture sites live on this machine: an operator's allow-list, as for blogs on one's own network.
                 ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8",
+                // Most tests act as the operator at this machine; the security tests turn it off again.
+                ["Security:AllowLocalAnonymous"] = "true",
                 ["Scoring:ModelPath"] = TestPaths.Model,
                 ["Scoring:Rules:ModerationKeys"] = TestPaths.SampleModerationKeys,
                 // A retrain triggered from the dashboard finds no corpus and says so at once, instead of training for seconds.
