@@ -113,6 +113,7 @@ public static partial class AgleaFeedsApp
         app.UseResponseCompression();
         app.UseAuthentication();
         app.Use(SecurityHeaders.MetricsAccessAsync);
+        app.Use(SecurityHeaders.GuardDashboardStatsAsync);
         app.UseRateLimiter();
         ServeSamples(app, jobsOptions.SamplesFolder);
         DashboardSetup.Register();

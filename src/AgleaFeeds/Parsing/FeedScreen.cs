@@ -48,7 +48,7 @@ internal static class FeedScreen
         var screened = feed with { SiteUrl = Url(feed.SiteUrl), Entries = entries };
         if (links > 0)
         {
-            problems.Add($"Parsing: dropped {links} link(s) that are not http or https (javascript:, data: and the like are never kept).");
+            problems.Add($"Parsing: dropped {links} link(s) that are not http or https (script and data addresses are never kept).");
         }
 
         if (deep > 0)

@@ -58,7 +58,13 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         if (version == "shipped")
         {
-            File.Delete(Path.Combine(VersionsFolder, "current"));
+            // On a fresh install there is no versions folder yet: the shipped model is already in use.
+            var pointer = Path.Combine(VersionsFolder, "current");
+            if (File.Exists(pointer))
+            {
+                File.Delete(pointer);
+            }
+
             Reset();
             return;
         }

@@ -410,7 +410,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         var columns = string.Join(", ", CommentColumns.Split(',').Select(c => "c." + c.Trim()));
         var rows = await connection.QueryAsync<CommentRow, ModerationRow, (CommentRow, ModerationRow)>(
             $"""
-            SELECT {columns}, COALESCE(p.page_title, p.title) AS PostTitle, p.link AS PostLink,
+            SELECT {columns}, 1 AS ModerationSplit, COALESCE(p.page_title, p.title) AS PostTitle, p.link AS PostLink,
                    parent.author AS ParentAuthor, COALESCE(parent.content_text, parent.content_html) AS ParentText,
                    v.score AS Score, v.reasons AS Reasons
             FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments parent ON parent.id = c.parent_id
@@ -425,7 +425,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             """,
             (comment, m) => (comment, m),
             new { Status = query.Status.ToString(), query.SourceId, query.PostId, Search = Like(query.Search), Reason = Like(query.Reason), limit, offset },
-            splitOn: "PostTitle").ConfigureAwait(false);
+            // Split on a column that is never NULL: Dapper maps a NULL split column (a post without a title) to no object at all.
+            splitOn: "ModerationSplit").ConfigureAwait(false);
         return rows.Select(r => new ModerationItem(r.Item1.ToModel(), r.Item2.PostTitle, r.Item2.PostLink, r.Item2.ParentAuthor, r.Item2.ParentText, r.Item2.Score, r.Item2.Reasons)).ToList();
     }
 

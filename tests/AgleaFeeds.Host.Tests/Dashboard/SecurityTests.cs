@@ -226,6 +226,18 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.DoesNotContain("'unsafe-inline'", csp.Split(';').Single(d => d.Trim().StartsWith("script-src", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DashboardStats_ByGet_Is405NotAServerError()
+    {
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _host.Http.GetAsync("hangfire/stats")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ActivateShipped_OnAFreshInstall_Succeeds()
+    {
+        Assert.Equal(HttpStatusCode.NoContent, (await DashboardCommand.PostAsync(_host.Http, "hangfire/model/activate/shipped")).StatusCode);
+    }
+
     private sealed class ForwardedFor(string address) : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
