@@ -10,6 +10,9 @@ internal static class FeedEndpoints
 {
     public const string ContentType = "application/atom+xml; charset=utf-8";
 
+    /// <summary>The highest ?page= served.</summary>
+    public const int MaxPage = 100_000;
+
     public static void Map(WebApplication app)
     {
         string[] methods = ["GET", "HEAD"];
@@ -24,7 +27,26 @@ internal static class FeedEndpoints
         var request = http.Request;
         var response = http.Response;
         var page = int.TryParse(request.Query["page"], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p : 1;
-        var feed = await http.RequestServices.GetRequiredService<FeedRenderer>().RenderAsync(kind, postId, page, http.RequestAborted).ConfigureAwait(false);
+        if (page > MaxPage)
+        {
+            // No blog has that many pages; (page - 1) × PageSize would overflow.
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        RenderedFeed? feed;
+        try
+        {
+            feed = await http.RequestServices.GetRequiredService<FeedRenderer>().RenderAsync(kind, postId, page, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // Past Publishing:RenderBudget: say so rather than keep a worker busy.
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            response.Headers.RetryAfter = "60";
+            return;
+        }
+
         if (feed is null)
         {
             response.StatusCode = StatusCodes.Status404NotFound;

@@ -38,7 +38,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
     };
 
     /// <summary>Builds one page (1-based) of a feed as UTF-8 bytes without a BOM; null when the post does not exist.</summary>
-    public async Task<(byte[] Body, DateTimeOffset Updated)?> BuildAsync(FeedKind kind, long? postId, int page, CancellationToken ct)
+    public async Task<(byte[] Body, DateTimeOffset Updated, int Entries)?> BuildAsync(FeedKind kind, long? postId, int page, CancellationToken ct)
     {
         var size = _o.PageSize;
         var offset = (page - 1) * size;
@@ -118,7 +118,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
             new Atom10FeedFormatter(feed).WriteTo(writer);
         }
 
-        return (buffer.ToArray(), feed.LastUpdatedTime);
+        return (buffer.ToArray(), feed.LastUpdatedTime, pageEntries.Count);
     }
 
     private SyndicationItem PostEntry(FeedPost feedPost)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using AgleaFeeds.Storage;
+using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Publishing;
 
@@ -9,13 +10,17 @@ public sealed record RenderedFeed(byte[] Body, string ETag, DateTimeOffset LastM
 
 /// <summary>
 /// Renders each feed page once per change of the store and serves it from memory until the next
-/// change: subscribers' polls cost a version query and a dictionary lookup, not a render.
+/// change: subscribers' polls cost a version query and a dictionary lookup, not a render. Readers
+/// that miss the cache together share one render (single flight); a render has a time budget; a
+/// reader that goes away stops waiting; pages past the last one are never cached, so made-up
+/// <c>?page=N</c> requests cannot flush or grow the cache.
 /// </summary>
-public sealed class FeedRenderer(CuratedFeedBuilder builder, IFeedStore store)
+public sealed class FeedRenderer(CuratedFeedBuilder builder, IFeedStore store, IOptions<PublishingOptions> options)
 {
     private readonly ConcurrentDictionary<(FeedKind, long?, int), (string Version, RenderedFeed Feed)> _cache = new();
+    private readonly ConcurrentDictionary<(FeedKind, long?, int, string), Lazy<Task<RenderedFeed?>>> _inflight = new();
 
-    /// <summary>Renders (or reuses) a page of a feed; null when the post does not exist.</summary>
+    /// <summary>Renders (or reuses) a page of a feed; null when the post does not exist or the page is past the last one.</summary>
     public async Task<RenderedFeed?> RenderAsync(FeedKind kind, long? postId, int page, CancellationToken ct)
     {
         var version = await store.GetContentVersionAsync(ct).ConfigureAwait(false);
@@ -25,22 +30,38 @@ public sealed class FeedRenderer(CuratedFeedBuilder builder, IFeedStore store)
             return cached.Feed;
         }
 
-        var built = await builder.BuildAsync(kind, postId, page, ct).ConfigureAwait(false);
-        if (built is not { } b)
-        {
-            return null;
-        }
+        var flight = (kind, postId, page, version);
+        var render = _inflight.GetOrAdd(flight, f => new Lazy<Task<RenderedFeed?>>(() => RenderOnceAsync(f)));
+        return await render.Value.WaitAsync(ct).ConfigureAwait(false);
+    }
 
-        // A strong ETag from the bytes themselves; Last-Modified from the newest entry, to the second.
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(b.Body))[..32] + "\"";
-        var updated = new DateTimeOffset(b.Updated.UtcDateTime.Ticks - (b.Updated.UtcDateTime.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        var feed = new RenderedFeed(b.Body, etag, updated);
-        if (_cache.Count > 10_000)
+    private async Task<RenderedFeed?> RenderOnceAsync((FeedKind Kind, long? PostId, int Page, string Version) f)
+    {
+        try
         {
-            _cache.Clear();
-        }
+            // The render belongs to every reader waiting for it, so no one reader's token cancels it: the budget does.
+            using var budget = new CancellationTokenSource(options.Value.RenderBudget);
+            var built = await builder.BuildAsync(f.Kind, f.PostId, f.Page, budget.Token).ConfigureAwait(false);
+            if (built is not { } b || (f.Page > 1 && b.Entries == 0))
+            {
+                return null;
+            }
 
-        _cache[key] = (version, feed);
-        return feed;
+            // A strong ETag from the bytes themselves; Last-Modified from the newest entry, to the second.
+            var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(b.Body))[..32] + "\"";
+            var updated = new DateTimeOffset(b.Updated.UtcDateTime.Ticks - (b.Updated.UtcDateTime.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+            var feed = new RenderedFeed(b.Body, etag, updated);
+            if (_cache.Count > 10_000)
+            {
+                _cache.Clear();
+            }
+
+            _cache[(f.Kind, f.PostId, f.Page)] = (f.Version, feed);
+            return feed;
+        }
+        finally
+        {
+            _inflight.TryRemove(f, out _);
+        }
     }
 }

@@ -45,6 +45,11 @@ public sealed class PublishingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Gets or sets the longest one feed page may take to render; past it the render is abandoned (503 to the reader).</summary>
+    /// <value>The default value is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RenderBudget { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks the keep and block rules at start, so a bad one stops the service with its reason.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

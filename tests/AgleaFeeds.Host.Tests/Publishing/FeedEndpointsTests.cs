@@ -225,4 +225,29 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Contains("Hi", content, StringComparison.Ordinal);
         Assert.Contains($"href=\"{new Uri(new Uri(post.Link!), "/relative/page")}\"", content, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("feeds/all.atom?page=999")]
+    [InlineData("feeds/comments.atom?page=2147483647")]
+    public async Task Feed_PagePastTheLast_Is404AndLeavesTheCachedFeedAlone(string path)
+    {
+        var renderer = _host.App.Services.GetRequiredService<AgleaFeeds.Publishing.FeedRenderer>();
+        var before = await renderer.RenderAsync(AgleaFeeds.Publishing.FeedKind.All, null, 1, Ct);
+
+        var response = await _host.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Same(before, await renderer.RenderAsync(AgleaFeeds.Publishing.FeedKind.All, null, 1, Ct));
+    }
+
+    [Fact]
+    public async Task Feed_ManyReadersMissTheCacheTogether_OneRenderServesThemAll()
+    {
+        var renderer = _host.App.Services.GetRequiredService<AgleaFeeds.Publishing.FeedRenderer>();
+        await _host.Store.SetPostHiddenAsync((await _host.Store.ListPostsAsync(_source.Id, Ct))[0].Id, true, "test", DateTimeOffset.UtcNow, Ct); // a change: the cache is stale
+
+        var feeds = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => renderer.RenderAsync(AgleaFeeds.Publishing.FeedKind.Posts, null, 1, Ct))));
+
+        Assert.All(feeds, f => Assert.Same(feeds[0], f));
+    }
 }
