@@ -6,6 +6,7 @@ using AgleaFeeds.Storage;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Storage.SQLite;
+using AgleaFeeds.Fetching;
 using AgleaFeeds.Host.Security;
 using Prometheus;
 using Microsoft.AspNetCore.StaticFiles;
@@ -103,7 +104,7 @@ public static partial class AgleaFeedsApp
             forwarded.KnownIPNetworks.Clear();
             foreach (var proxy in security.KnownProxies)
             {
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy.Contains('/', StringComparison.Ordinal) ? proxy : System.Net.IPAddress.Parse(proxy).AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? proxy + "/32" : proxy + "/128"));
+                forwarded.KnownIPNetworks.Add(ListenUrls.TryParseRange(proxy, out var range) ? range : throw new InvalidOperationException($"Security:KnownProxies: \"{proxy}\" is not an address or CIDR range."));
             }
 
             app.UseForwardedHeaders(forwarded);
@@ -182,12 +183,13 @@ public static partial class AgleaFeedsApp
     /// <summary>Prints the one-time login link (and writes it under the data folder), as Jupyter does.</summary>
     private static void PrintLoginLink(WebApplication app)
     {
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
-            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
-        var local = address.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal)
-            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal);
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        var listening = ListenUrls.Parse(string.Join(';', addresses ?? [])).FirstOrDefault() ?? new Uri("http://127.0.0.1:5080");
+        // Listening on every address: the link a person on this machine can open is the loopback one.
+        var local = ListenUrls.IsAnyAddress(listening) ? new UriBuilder(listening) { Host = "127.0.0.1" }.Uri : listening;
         var links = app.Services.GetRequiredService<LoginLink>();
-        var link = links.Renew(local);
+        var link = links.Renew(local.GetLeftPart(UriPartial.Authority));
         Console.WriteLine($"AgleaFeeds is running. Open the dashboard as a moderator with this one-time link:{Environment.NewLine}    {link}{Environment.NewLine}(a new link replaces it once used; the current one is always in {Path.GetFullPath(links.FilePath)})");
     }
 

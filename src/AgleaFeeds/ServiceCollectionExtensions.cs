@@ -25,7 +25,7 @@ public static class ServiceCollectionExtensions
                 }
             })
             .ValidateDataAnnotations()
-            .Validate(o => o.AllowedNetworks.All(n => System.Net.IPNetwork.TryParse(n.Trim(), out _)), "Fetching:AllowedNetworks: every entry must be a CIDR range such as 10.0.0.0/8 or 127.0.0.1/32.")
+            .Validate(o => o.AllowedNetworks.All(n => ListenUrls.TryParseRange(n, out _)), "Fetching:AllowedNetworks: every entry must be an address or a CIDR range such as 10.0.0.0/8 or 127.0.0.1/32.")
             .ValidateOnStart();
         services.AddSingleton<NetworkPolicy>();
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -61,16 +61,8 @@ internal sealed class DashboardAccess(IOptions<SecurityOptions> options, IConfig
         }
 
         hosts.UnionWith(["localhost", "127.0.0.1", "::1"]);
-        foreach (var url in (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (Uri.TryCreate(url.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
-            {
-                hosts.Add(uri.Host.Trim('[', ']'));
-            }
-        }
-
-        hosts.Remove("0.0.0.0");
-        hosts.Remove("::");
+        // A wildcard listen address names no host a browser would send.
+        hosts.UnionWith(ListenUrls.Parse(urls).Where(u => !ListenUrls.IsAnyAddress(u)).Select(u => u.Host.Trim('[', ']')));
         return hosts;
     }
 }

@@ -80,7 +80,7 @@ internal static class LoginEndpoints
             return Page(http, antiforgery, http.Request.Query.ContainsKey("failed") ? "Wrong name or password." : null);
         });
 
-        app.MapPost("/login", async (HttpContext http, IOptions<SecurityOptions> options, IAntiforgery antiforgery, AccountLimiter limiter) =>
+        app.MapPost("/login", async (HttpContext http, IOptionsMonitor<SecurityOptions> options, IAntiforgery antiforgery, AccountLimiter limiter) =>
         {
             if (!await IsValidAsync(http, antiforgery).ConfigureAwait(false))
             {
@@ -94,7 +94,8 @@ internal static class LoginEndpoints
                 return Results.StatusCode(StatusCodes.Status429TooManyRequests);
             }
 
-            var account = options.Value.Accounts.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal));
+            // The accounts as they are now: the same list every request's session check reads.
+            var account = options.CurrentValue.Accounts.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal));
             var verified = Hasher.VerifyHashedPassword("agleafeeds", account?.PasswordHash ?? DummyHash, form["password"].ToString()) != PasswordVerificationResult.Failed;
             if (account is null || !verified)
             {

@@ -26,18 +26,29 @@ internal sealed class LoginLink(IOptions<StorageOptions> storage)
         lock (_gate)
         {
             _baseUrl = baseUrl.TrimEnd('/');
-            var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            _token = Encoding.ASCII.GetBytes(token);
-            var link = $"{_baseUrl}/login?token={token}";
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(FilePath))!);
-            File.WriteAllText(FilePath, link + Environment.NewLine);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(FilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            return link;
+            return RenewLocked();
         }
+    }
+
+    private string RenewLocked()
+    {
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        _token = Encoding.ASCII.GetBytes(token);
+        var link = $"{_baseUrl}/login?token={token}";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(FilePath))!);
+        // Created readable by the service's user alone: the link is a moderator's key.
+        var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(FilePath, new UTF8Encoding(false), file))
+        {
+            writer.WriteLine(link);
+        }
+
+        return link;
     }
 
     /// <summary>Whether <paramref name="token"/> is the current one (compared in constant time); a match is used up.</summary>
@@ -55,10 +66,14 @@ internal sealed class LoginLink(IOptions<StorageOptions> storage)
                 return false;
             }
 
-            _token = [];
-            if (_baseUrl is not null)
+            // Used up: the file gets the next link (or none is valid until the service prints one).
+            if (_baseUrl is null)
             {
-                Renew(_baseUrl);
+                _token = [];
+            }
+            else
+            {
+                RenewLocked();
             }
 
             return true;

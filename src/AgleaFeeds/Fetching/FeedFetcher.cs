@@ -72,7 +72,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
             if (!Safety.SafeUrl.IsHttp(url))
             {
                 var what = hop == 0 ? "the address" : "a redirect";
-                return Failed(request, $"Fetching: {what} {Describe(url)} is not http or https; only web addresses are fetched.") with { FinalUrl = null };
+                return Failed(request, $"Fetching: {what} {Describe(url)} is not http or https; only web addresses are fetched.");
             }
 
             using var message = new HttpRequestMessage(HttpMethod.Get, url);

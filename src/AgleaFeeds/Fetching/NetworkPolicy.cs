@@ -21,7 +21,7 @@ public sealed class NetworkPolicy
     public NetworkPolicy(IOptions<FetchingOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _allowed = options.Value.AllowedNetworks.Select(n => IPNetwork.Parse(n.Trim())).ToList();
+        _allowed = options.Value.AllowedNetworks.Select(n => ListenUrls.TryParseRange(n, out var range) ? range : throw new FormatException($"Fetching:AllowedNetworks: \"{n}\" is not an address range.")).ToList();
         _self = [.. SelfEndpoints(options.Value.SelfUrls)];
     }
 
@@ -53,8 +53,7 @@ public sealed class NetworkPolicy
 
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal
-                || InternalV6.Any(n => n.Contains(address));
+            return InternalV6.Any(n => n.Contains(address));
         }
 
         return InternalV4.Any(n => n.Contains(address));
@@ -88,17 +87,10 @@ public sealed class NetworkPolicy
 
     private static IEnumerable<IPEndPoint> SelfEndpoints(IEnumerable<string> urls)
     {
-        foreach (var url in urls.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        foreach (var uri in urls.SelectMany(ListenUrls.Parse).Where(u => u.Port > 0))
         {
-            // Kestrel's "http://*:5080" and "http://+:5080" are not URIs .NET parses: read them as any address.
-            var parsable = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
-            if (!Uri.TryCreate(parsable, UriKind.Absolute, out var uri) || uri.Port <= 0)
-            {
-                continue;
-            }
-
             var host = uri.Host.Trim('[', ']');
-            IPAddress[] addresses = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host is "0.0.0.0" or "::"
+            IPAddress[] addresses = host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || ListenUrls.IsAnyAddress(uri)
                 ? [IPAddress.Loopback, IPAddress.IPv6Loopback]
                 : IPAddress.TryParse(host, out var ip) ? [ip] : [];
             foreach (var address in addresses)
@@ -117,7 +109,7 @@ public sealed class NetworkPolicy
 
     private static readonly IPNetwork[] InternalV6 =
     [
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("ff00::/8"),
+        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"),
         IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("2002::/16"),
     ];
 }
