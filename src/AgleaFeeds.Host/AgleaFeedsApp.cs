@@ -56,6 +56,7 @@ public static partial class AgleaFeedsApp
         builder.Services.AddHangfireServer(o =>
         {
             o.WorkerCount = jobsOptions.WorkerCount;
+            o.ServerName = OrphanedJobs.ServerName;
             o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
         });
         builder.Services.AddTransient<PollSchedulerJob>();
@@ -172,6 +173,12 @@ public static partial class AgleaFeedsApp
             LogModelMissing(logger, modelError);
         }
 
+        var orphans = OrphanedJobs.Requeue(services.GetRequiredService<JobStorage>(), services.GetRequiredService<IBackgroundJobClient>(), OrphanedJobs.ServerName);
+        if (orphans.Count > 0)
+        {
+            LogOrphans(logger, orphans.Count);
+        }
+
         var recurring = services.GetRequiredService<IRecurringJobManagerV2>();
         recurring.AddOrUpdate<PollSchedulerJob>(PollSchedulerJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), jobs.SchedulerCron);
         recurring.AddOrUpdate<RescrapeRecentJob>(RescrapeRecentJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scraping.ScrapingOptions>>().Value.RescrapeCron);
@@ -207,6 +214,9 @@ public static partial class AgleaFeedsApp
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = "/samples", DefaultFileNames = ["index.xml", "index.html"] });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/samples", ContentTypeProvider = types });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} job(s) left processing by a stopped process were enqueued again")]
+    private static partial void LogOrphans(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Imported {Count} source(s) from {Path}")]
     private static partial void LogImported(ILogger logger, int count, string path);

@@ -1,31 +1,75 @@
+using System.Collections.Concurrent;
+using AgleaFeeds.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Polling;
 
 /// <summary>Polls a batch of sources concurrently, at most PollingOptions.MaxConcurrency at once in this process.</summary>
-public sealed partial class PollBatchRunner(SourceRefresher refresher, IOptions<PollingOptions> options, ILogger<PollBatchRunner> logger)
+public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStore store, IOptions<PollingOptions> options, TimeProvider time, ILogger<PollBatchRunner> logger)
 {
-    /// <summary>Polls every source in the batch; one source's crash is recorded on it and does not stop the others.</summary>
+    /// <summary>
+    /// Polls every source in the batch; one source's crash is recorded on it and does not stop the others.
+    /// While it works, the batch holds its sources on a short lease it renews; sources it gives back
+    /// unpolled (a shutdown) are released at once.
+    /// </summary>
     public async Task<IReadOnlyList<PollResult>> RunAsync(IReadOnlyList<long> sourceIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sourceIds);
+        var workLease = options.Value.WorkLease;
+        var unfinished = new ConcurrentDictionary<long, bool>(sourceIds.Select(id => KeyValuePair.Create(id, true)));
+        await store.RenewLeasesAsync(sourceIds, time.GetUtcNow() + workLease, ct).ConfigureAwait(false);
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewal = RenewWhileWorkingAsync(unfinished, workLease, renewing.Token);
         var results = new PollResult?[sourceIds.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = ct };
-        await Parallel.ForEachAsync(Enumerable.Range(0, sourceIds.Count), parallel, async (i, token) =>
+        try
         {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = ct };
+            await Parallel.ForEachAsync(Enumerable.Range(0, sourceIds.Count), parallel, async (i, token) =>
+            {
+                try
+                {
+                    results[i] = await refresher.RefreshAsync(sourceIds[i], token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // A bug or a store failure for one source: the source shows it, its neighbours still get polled.
+                    LogCrashed(logger, ex, sourceIds[i]);
+                    results[i] = await refresher.RecordCrashAsync(sourceIds[i], ex, token).ConfigureAwait(false);
+                }
+
+                unfinished.TryRemove(sourceIds[i], out _);
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            await renewing.CancelAsync().ConfigureAwait(false);
             try
             {
-                results[i] = await refresher.RefreshAsync(sourceIds[i], token).ConfigureAwait(false);
+                await renewal.ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                // A bug or a store failure for one source: the source shows it, its neighbours still get polled.
-                LogCrashed(logger, ex, sourceIds[i]);
-                results[i] = await refresher.RecordCrashAsync(sourceIds[i], ex, token).ConfigureAwait(false);
+                // Stopped above, as intended.
             }
-        }).ConfigureAwait(false);
+
+            if (!unfinished.IsEmpty)
+            {
+                // Stopped before these were polled: free them now rather than when the lease runs out.
+                await store.ReleaseLeasesAsync(unfinished.Keys.ToList(), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         return results.OfType<PollResult>().ToList();
+    }
+
+    private async Task RenewWhileWorkingAsync(ConcurrentDictionary<long, bool> unfinished, TimeSpan workLease, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(workLease / 3, time);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            await store.RenewLeasesAsync(unfinished.Keys.ToList(), time.GetUtcNow() + workLease, ct).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Poll of source {SourceId} crashed")]

@@ -37,6 +37,14 @@ public sealed class PollingOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Gets or sets the lease of a source while its poll runs, renewed every third of it: a host killed
+    /// mid-poll leaves its sources free again within this time. (<see cref="Lease"/> covers the wait in the job queue.)
+    /// </summary>
+    /// <value>The default value is 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WorkLease { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Gets or sets whether a post's own comment feed is read when its comment count changes.</summary>
     /// <value>The default value is true.</value>
     public bool ReadPostCommentFeeds { get; set; } = true;

@@ -32,6 +32,15 @@ public interface IFeedStore
     /// <summary>Leases the given sources, due or not, skipping those another poller holds; returns the ids leased.</summary>
     Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, CancellationToken ct);
 
+    /// <summary>
+    /// Sets the lease of sources a poller holds to end at <paramref name="until"/>: shortened when the
+    /// poll starts and renewed while it works, so a killed host's sources are free within one lease.
+    /// </summary>
+    Task RenewLeasesAsync(IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Ends the leases of sources a poller gives back unpolled (a clean shutdown).</summary>
+    Task ReleaseLeasesAsync(IReadOnlyList<long> ids, CancellationToken ct);
+
     /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
     Task SavePollStateAsync(SourcePollState state, CancellationToken ct);
 

@@ -162,6 +162,29 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public Task RenewLeasesAsync(IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
+        SetLeasesAsync(ids, until.ToUnixTimeMilliseconds(), ct);
+
+    /// <inheritdoc />
+    public Task ReleaseLeasesAsync(IReadOnlyList<long> ids, CancellationToken ct) => SetLeasesAsync(ids, null, ct);
+
+    private async Task SetLeasesAsync(IReadOnlyList<long> ids, long? until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        // Only leases still held: a source whose poll was saved (lease NULL) is not leased again.
+        await connection.ExecuteAsync(
+            "UPDATE sources SET lease_until = @Until WHERE id IN (SELECT value FROM json_each(@Ids)) AND lease_until IS NOT NULL",
+            new { Ids = JsonSerializer.Serialize(ids), Until = until }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public Task SavePollStateAsync(SourcePollState state, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -111,4 +111,44 @@ public sealed class HostTests : IAsyncLifetime
         Assert.Equal((4, 21), (source.PostCount, source.CommentCount));
         Assert.Equal("not modified (304)", source.LastOutcome);
     }
+
+    [Fact]
+    public async Task Start_AfterAProcessWasKilledMidJob_EnqueuesItsProcessingJobsAgainAtOnce()
+    {
+        string orphan;
+        await using (var killed = await RunningHost.StartAsync(_data))
+        {
+            // What kill -9 leaves: a job Processing on a server that no longer runs.
+            var client = killed.App.Services.GetRequiredService<IBackgroundJobClient>();
+            orphan = client.Create<PublishJob>(j => j.RunAsync(CancellationToken.None), new Hangfire.States.ScheduledState(TimeSpan.FromDays(1)));
+            Assert.True(client.ChangeState(orphan, new DeadServerProcessing("deadhost-0badc0de:4242:7f6e")));
+        }
+
+        await using var host = await RunningHost.StartAsync(_data);
+        var monitoring = host.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+
+        await RunningHost.WaitUntilAsync(
+            () => Task.FromResult(monitoring.JobDetails(orphan).History.Any(h => h.StateName == Hangfire.States.SucceededState.StateName)),
+            TimeSpan.FromSeconds(30),
+            "the orphaned job to run again and succeed (not wait 30 minutes of invisibility)");
+    }
+
+    /// <summary>The Processing state as a worker of another (now dead) server records it; Hangfire's own constructor is internal.</summary>
+    private sealed class DeadServerProcessing(string serverId) : Hangfire.States.IState
+    {
+        public string Name => Hangfire.States.ProcessingState.StateName;
+
+        public string Reason => "worker of a process that was killed";
+
+        public bool IsFinal => false;
+
+        public bool IgnoreJobLoadException => false;
+
+        public Dictionary<string, string> SerializeData() => new()
+        {
+            ["StartedAt"] = Hangfire.Common.JobHelper.SerializeDateTime(DateTime.UtcNow),
+            ["ServerId"] = serverId,
+            ["WorkerId"] = "worker-1",
+        };
+    }
 }

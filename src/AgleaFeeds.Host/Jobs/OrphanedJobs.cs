@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using Hangfire;
+using Hangfire.States;
+
+namespace AgleaFeeds.Host.Jobs;
+
+/// <summary>
+/// Jobs a killed process left "Processing". Hangfire's SQLite storage gives a fetched job back only
+/// after its invisibility timeout (30 minutes), and runs on one process only: so at start, every job
+/// processing on a server that is not this process's is an orphan, and is enqueued again at once.
+/// A job that finished meanwhile refuses the change (its state is no longer Processing).
+/// </summary>
+internal static class OrphanedJobs
+{
+    /// <summary>Gets this process's Hangfire server name: unique per start, so our own jobs are told from a dead process's.</summary>
+    public static string ServerName { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+
+    /// <summary>Enqueues again every job processing on another server than <paramref name="serverName"/>; returns their ids.</summary>
+    public static IReadOnlyList<string> Requeue(JobStorage storage, IBackgroundJobClient client, string serverName)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(client);
+        var requeued = new List<string>();
+        var monitoring = storage.GetMonitoringApi();
+        foreach (var (id, job) in monitoring.ProcessingJobs(0, 10_000))
+        {
+            if (job.ServerId is { } server && !server.StartsWith(serverName + ":", StringComparison.OrdinalIgnoreCase)
+                && client.ChangeState(id, new EnqueuedState { Reason = $"Its process ({server}) stopped without finishing it: enqueued again at start." }, ProcessingState.StateName))
+            {
+                requeued.Add(id);
+            }
+        }
+
+        return requeued;
+    }
+}
