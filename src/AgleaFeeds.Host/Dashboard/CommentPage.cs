@@ -60,7 +60,7 @@ internal sealed class CommentPage(long id) : RazorPage
 
         WriteListButtons(comment);
         WriteLiteral("<div class=\"well content\">");
-        WriteLiteral(services.GetRequiredService<ContentSanitizer>().Sanitize(comment.ContentHtml ?? comment.ContentText, post?.Link));
+        WriteLiteral(ModerationHtml.Render(services.GetRequiredService<ContentSanitizer>(), comment.ContentHtml ?? comment.ContentText, post?.Link));
         WriteLiteral("</div><h3>History</h3><table class=\"table table-striped\" id=\"history\"><thead><tr><th>When</th><th>Who</th><th>From</th><th>To</th><th>Score</th><th>Reasons</th></tr></thead><tbody>");
         foreach (var e in store.ListEventsAsync(id, CancellationToken.None).GetAwaiter().GetResult())
         {

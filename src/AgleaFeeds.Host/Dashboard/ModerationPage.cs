@@ -131,7 +131,7 @@ internal sealed class ModerationPage : RazorPage
 
             // Rendered sanitized, and every link shows where it really goes.
             WriteLiteral("<div class=\"content\">");
-            WriteLiteral(ShowTargets(sanitizer.Sanitize(c.ContentHtml ?? c.ContentText, item.PostLink)));
+            WriteLiteral(ModerationHtml.Render(sanitizer, c.ContentHtml ?? c.ContentText, item.PostLink));
             WriteLiteral("</div><div><small class=\"reasons text-muted\">");
             Write(item.Reasons ?? "");
             WriteLiteral("</small></div></td><td class=\"actions\" style=\"width:230px;text-align:right\">");
@@ -277,24 +277,5 @@ internal sealed class ModerationPage : RazorPage
     {
         var plain = text is null ? string.Empty : CommentFeatures.TextAndLinks(text).Text;
         return plain.Length > 160 ? plain[..160] + "…" : plain;
-    }
-
-    /// <summary>Appends each link's real target after its text, so "click here" cannot hide where it goes.</summary>
-    private static string ShowTargets(string safeHtml)
-    {
-        // The sanitizer's output is bounded by its input's nesting cap.
-        if (AgleaFeeds.Safety.HtmlFragment.TryLoad(safeHtml, AgleaFeeds.Safety.MarkupDepth.FragmentCap, out _) is not { } doc)
-        {
-            return safeHtml;
-        }
-
-        foreach (var a in doc.DocumentNode.Descendants("a").ToList())
-        {
-            var href = a.GetAttributeValue("href", string.Empty);
-            a.SetAttributeValue("rel", "nofollow noreferrer");
-            a.ParentNode?.InsertAfter(HtmlNode.CreateNode($"<small class=\"link-target\"> [{HtmlEntity.Entitize(href)}]</small>"), a);
-        }
-
-        return doc.DocumentNode.OuterHtml;
     }
 }

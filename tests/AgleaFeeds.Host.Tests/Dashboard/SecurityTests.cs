@@ -24,6 +24,13 @@ public sealed class SecurityTests : IAsyncLifetime
             ["Security:Accounts:1:Name"] = "vic",
             ["Security:Accounts:1:PasswordHash"] = LoginEndpoints.Hash("battery staple"),
             ["Security:Accounts:1:Role"] = "Viewer",
+            // Accounts of their own for the tests that use up a minute's attempts, so no other test is limited.
+            ["Security:Accounts:2:Name"] = "rita",
+            ["Security:Accounts:2:PasswordHash"] = LoginEndpoints.Hash("rate limited"),
+            ["Security:Accounts:2:Role"] = "Moderator",
+            ["Security:Accounts:3:Name"] = "tim",
+            ["Security:Accounts:3:PasswordHash"] = LoginEndpoints.Hash("timed"),
+            ["Security:Accounts:3:Role"] = "Viewer",
             ["Security:LoginAttemptsPerMinute"] = "4",
             ["Security:KnownProxies:0"] = "127.0.0.1",
             ["Security:MetricsToken"] = "metrics-secret",
@@ -114,7 +121,7 @@ public sealed class SecurityTests : IAsyncLifetime
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 6; i++)
         {
-            statuses.Add((await LoginAsync(remote, "ann", "wrong")).StatusCode);
+            statuses.Add((await LoginAsync(remote, "rita", "wrong")).StatusCode);
         }
 
         Assert.Equal(HttpStatusCode.Redirect, statuses[0]);
@@ -124,10 +131,39 @@ public sealed class SecurityTests : IAsyncLifetime
 
         // Another address, even a whole new /64, gains nothing against the same account.
         using var rotated = Remote("2001:db8:1:2::77");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(rotated, "ann", "correct horse")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(rotated, "rita", "rate limited")).StatusCode);
     }
 
 
+
+    [Fact]
+    public async Task Login_UnknownName_CostsAsMuchAsAWrongPassword()
+    {
+        // Without a password check for unknown names they answer in a fraction of the PBKDF2 time, telling which accounts exist.
+        async Task<double> MedianMsAsync(Func<int, (string Name, string Password)> attempt, int first)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 3; i++)
+            {
+                using var client = Remote($"198.51.100.{first + i}");
+                var form = await client.GetStringAsync("login");
+                var (tokenName, tokenValue) = DashboardCommand.FormToken(form);
+                var (name, password) = attempt(i);
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var response = await client.PostAsync("login", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = name, ["password"] = password, [tokenName] = tokenValue }));
+                times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            }
+
+            return times.Order().ElementAt(1);
+        }
+
+        await MedianMsAsync(i => ($"warm-up-{i}", "x"), 10);
+        var wrongPassword = await MedianMsAsync(_ => ("tim", "not the password"), 20);
+        var unknownName = await MedianMsAsync(i => ($"nobody-{i}", "not the password"), 30);
+
+        Assert.True(unknownName > wrongPassword * 0.5, $"unknown name {unknownName:0.0} ms, wrong password {wrongPassword:0.0} ms");
+    }
 
     [Theory]
     [InlineData("X-Forwarded-For", "garbage")]
