@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<NetworkPolicy>()));
         services.AddSingleton<IFeedStore, SqliteFeedStore>();
         services.AddSingleton<AgleaFeeds.Observability.PipelineMetrics>();
+        services.AddTransient<WordPressApi>();
         services.AddTransient<SourceRefresher>();
         services.AddTransient<PollBatchRunner>();
         services.AddTransient<SourceImporter>();

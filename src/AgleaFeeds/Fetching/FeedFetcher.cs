@@ -128,6 +128,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                     ETag = response.Headers.ETag?.ToString() ?? request.ETag,
                     LastModified = response.Content.Headers.LastModified?.ToString("R") ?? request.LastModified,
                     FreshFor = freshFor,
+                    Headers = KeptHeaders(response),
                 };
             }
 
@@ -165,8 +166,24 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 ETag = response.Headers.ETag?.ToString(),
                 LastModified = response.Content.Headers.LastModified?.ToString("R"),
                 FreshFor = freshFor,
+                Headers = KeptHeaders(response),
             };
         }
+    }
+
+    /// <summary>The headers in <see cref="FetchResult.Headers"/>: a blog's API link and the WordPress API's totals.</summary>
+    private static Dictionary<string, string> KeptHeaders(HttpResponseMessage response)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in (string[])["Link", "X-WP-Total", "X-WP-TotalPages"])
+        {
+            if (response.Headers.TryGetValues(name, out var values))
+            {
+                kept[name] = string.Join(", ", values);
+            }
+        }
+
+        return kept;
     }
 
     private static string Describe(Uri url) =>

@@ -34,6 +34,8 @@ public sealed record FetchResult
     public TimeSpan? RetryAfter { get; init; }
     /// <summary>Why the fetch failed, starting with the stage ("Fetching: …").</summary>
     public string? Error { get; init; }
+    /// <summary>The response headers the pipeline reads besides the validators: Link, X-WP-Total, X-WP-TotalPages.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     public bool IsSuccess => Outcome != FetchOutcome.Failed;
 }

@@ -18,6 +18,12 @@ public sealed record Comment
     public int? CommentPage { get; init; }
     /// <summary>When a complete scrape of the post no longer found it: removed (or unapproved) by the blog.</summary>
     public DateTimeOffset? RemovedAt { get; init; }
+
+    /// <summary>When the store saw the content change after it first stored it (an edit on the blog).</summary>
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>When the store last changed what the feeds show of the comment (content, status, removal).</summary>
+    public DateTimeOffset? ChangedAt { get; init; }
     public string? Guid { get; init; }
     public string? Link { get; init; }
     public string? Author { get; init; }

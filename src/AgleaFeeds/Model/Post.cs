@@ -33,6 +33,15 @@ public sealed record Post
     /// <summary>Whether a moderator hid the post from the curated feeds.</summary>
     public bool Hidden { get; init; }
 
+    /// <summary>The post's WordPress id, where a source told it.</summary>
+    public long? WordPressId { get; init; }
+
+    /// <summary>When the store saw the content change after it first stored it (an edit on the blog).</summary>
+    public DateTimeOffset? EditedAt { get; init; }
+
+    /// <summary>When the store last changed what the feeds show of the post.</summary>
+    public DateTimeOffset? ChangedAt { get; init; }
+
     /// <summary>How many comments the store holds for the post.</summary>
     public int CommentCount { get; init; }
     public DateTimeOffset? ScrapedAt { get; init; }

@@ -20,6 +20,12 @@ public sealed record PostPage
     public int? CommentPage { get; init; }
     /// <summary>Links to the other comment pages, absolute.</summary>
     public IReadOnlyList<Uri> CommentPageLinks { get; init; } = [];
+    /// <summary>The post's WordPress id, from the shortlink (?p=N) or the body's postid-N class.</summary>
+    public long? WordPressId { get; init; }
+    /// <summary>The page's canonical URL (link rel="canonical"), absolute.</summary>
+    public Uri? CanonicalUrl { get; init; }
+    /// <summary>Whether the page has WordPress's comment form (#respond): comments are open and shown here.</summary>
+    public bool HasCommentForm { get; init; }
 }
 
 /// <summary>One comment as the page shows it.</summary>

@@ -19,6 +19,15 @@ public sealed record Source
     public string? LastError { get; init; }
     /// <summary>A one-line outcome of the last poll ("3 new posts, 2 new comments", "not modified").</summary>
     public string? LastOutcome { get; init; }
+    /// <summary>The blog's WordPress REST API root (e.g. https://blog.example/wp-json/), once discovered.</summary>
+    public string? ApiRoot { get; init; }
+
+    /// <summary>When every post of the blog was last read (the API's or the paged feeds' last page); null until the first full read.</summary>
+    public DateTimeOffset? BackfilledAt { get; init; }
+
+    /// <summary>The API's comment total (X-WP-Total) the last poll saw.</summary>
+    public int? ApiCommentTotal { get; init; }
+
     public int PostCount { get; init; }
     public int CommentCount { get; init; }
 }

@@ -76,10 +76,17 @@ internal static partial class FeedMapping
         foreach (var entry in feed.Entries)
         {
             var wpId = CommentId(entry.Link) ?? CommentId(entry.Guid);
-            var link = postLink ?? StripFragment(entry.Link) ?? StripFragment(entry.Guid);
+            var link = postLink ?? PostOf(entry.Link) ?? PostOf(entry.Guid);
             if (link is null)
             {
                 continue;
+            }
+
+            var html = entry.ContentHtml ?? entry.SummaryHtml;
+            long? parent = null;
+            if (feed.IsWordPress && html is not null && StripReplyPrefix(html) is { } stripped)
+            {
+                (html, parent) = stripped;
             }
 
             var title = CommentTitle().Match(entry.Title ?? string.Empty);
@@ -90,17 +97,43 @@ internal static partial class FeedMapping
                 PostTitle = title.Success ? WebUtility.HtmlDecode(title.Groups[1].Value) : null,
                 Key = wpId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? entry.Guid ?? entry.Link ?? "sha256:" + Hash(entry.Author, entry.ContentHtml),
                 WordPressId = wpId,
+                ParentWordPressId = parent,
                 Guid = entry.Guid,
                 Link = entry.Link,
                 Author = entry.Author,
                 PublishedAt = entry.PublishedAt ?? entry.UpdatedAt,
-                ContentHtml = entry.ContentHtml ?? entry.SummaryHtml,
-                ContentText = entry.ContentHtml is null ? null : entry.SummaryHtml,
+                ContentHtml = html,
+                // Plain text from the HTML, once: WordPress's feed description escapes markup twice.
+                ContentText = Safety.HtmlFragment.ToText(html)?.Trim(),
                 SeenIn = seenIn,
             });
         }
 
         return comments;
+    }
+
+    /// <summary>
+    /// WordPress's comment feeds (and only they) put "In reply to &lt;a href="…#comment-N"&gt;Name&lt;/a&gt;." before a
+    /// reply, in the blog's language: it is not the comment's text. Returns the content without it and the
+    /// parent's id, or null when there is no such prefix.
+    /// </summary>
+    internal static (string Html, long Parent)? StripReplyPrefix(string html)
+    {
+        var m = ReplyPrefix().Match(html);
+        return m.Success && long.TryParse(m.Groups[1].Value, out var parent) ? (html[m.Length..].TrimStart(), parent) : null;
+    }
+
+    /// <summary>The post a comment URL belongs to: without its fragment and its comment page (/comment-page-N/, cpage=N).</summary>
+    internal static string? PostOf(string? url)
+    {
+        var link = StripFragment(url);
+        if (link is null)
+        {
+            return null;
+        }
+
+        link = CommentPageSuffix().Replace(link, "/");
+        return CommentPageQuery().Replace(link, string.Empty).TrimEnd('&', '?');
     }
 
     /// <summary>WordPress's site comment feed sits beside the posts feed: /feed/ → /comments/feed/, ?feed=rss2 → ?feed=comments-rss2.</summary>
@@ -148,6 +181,15 @@ internal static partial class FeedMapping
 
     private static string Hash(params string?[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u001f', parts.Select(p => p ?? string.Empty)))))[..32];
+
+    [GeneratedRegex(@"^\s*(?:<p>)?[^<>]{0,80}<a\s+href=""[^""]*#comment-(\d+)""[^>]*>[^<]{0,200}</a>\s*[.:。]?\s*(?:</p>|<br\s*/?>|\r?\n\r?\n)")]
+    private static partial Regex ReplyPrefix();
+
+    [GeneratedRegex(@"/comment-page-\d+/?$")]
+    private static partial Regex CommentPageSuffix();
+
+    [GeneratedRegex(@"(?<=[?&])cpage=\d+&?")]
+    private static partial Regex CommentPageQuery();
 
     [GeneratedRegex(@"#comment-(\d+)$")]
     private static partial Regex CommentFragment();

@@ -9,6 +9,8 @@ public sealed record PollResult
     public int NewPosts { get; init; }
     public int ChangedPosts { get; init; }
     public int NewComments { get; init; }
+    /// <summary>Comments the blog no longer publishes, marked removed by this poll.</summary>
+    public int RemovedComments { get; init; }
     /// <summary>Posts that are new or whose content or comment count changed: the ones worth scraping.</summary>
     public IReadOnlyList<long> ChangedPostIds { get; init; } = [];
     /// <summary>Why the source's feed could not be polled ("Fetching: …", "Parsing: …").</summary>
@@ -20,7 +22,7 @@ public sealed record PollResult
     /// <summary>Gets the one-line summary stored as the source's last outcome.</summary>
     public string Summary => Error is not null
         ? $"error: {Error}"
-        : NotModified && NewComments == 0
+        : NotModified && NewComments == 0 && RemovedComments == 0
             ? "not modified (304)"
-            : $"{(NotModified ? "posts not modified (304)" : $"{NewPosts} new post(s), {ChangedPosts} changed")}, {NewComments} new comment(s)";
+            : $"{(NotModified ? "posts not modified (304)" : $"{NewPosts} new post(s), {ChangedPosts} changed")}, {NewComments} new comment(s)" + (RemovedComments > 0 ? $", {RemovedComments} removed" : string.Empty);
 }

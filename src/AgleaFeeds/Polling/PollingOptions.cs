@@ -48,4 +48,16 @@ public sealed class PollingOptions
     /// <summary>Gets or sets whether a post's own comment feed is read when its comment count changes.</summary>
     /// <value>The default value is true.</value>
     public bool ReadPostCommentFeeds { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether a WordPress blog's public REST API is read where the blog offers it (its Link
+    /// header names it): every post and comment with thread and author, and the list removals are read from.
+    /// </summary>
+    /// <value>The default value is true.</value>
+    public bool UseWordPressApi { get; set; } = true;
+
+    /// <summary>Gets or sets how many pages (of 100 posts or comments from the API, of a feed's size from paged feeds) the first full read of a blog takes at most.</summary>
+    /// <value>The default value is 100.</value>
+    [Range(1, 10_000)]
+    public int MaxBackfillPages { get; set; } = 100;
 }

@@ -15,6 +15,7 @@ namespace AgleaFeeds.Polling;
 public sealed partial class SourceRefresher(
     IFeedStore store,
     FeedFetcher fetcher,
+    WordPressApi api,
     IOptions<PollingOptions> options,
     TimeProvider time,
     Observability.PipelineMetrics metrics,
@@ -61,8 +62,27 @@ public sealed partial class SourceRefresher(
             posts = FeedMapping.ToPosts(feed, warnings);
         }
 
-        // Comment feeds to read: the site's (it has the newest comments of every post) and the own feed
-        // of each post that is new or whose announced comment count changed.
+        // Every post and comment the blog publishes: from its REST API where it offers one (discovered from
+        // the feed's Link header), else the posts beyond the feed's first page from the paged feeds, once.
+        var feedUri = new Uri(newFeedUrl ?? source.FeedUrl);
+        var apiRoot = Uri.TryCreate(source.ApiRoot, UriKind.Absolute, out var knownRoot) ? knownRoot : WordPressApi.RootFrom(fetch, feedUri);
+        ApiSync? synced = null;
+        var backfilled = false;
+        if (_options.UseWordPressApi && apiRoot is not null)
+        {
+            synced = await SyncApiAsync(source, apiRoot, warnings, ct).ConfigureAwait(false);
+            var fromApi = synced.Posts.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            posts = [.. synced.Posts, .. posts.Where(p => !fromApi.Contains(p.Key))];
+            backfilled = synced.Backfilled;
+        }
+        else if (source.BackfilledAt is null && feed?.IsWordPress == true)
+        {
+            (var older, backfilled) = await ReadPagedFeedsAsync(feedUri, posts, warnings, ct).ConfigureAwait(false);
+            posts = [.. posts, .. older];
+        }
+
+        // Comment feeds to read: the site's (it has the newest comments of every post, pingbacks too) and,
+        // without the API, the own feed of each post that is new or whose announced comment count changed.
         var commentFeeds = new List<(string Url, string SeenIn, PostUpsert? Post)>();
         var commentsFeedUrl = source.CommentsFeedUrl
             ?? (feed?.IsWordPress == true ? FeedMapping.SiteCommentsFeed(newFeedUrl ?? source.FeedUrl) : null);
@@ -71,7 +91,7 @@ public sealed partial class SourceRefresher(
             commentFeeds.Add((commentsFeedUrl, "comments-feed", null));
         }
 
-        if (_options.ReadPostCommentFeeds && posts.Count > 0)
+        if (_options.ReadPostCommentFeeds && posts.Count > 0 && (synced is null || synced.Error is not null))
         {
             var known = await store.GetPostCommentCountsAsync(source.Id, ct).ConfigureAwait(false);
             foreach (var post in posts.Where(p => p.CommentFeedUrl is not null))
@@ -105,10 +125,17 @@ public sealed partial class SourceRefresher(
             }
         }
 
+        if (synced is not null)
+        {
+            // The API's view of a comment is the better one: the feeds' copies of those comments are not written.
+            var fromApi = synced.Comments.Select(c => c.WordPressId).OfType<long>().ToHashSet();
+            comments = [.. synced.Comments, .. comments.Where(c => c.WordPressId is not { } id || !fromApi.Contains(id))];
+        }
+
         var notModified = fetch.Outcome == FetchOutcome.NotModified;
         var nextPollAt = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feed?.UpdateInterval, _options);
         PollResult? result = null;
-        await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators), write =>
+        await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published }, write =>
         {
             var changes = write.PostChanges;
             result = new PollResult
@@ -119,7 +146,10 @@ public sealed partial class SourceRefresher(
                 NewPosts = changes.Count(c => c.IsNew),
                 ChangedPosts = changes.Count(c => !c.IsNew && (c.ContentChanged || c.CommentCountChanged)),
                 NewComments = write.NewComments,
-                ChangedPostIds = changes.Where(c => c.IsNew || c.ContentChanged || c.CommentCountChanged).Select(c => c.PostId).ToList(),
+                RemovedComments = write.Removed,
+                // Posts with new comments are scraped too: pingbacks, threads and authors the feeds do not carry.
+                ChangedPostIds = changes.Where(c => c.IsNew || c.ContentChanged || c.CommentCountChanged).Select(c => c.PostId)
+                    .Concat(write.PostsWithNewComments).Distinct().ToList(),
                 Warnings = warnings,
                 NextPollAt = nextPollAt,
             };
@@ -134,6 +164,9 @@ public sealed partial class SourceRefresher(
                 NewFeedUrl = newFeedUrl,
                 CommentsFeedUrl = commentsFeedUrl,
                 SiteUrl = feed?.SiteUrl,
+                ApiRoot = apiRoot?.ToString(),
+                Backfilled = backfilled,
+                ApiCommentTotal = synced?.Total,
                 ErrorCount = 0,
                 Error = warnings.Count > 0 ? string.Join(Environment.NewLine, warnings) : null,
                 Outcome = result.Summary,
@@ -220,6 +253,101 @@ public sealed partial class SourceRefresher(
         // Stored in the same transaction as the comments: a crash before the commit refetches rather than loses them.
         validators.Add((url, new HttpValidators(fetch.ETag, fetch.LastModified)));
         return true;
+    }
+
+    /// <summary>What a poll read from the WordPress REST API.</summary>
+    private sealed record ApiSync(IReadOnlyList<PostUpsert> Posts, IReadOnlyList<CommentUpsert> Comments, IReadOnlySet<long>? Published, int? Total, bool Backfilled, string? Error);
+
+    /// <summary>
+    /// Reads the blog's REST API: on the first sync every post and comment; after it the most recently
+    /// modified posts and the newest comments, and the whole list of comment ids when the API's total is
+    /// not the stored one plus the new comments seen (something was removed or came back). Failures are warnings.
+    /// </summary>
+    private async Task<ApiSync> SyncApiAsync(Source source, Uri root, List<string> warnings, CancellationToken ct)
+    {
+        var full = source.BackfilledAt is null;
+        var max = _options.MaxBackfillPages;
+        var posts = await api.ReadPostsAsync(root, full, max, ct).ConfigureAwait(false);
+        var read = await api.ReadCommentsAsync(root, full, max, ct).ConfigureAwait(false);
+        var error = posts.Error ?? read.Error;
+        warnings.AddRange(new[] { posts.Error, read.Error }.OfType<string>());
+        var comments = read.Items.ToList();
+        IReadOnlySet<long>? published = null;
+        if (read.Error is not null)
+        {
+            return new ApiSync(posts.Items, comments, null, null, false, error);
+        }
+
+        if (full && read.Complete)
+        {
+            published = comments.Select(c => c.WordPressId).OfType<long>().ToHashSet();
+        }
+        else if (!full)
+        {
+            var stored = await store.GetPublishedCommentIdsAsync(source.Id, ct).ConfigureAwait(false);
+            var unseen = comments.Count(c => c.WordPressId is { } id && !stored.Contains(id));
+            if (source.ApiCommentTotal is not { } before || read.Total != before + unseen)
+            {
+                var ids = await api.ReadCommentIdsAsync(root, max * 10, ct).ConfigureAwait(false);
+                if (ids.Error is not null || !ids.Complete)
+                {
+                    warnings.Add(ids.Error ?? "WordPress API: the list of comment ids was not read to its end; removals not checked.");
+                    return new ApiSync(posts.Items, comments, null, null, false, ids.Error);
+                }
+
+                var known = comments.Select(c => c.WordPressId).OfType<long>().ToHashSet();
+                var missing = ids.Items.Where(id => !stored.Contains(id) && !known.Contains(id)).ToList();
+                var more = missing.Count > 0 ? await api.ReadCommentsByIdAsync(root, missing, ct).ConfigureAwait(false) : null;
+                comments.AddRange(more?.Items ?? []);
+                if (more?.Error is { } moreError)
+                {
+                    warnings.Add(moreError);
+                    return new ApiSync(posts.Items, comments, null, null, false, moreError);
+                }
+
+                published = ids.Items.ToHashSet();
+            }
+        }
+
+        return new ApiSync(posts.Items, comments, published, read.Total, full && posts.Complete && read.Complete, error);
+    }
+
+    /// <summary>
+    /// Reads the posts feed's further pages (?paged=2, 3, …) until the blog answers 404, an empty page or a
+    /// page of posts already read (a blog that ignores the parameter), within Polling:MaxBackfillPages.
+    /// </summary>
+    private async Task<(List<PostUpsert> Posts, bool Complete)> ReadPagedFeedsAsync(Uri feedUrl, IReadOnlyList<PostUpsert> first, List<string> warnings, CancellationToken ct)
+    {
+        var posts = new List<PostUpsert>();
+        var seen = first.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        for (var page = 2; page <= _options.MaxBackfillPages; page++)
+        {
+            var builder = new UriBuilder(feedUrl);
+            builder.Query = (builder.Query.TrimStart('?') is { Length: > 0 } q ? q + "&" : string.Empty) + $"paged={page}";
+            var fetch = await fetcher.FetchAsync(new FetchRequest(builder.Uri), ct).ConfigureAwait(false);
+            if (fetch.StatusCode == 404)
+            {
+                return (posts, true);
+            }
+
+            var parsed = fetch.Outcome == FetchOutcome.Ok ? FeedParser.Parse(fetch.Body, fetch.Charset) : null;
+            if (parsed?.Feed is not { } feed)
+            {
+                warnings.Add($"Fetching: older posts at {builder.Uri} not read: {fetch.Error ?? parsed?.Error ?? "not modified"}");
+                return (posts, false);
+            }
+
+            var more = FeedMapping.ToPosts(feed, warnings).Where(p => seen.Add(p.Key)).ToList();
+            if (more.Count == 0)
+            {
+                return (posts, true);
+            }
+
+            posts.AddRange(more);
+        }
+
+        warnings.Add($"Fetching: stopped reading older posts after {_options.MaxBackfillPages} feed pages (limit Polling:MaxBackfillPages).");
+        return (posts, false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId}: {Outcome}")]

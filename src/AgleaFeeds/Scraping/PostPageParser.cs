@@ -63,6 +63,10 @@ public static partial class PostPageParser
             Comments = comments,
             HasCommentList = list is not null,
             CommentPage = page,
+            WordPressId = PostId(root),
+            CanonicalUrl = root.SelectSingleNode("//link[@rel='canonical']") is { } canonical
+                && Uri.TryCreate(pageUrl, HtmlEntity.DeEntitize(canonical.GetAttributeValue("href", string.Empty)).Trim(), out var c) && c.Scheme is "http" or "https" ? c : null,
+            HasCommentForm = root.SelectSingleNode("//*[@id='respond'] | //form[@id='commentform']") is not null,
             CommentPageLinks = All(cache, root, r.CommentPageLinks!)
                 .Select(v => Uri.TryCreate(pageUrl, HtmlEntity.DeEntitize(v.Value).Trim(), out var u) ? u : null)
                 .OfType<Uri>()
@@ -168,6 +172,19 @@ public static partial class PostPageParser
         return html.Length == 0 ? null : html;
     }
 
+    /// <summary>The post's WordPress id: the shortlink (?p=N), else the body's postid-N class.</summary>
+    private static long? PostId(HtmlNode root)
+    {
+        var shortlink = root.SelectSingleNode("//link[@rel='shortlink']")?.GetAttributeValue("href", string.Empty) ?? string.Empty;
+        var m = ShortlinkId().Match(HtmlEntity.DeEntitize(shortlink));
+        if (!m.Success)
+        {
+            m = BodyPostId().Match(root.SelectSingleNode("//body")?.GetAttributeValue("class", string.Empty) ?? string.Empty);
+        }
+
+        return m.Success && long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
     private static long? CommentId(HtmlNode item)
     {
         // The id is on the item (li#comment-N, li#li-comment-N) or, in some themes, on its first element.
@@ -262,6 +279,13 @@ public static partial class PostPageParser
             return null;
         }
 
+        // The count comes before the quoted title ("One response to “Weekly notes 16”"): the title's own numbers are not it.
+        var quote = heading.IndexOfAny(['“', '"', '«', '‘', '„', '「']);
+        if (quote > 0)
+        {
+            heading = heading[..quote];
+        }
+
         var number = FirstNumber().Match(heading);
         if (number.Success && int.TryParse(number.Value.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
         {
@@ -290,6 +314,12 @@ public static partial class PostPageParser
 
     [GeneratedRegex(@"^(?:li-)?comment-(\d+)$")]
     private static partial Regex CommentIdPattern();
+
+    [GeneratedRegex(@"[?&]p=(\d+)(?:&|$)")]
+    private static partial Regex ShortlinkId();
+
+    [GeneratedRegex(@"(?:^|\s)postid-(\d+)(?:\s|$)")]
+    private static partial Regex BodyPostId();
 
     [GeneratedRegex(@"(?:/comment-page-|[?&]cpage=)(\d+)")]
     private static partial Regex CommentPagePattern();

@@ -48,23 +48,98 @@ public sealed partial class PostScraper(
             return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = read.Error, Outcome = "error" }, null, [], false, [], ct).ConfigureAwait(false);
         }
 
-        string? error = null;
-        if (!page.HasCommentList && (post.FeedCommentCount > 0 || page.AnnouncedCommentCount > 0))
+        var comments = read.Comments;
+        var complete = read.Complete;
+        var error = read.Error ?? NotThisPost(post, url, page);
+        if (error is not null)
         {
-            error = $"Scraping: no comment list found on the page although {(page.AnnouncedCommentCount ?? post.FeedCommentCount)} comment(s) are announced; a theme the scraper rules do not read?";
+            // Not this post's page (or its comment pages disagree): nothing of it is stored as the post's.
+            return await SaveAsync(post, new ScrapeResult { PostId = postId, Error = error, Outcome = "error", Warnings = read.Warnings }, null, [], false, [], ct).ConfigureAwait(false);
+        }
+
+        if (!page.HasCommentList)
+        {
+            var announced = page.AnnouncedCommentCount ?? (page.HasCommentForm ? post.FeedCommentCount : null);
+            if (announced > 0 || (page.AnnouncedCommentCount is null && post.FeedCommentCount > 0))
+            {
+                error = $"Scraping: no comment list found on the page although {page.AnnouncedCommentCount ?? post.FeedCommentCount} comment(s) are announced; a theme the scraper rules do not read?";
+            }
+
+            // No list where the blog says there are no comments (the last one was removed): that is the complete list.
+            complete = error is null && announced == 0;
         }
 
         var result = new ScrapeResult
         {
             PostId = postId,
             Pages = read.Pages,
-            Comments = read.Comments.Count,
+            Comments = comments.Count,
             Error = error,
             Warnings = read.Warnings,
-            Outcome = $"{read.Comments.Count} comment(s) on {read.Pages} page(s)",
+            Outcome = $"{comments.Count} comment(s) on {read.Pages} page(s)",
         };
-        return await SaveAsync(post, result, page, read.Comments, read.Complete, read.Validators, ct).ConfigureAwait(false);
+        return await SaveAsync(post, result, page, comments, complete, read.Validators, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Why the page read is not this post's, or null: its canonical address is another post's, or its
+    /// WordPress id is not the one the store knows for the post.
+    /// </summary>
+    private static string? NotThisPost(Post post, Uri url, PostPage page)
+    {
+        if (page.CanonicalUrl is { } canonical && !SamePath(PostPath(canonical), PostPath(url)))
+        {
+            return $"Scraping: the page at {url} is not this post: its canonical address is {canonical}; nothing of it was stored.";
+        }
+
+        if (post.WordPressId is { } known && page.WordPressId is { } shown && known != shown)
+        {
+            return $"Scraping: the page at {url} shows WordPress post {shown}, not post {known}; nothing of it was stored.";
+        }
+
+        return null;
+    }
+
+    /// <summary>A URL's path without a trailing comment page (/comment-page-N/), unescaped, for comparing posts.</summary>
+    internal static string PostPath(Uri url)
+    {
+        var path = Uri.UnescapeDataString(url.AbsolutePath);
+        var at = path.LastIndexOf("/comment-page-", StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            path = path[..(at + 1)];
+        }
+
+        return path.TrimEnd('/');
+    }
+
+    private static bool SamePath(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether a link is one of the post's own comment pages: same host, and the post's path followed by
+    /// /comment-page-N/, or the post's path with ?cpage=N. Other posts' comment pages (the sidebar's
+    /// Recent Comments, Latest Comments) are not.
+    /// </summary>
+    internal static bool IsOwnCommentPage(Uri post, Uri link)
+    {
+        if (!string.Equals(post.Host, link.Host, StringComparison.OrdinalIgnoreCase) || post.Port != link.Port || PostPageParser.PageNumber(link) is null)
+        {
+            return false;
+        }
+
+        var own = Uri.UnescapeDataString(post.AbsolutePath).TrimEnd('/');
+        var path = Uri.UnescapeDataString(link.AbsolutePath);
+        if (link.Query.Contains("cpage=", StringComparison.Ordinal))
+        {
+            return SamePath(path.TrimEnd('/'), own) && QueryWithout(link, "cpage") == QueryWithout(post, "cpage");
+        }
+
+        return path.StartsWith(own + "/comment-page-", StringComparison.OrdinalIgnoreCase)
+            && path[(own.Length + "/comment-page-".Length)..].TrimEnd('/').All(char.IsAsciiDigit);
+    }
+
+    private static string QueryWithout(Uri url, string name) =>
+        string.Join('&', url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Where(p => !p.StartsWith(name + "=", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 
     /// <summary>Records a failure outside the expected paths (a bug or the infrastructure) on the post, so the Posts page shows it.</summary>
     public async Task<ScrapeResult?> RecordCrashAsync(long postId, Exception exception, CancellationToken ct)
@@ -107,7 +182,9 @@ public sealed partial class PostScraper(
             numbers.Add(shown);
         }
 
-        bool IsNew(Uri link) => seen.Add(link) && (PostPageParser.PageNumber(link) is not { } n || numbers.Add(n));
+        var postUrl = first.FinalUrl ?? url;
+        var foreign = page.CommentPageLinks.Count(l => !IsOwnCommentPage(postUrl, l));
+        bool IsNew(Uri link) => IsOwnCommentPage(postUrl, link) && seen.Add(link) && (PostPageParser.PageNumber(link) is not { } n || numbers.Add(n));
         var queue = new Queue<Uri>(page.CommentPageLinks.Where(IsNew));
         var pages = 1;
         var complete = page.HasCommentList;
@@ -130,6 +207,13 @@ public sealed partial class PostScraper(
                 continue;
             }
 
+            if (morePage.CanonicalUrl is { } canonical && !SamePath(PostPath(canonical), PostPath(postUrl)))
+            {
+                warnings.Add($"Scraping: comment page {next} is another post's ({canonical}); not read.");
+                complete = false;
+                continue;
+            }
+
             warnings.AddRange(more.Problems);
             Add(comments, morePage.Comments);
             foreach (var link in morePage.CommentPageLinks.Where(IsNew))
@@ -138,14 +222,22 @@ public sealed partial class PostScraper(
             }
         }
 
-        if (page.AnnouncedCommentCount is { } announced && announced != comments.Count)
+        string? error = null;
+        if (page.AnnouncedCommentCount is { } announced && announced != comments.Count && complete)
         {
-            // Headings count approved comments; pingbacks or held comments can make the list differ.
-            warnings.Add($"Scraping: the page heading announces {announced} comment(s), the list shows {comments.Count}.");
+            // The heading counts every approved comment, pingbacks included: a complete read that finds
+            // another number read something else than this post's thread, and none of it is stored.
+            error = $"Scraping: the page heading announces {announced} comment(s), the comment pages show {comments.Count}; nothing stored from them.";
+        }
+
+        if (foreign > 0)
+        {
+            warnings.Add($"Scraping: ignored {foreign} link(s) to other posts' comment pages (a sidebar widget?).");
         }
 
         return new PostRead
         {
+            Error = error,
             Page = page,
             Comments = comments.Values.ToList(),
             Pages = pages,

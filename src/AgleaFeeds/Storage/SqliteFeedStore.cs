@@ -14,7 +14,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         s.id AS Id, s.title AS Title, s.site_url AS SiteUrl, s.feed_url AS FeedUrl, s.comments_feed_url AS CommentsFeedUrl,
         s.poll_interval_seconds AS PollIntervalSeconds, s.etag AS ETag, s.last_modified AS LastModified,
         s.last_polled_at AS LastPolledAt, s.last_success_at AS LastSuccessAt, s.next_poll_at AS NextPollAt,
-        s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome,
+        s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal,
         (SELECT COUNT(*) FROM posts p WHERE p.source_id = s.id) AS PostCount,
         (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = s.id) AS CommentCount
         """;
@@ -27,6 +27,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         page_title AS PageTitle, page_author AS PageAuthor, page_content_html AS PageContentHtml, page_published_at AS PagePublishedAt,
         page_modified_at AS PageModifiedAt, page_categories AS PageCategories, tags AS Tags, page_comment_count AS PageCommentCount,
         scraped_at AS ScrapedAt, scrape_error AS ScrapeError, scrape_outcome AS ScrapeOutcome, hidden_at IS NOT NULL AS Hidden,
+        wp_post_id AS WordPressId, edited_at AS EditedAt, changed_at AS ChangedAt,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id) AS CommentCount
         """;
 
@@ -34,7 +35,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         id AS Id, post_id AS PostId, key AS Key, wp_comment_id AS WordPressId, parent_id AS ParentId, guid AS Guid, link AS Link,
         author AS Author, author_url AS AuthorUrl, published_at AS PublishedAt, content_html AS ContentHtml,
         content_text AS ContentText, seen_in AS SeenIn, status AS Status, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt,
-        depth AS Depth, avatar_url AS AvatarUrl, type AS Type, comment_page AS CommentPage, removed_at AS RemovedAt
+        depth AS Depth, avatar_url AS AvatarUrl, type AS Type, comment_page AS CommentPage, removed_at AS RemovedAt,
+        edited_at AS EditedAt, changed_at AS ChangedAt
         """;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -202,7 +204,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     public Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(comments);
-        return WriteAsync(now, batch => batch.UpsertComments(sourceId, comments), ct);
+        return WriteAsync(now, batch => batch.UpsertComments(sourceId, comments).Added, ct);
     }
 
     /// <inheritdoc />
@@ -212,7 +214,10 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         ArgumentNullException.ThrowIfNull(state);
         return WriteAsync(write.At, batch =>
         {
-            var result = new PollWriteResult(batch.UpsertPosts(write.SourceId, write.Posts), batch.UpsertComments(write.SourceId, write.Comments));
+            var posts = batch.UpsertPosts(write.SourceId, write.Posts);
+            var comments = batch.UpsertComments(write.SourceId, write.Comments);
+            var removed = write.PublishedCommentIds is { } published ? batch.MarkUnpublished(write.SourceId, published) : 0;
+            var result = new PollWriteResult(posts, comments.Added) { PostsWithNewComments = comments.Posts, Removed = removed, Restored = comments.Restored };
             foreach (var (url, validators) in write.Validators)
             {
                 batch.SaveValidators(write.SourceId, url, validators);
@@ -221,6 +226,18 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             batch.SavePollState(state(result));
             return result;
         }, ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<long>> GetPublishedCommentIdsAsync(long sourceId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(
+            """
+            SELECT c.wp_comment_id FROM comments c JOIN posts p ON p.id = c.post_id
+            WHERE p.source_id = @sourceId AND c.type = 'comment' AND c.wp_comment_id IS NOT NULL AND c.removed_at IS NULL
+            """, new { sourceId }).ConfigureAwait(false);
+        return ids.ToHashSet();
     }
 
     /// <inheritdoc />
@@ -301,7 +318,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
                                     AND f.published_at <= c.published_at) AS SincePreviousMs
             FROM comments c JOIN posts p ON p.id = c.post_id
             WHERE c.status = 'Pending' AND c.removed_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = c.id AND e.actor LIKE 'scoring:%' AND e.actor <> 'scoring:none')
+              AND (c.rescore = 1 OR NOT EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = c.id AND e.actor LIKE 'scoring:%' AND e.actor <> 'scoring:none'))
             ORDER BY c.id LIMIT @limit
             """, new { limit }).ConfigureAwait(false);
         return rows.Select(r => new ScoringCandidate
@@ -687,6 +704,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public int ErrorCount { get; set; }
         public string? LastError { get; set; }
         public string? LastOutcome { get; set; }
+        public string? ApiRoot { get; set; }
+        public long? BackfilledAt { get; set; }
+        public int? ApiCommentTotal { get; set; }
         public int PostCount { get; set; }
         public int CommentCount { get; set; }
 
@@ -706,6 +726,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             ErrorCount = ErrorCount,
             LastError = LastError,
             LastOutcome = LastOutcome,
+            ApiRoot = ApiRoot,
+            BackfilledAt = Time(BackfilledAt),
+            ApiCommentTotal = ApiCommentTotal,
             PostCount = PostCount,
             CommentCount = CommentCount,
         };
@@ -742,6 +765,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public string? ScrapeError { get; set; }
         public string? ScrapeOutcome { get; set; }
         public bool Hidden { get; set; }
+        public long? WordPressId { get; set; }
+        public long? EditedAt { get; set; }
+        public long? ChangedAt { get; set; }
         public int CommentCount { get; set; }
 
         public Post ToModel() => new()
@@ -774,6 +800,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             ScrapeOutcome = ScrapeOutcome,
             CommentCount = CommentCount,
             Hidden = Hidden,
+            WordPressId = WordPressId,
+            EditedAt = Time(EditedAt),
+            ChangedAt = Time(ChangedAt),
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };
@@ -802,6 +831,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public string Type { get; set; } = "comment";
         public int? CommentPage { get; set; }
         public long? RemovedAt { get; set; }
+        public long? EditedAt { get; set; }
+        public long? ChangedAt { get; set; }
 
         public Comment ToModel() => new()
         {
@@ -824,6 +855,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             Type = Type,
             CommentPage = CommentPage,
             RemovedAt = Time(RemovedAt),
+            EditedAt = Time(EditedAt),
+            ChangedAt = Time(ChangedAt),
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };

@@ -24,21 +24,35 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     private SqliteCommand? _findComment;
     private SqliteCommand? _insertComment;
     private SqliteCommand? _updateComment;
+    private SqliteCommand? _refreshPost;
+    private SqliteCommand? _linkParent;
+    private SqliteCommand? _commentState;
     private SqliteCommand? _insertEvent;
     private SqliteCommand? _saveValidators;
 
-    /// <summary>Inserts new posts, updates changed ones, and reports what changed.</summary>
+    /// <summary>
+    /// Inserts new posts, updates changed ones, and reports what changed. Content is replaced only by a
+    /// view as good or better (feed, page, REST API); a change from the same kind of view is an edit.
+    /// </summary>
     public IReadOnlyList<PostChange> UpsertPosts(long sourceId, IReadOnlyList<PostUpsert> posts)
     {
         var changes = new List<PostChange>(posts.Count);
         foreach (var post in posts)
         {
             var hash = ContentHash(post.Title, post.SummaryHtml, post.ContentHtml);
-            var find = Command(ref _findPost, "SELECT id, content_hash, feed_comment_count FROM posts WHERE source_id = $source AND key = $key", "$source", "$key");
-            Bind(find, sourceId, post.Key);
+            var find = Command(
+                ref _findPost,
+                """
+                SELECT id, content_hash, feed_comment_count, content_rank FROM posts
+                WHERE source_id = $source AND (key = $key OR ($wp IS NOT NULL AND wp_post_id = $wp))
+                ORDER BY CASE WHEN key = $key THEN 0 ELSE 1 END LIMIT 1
+                """,
+                "$source", "$key", "$wp");
+            Bind(find, sourceId, post.Key, post.WordPressId);
             long id = 0;
             string? storedHash = null;
             long? storedCount = null;
+            var storedRank = 0L;
             using (var reader = find.ExecuteReader())
             {
                 if (reader.Read())
@@ -46,6 +60,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                     id = reader.GetInt64(0);
                     storedHash = reader.GetString(1);
                     storedCount = reader.IsDBNull(2) ? null : reader.GetInt64(2);
+                    storedRank = reader.GetInt64(3);
                 }
             }
 
@@ -53,7 +68,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             [
                 sourceId, post.Key, post.Guid, post.Link, post.Title, post.Author, post.PublishedAt?.ToUnixTimeMilliseconds(),
                 post.UpdatedAt?.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(post.Categories), post.SummaryHtml, post.ContentHtml,
-                post.CommentsUrl, post.CommentFeedUrl, post.FeedCommentCount, hash, _at,
+                post.CommentsUrl, post.CommentFeedUrl, post.FeedCommentCount, hash, _at, post.WordPressId, post.ContentRank, id,
             ];
             if (id == 0)
             {
@@ -61,9 +76,10 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                     ref _insertPost,
                     """
                     INSERT INTO posts (source_id, key, guid, link, title, author, published_at, updated_at, categories, summary_html,
-                                       content_html, comments_url, comment_feed_url, feed_comment_count, content_hash, first_seen_at, last_seen_at)
+                                       content_html, comments_url, comment_feed_url, feed_comment_count, content_hash, first_seen_at, last_seen_at,
+                                       wp_post_id, content_rank, changed_at)
                     VALUES ($source, $key, $guid, $link, $title, $author, $published, $updated, $categories, $summary,
-                            $content, $comments, $commentFeed, $count, $hash, $now, $now)
+                            $content, $comments, $commentFeed, $count, $hash, $now, $now, $wp, $rank, $now)
                     RETURNING id
                     """,
                     PostParameters);
@@ -74,24 +90,43 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 continue;
             }
 
-            var contentChanged = storedHash != hash;
+            // A worse view (the feed after the API) never replaces content; a stub (no content yet) takes any.
+            var stub = string.IsNullOrEmpty(storedHash);
+            var better = post.ContentRank >= storedRank || stub;
+            var contentChanged = better && storedHash != hash;
             var countChanged = post.FeedCommentCount is { } n && n != storedCount;
-            if (contentChanged || countChanged)
+            if (contentChanged)
             {
-                // A stub created from a comment feed has no content yet: the first real sighting fills it.
+                // The same kind of view showing other content is an edit on the blog; a better view is not.
                 var update = Command(
                     ref _updatePost,
                     """
                     UPDATE posts SET guid = COALESCE($guid, guid), link = COALESCE($link, link), title = COALESCE($title, title),
-                        author = COALESCE($author, author), published_at = COALESCE($published, published_at), updated_at = $updated,
-                        categories = $categories, summary_html = $summary, content_html = $content,
+                        author = COALESCE($author, author), published_at = COALESCE($published, published_at), updated_at = COALESCE($updated, updated_at),
+                        categories = CASE WHEN $categories = '[]' THEN categories ELSE $categories END, summary_html = $summary, content_html = $content,
                         comments_url = COALESCE($comments, comments_url), comment_feed_url = COALESCE($commentFeed, comment_feed_url),
-                        feed_comment_count = COALESCE($count, feed_comment_count), content_hash = $hash, last_seen_at = $now
-                    WHERE source_id = $source AND key = $key
+                        feed_comment_count = COALESCE($count, feed_comment_count), content_hash = $hash, last_seen_at = $now,
+                        wp_post_id = COALESCE($wp, wp_post_id),
+                        edited_at = CASE WHEN content_hash <> '' AND content_rank = $rank THEN $now ELSE edited_at END,
+                        content_rank = $rank, changed_at = $now
+                    WHERE id = $id
                     """,
                     PostParameters);
                 Bind(update, values);
                 update.ExecuteNonQuery();
+            }
+            else if (countChanged || post.WordPressId is not null || post.CommentFeedUrl is not null)
+            {
+                var refresh = Command(
+                    ref _refreshPost,
+                    """
+                    UPDATE posts SET feed_comment_count = COALESCE($count, feed_comment_count), wp_post_id = COALESCE($wp, wp_post_id),
+                        comments_url = COALESCE($comments, comments_url), comment_feed_url = COALESCE($commentFeed, comment_feed_url)
+                    WHERE id = $id
+                    """,
+                    "$id", "$count", "$wp", "$comments", "$commentFeed");
+                Bind(refresh, id, post.FeedCommentCount, post.WordPressId, post.CommentsUrl, post.CommentFeedUrl);
+                refresh.ExecuteNonQuery();
             }
 
             changes.Add(new PostChange(id, post.Key, post.Link, post.Guid, IsNew: false, contentChanged, countChanged, post.CommentFeedUrl));
@@ -101,12 +136,18 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     }
 
     private static readonly string[] PostParameters =
-        ["$source", "$key", "$guid", "$link", "$title", "$author", "$published", "$updated", "$categories", "$summary", "$content", "$comments", "$commentFeed", "$count", "$hash", "$now"];
+        ["$source", "$key", "$guid", "$link", "$title", "$author", "$published", "$updated", "$categories", "$summary", "$content", "$comments", "$commentFeed", "$count", "$hash", "$now", "$wp", "$rank", "$id"];
 
-    /// <summary>Inserts new comments as Pending with a creation event; refreshes edited ones; returns how many were new.</summary>
-    public int UpsertComments(long sourceId, IReadOnlyList<CommentUpsert> comments)
+    /// <summary>
+    /// Inserts new comments as Pending with a creation event; refreshes known ones (content only from a
+    /// view as good or better); links replies to their parents; returns how many were new and on which posts.
+    /// </summary>
+    public (int Added, IReadOnlyList<long> Posts, int Restored) UpsertComments(long sourceId, IReadOnlyList<CommentUpsert> comments)
     {
         var added = 0;
+        var restored = 0;
+        var posts = new HashSet<long>();
+        var parents = new List<(long Id, long PostId, long ParentWordPressId)>();
         foreach (var comment in comments)
         {
             var postId = FindOrCreatePost(sourceId, comment);
@@ -118,14 +159,15 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 ref _insertComment,
                 """
                 INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, published_at, content_html,
-                                      content_text, seen_in, status, first_seen_at, last_seen_at)
-                VALUES ($post, $key, $wp, $guid, $link, $author, $authorUrl, $published, $html, $text, $seenIn, $status, $now, $now)
+                                      content_text, seen_in, status, first_seen_at, last_seen_at, type, content_rank, changed_at)
+                VALUES ($post, $key, $wp, $guid, $link, $author, $authorUrl, $published, $html, $text, $seenIn, $status, $now, $now,
+                        COALESCE($type, 'comment'), $rank, $now)
                 ON CONFLICT (post_id, key) DO NOTHING
                 RETURNING id
                 """,
-                "$post", "$key", "$wp", "$guid", "$link", "$author", "$authorUrl", "$published", "$html", "$text", "$seenIn", "$status", "$now");
+                "$post", "$key", "$wp", "$guid", "$link", "$author", "$authorUrl", "$published", "$html", "$text", "$seenIn", "$status", "$now", "$type", "$rank");
             Bind(insert, postId, comment.Key, comment.WordPressId, comment.Guid, comment.Link, comment.Author, comment.AuthorUrl, published,
-                comment.ContentHtml, comment.ContentText, comment.SeenIn, nameof(CommentStatus.Pending), _at);
+                comment.ContentHtml, comment.ContentText, comment.SeenIn, nameof(CommentStatus.Pending), _at, comment.Type, comment.ContentRank);
             if (insert.ExecuteScalar() is long newId)
             {
                 var created = Command(
@@ -135,48 +177,147 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 Bind(created, newId, _at, nameof(CommentStatus.Pending), $"new comment from the {comment.SeenIn}");
                 created.ExecuteNonQuery();
                 added++;
+                posts.Add(postId);
+                if (comment.ParentWordPressId is { } p)
+                {
+                    parents.Add((newId, postId, p));
+                }
+
                 continue;
             }
 
-            var find = Command(ref _findComment, "SELECT id, content_html, author, published_at FROM comments WHERE post_id = $post AND key = $key", "$post", "$key");
+            var find = Command(ref _findComment, "SELECT id FROM comments WHERE post_id = $post AND key = $key", "$post", "$key");
             Bind(find, postId, comment.Key);
-            long id = 0;
-            var same = false;
-            using (var reader = find.ExecuteReader())
+            var id = (long)find.ExecuteScalar()!;
+            restored += RefreshComment(id, comment.ContentHtml, comment.ContentText, comment.ContentRank, comment.Author, comment.AuthorUrl, published,
+                comment.Guid, comment.Link, comment.Type) ? 1 : 0;
+            if (comment.ParentWordPressId is { } parent)
             {
-                if (reader.Read())
-                {
-                    id = reader.GetInt64(0);
-                    same = (comment.ContentHtml is null || comment.ContentHtml == (reader.IsDBNull(1) ? null : reader.GetString(1)))
-                        && (comment.Author is null || comment.Author == (reader.IsDBNull(2) ? null : reader.GetString(2)))
-                        && (published is null || published == (reader.IsDBNull(3) ? null : reader.GetInt64(3)));
-                }
-            }
-
-            if (!same)
-            {
-                // Keep the moderation status; refresh what the blog may have edited.
-                var update = Command(
-                    ref _updateComment,
-                    """
-                    UPDATE comments SET author = COALESCE($author, author), author_url = COALESCE($authorUrl, author_url),
-                        published_at = COALESCE($published, published_at), content_html = COALESCE($html, content_html),
-                        content_text = COALESCE($text, content_text), guid = COALESCE(guid, $guid), link = COALESCE(link, $link),
-                        last_seen_at = $now
-                    WHERE id = $id
-                    """,
-                    "$id", "$author", "$authorUrl", "$published", "$html", "$text", "$guid", "$link", "$now");
-                Bind(update, id, comment.Author, comment.AuthorUrl, published, comment.ContentHtml, comment.ContentText, comment.Guid, comment.Link, _at);
-                update.ExecuteNonQuery();
+                parents.Add((id, postId, parent));
             }
         }
 
-        return added;
+        // Parents last: a reply can come before its parent in a feed or a page of the API.
+        foreach (var (id, postId, parentWordPressId) in parents)
+        {
+            var link = Command(
+                ref _linkParent,
+                """
+                UPDATE comments SET parent_id = (SELECT p.id FROM comments p WHERE p.post_id = $post AND p.wp_comment_id = $parent ORDER BY p.id LIMIT 1)
+                WHERE id = $id AND EXISTS (SELECT 1 FROM comments p WHERE p.post_id = $post AND p.wp_comment_id = $parent)
+                """,
+                "$id", "$post", "$parent");
+            Bind(link, id, postId, parentWordPressId);
+            link.ExecuteNonQuery();
+        }
+
+        return (added, posts.ToList(), restored);
+    }
+
+    /// <summary>
+    /// Refreshes a known comment from a new view of it: details fill gaps; the content is replaced only by a
+    /// view as good or better, and when its text changed the comment is scored again (unless a moderator
+    /// decided it); a page or API sighting brings a removed comment back. Returns whether it came back.
+    /// </summary>
+    private bool RefreshComment(long id, string? html, string? text, int rank, string? author, string? authorUrl, long? published, string? guid, string? link, string? type)
+    {
+        var current = Command(
+            ref _commentState,
+            """
+            SELECT content_html, content_text, content_rank, removed_at IS NOT NULL, status,
+                   (SELECT e.actor FROM moderation_events e WHERE e.comment_id = comments.id ORDER BY e.id DESC LIMIT 1)
+            FROM comments WHERE id = $id
+            """,
+            "$id");
+        Bind(current, id);
+        string? storedHtml, storedText, status, lastActor;
+        long storedRank;
+        bool removed;
+        using (var reader = current.ExecuteReader())
+        {
+            reader.Read();
+            storedHtml = reader.IsDBNull(0) ? null : reader.GetString(0);
+            storedText = reader.IsDBNull(1) ? null : reader.GetString(1);
+            storedRank = reader.GetInt64(2);
+            removed = reader.GetBoolean(3);
+            status = reader.GetString(4);
+            lastActor = reader.IsDBNull(5) ? null : reader.GetString(5);
+        }
+
+        var better = html is not null && (rank >= storedRank || storedHtml is null);
+        var contentChanged = better && html != storedHtml;
+        var textChanged = contentChanged && Normalize(text) != Normalize(storedText);
+        var comeBack = removed && rank >= ContentRanks.Page;
+        // Scoring judged the words it had; new words are judged again. A moderator's decision stands.
+        var rescore = textChanged && storedText is not null && (lastActor is null || lastActor == "system" || lastActor.StartsWith("scoring:", StringComparison.Ordinal));
+        var update = Command(
+            ref _updateComment,
+            """
+            UPDATE comments SET author = COALESCE($author, author), author_url = COALESCE($authorUrl, author_url),
+                published_at = COALESCE($published, published_at), guid = COALESCE(guid, $guid), link = COALESCE($link, link),
+                type = COALESCE($type, type),
+                content_html = CASE WHEN $changed THEN $html ELSE content_html END,
+                content_text = CASE WHEN $changed THEN $text ELSE content_text END,
+                content_rank = CASE WHEN $better THEN $rank ELSE content_rank END,
+                edited_at = CASE WHEN $textChanged AND content_rank = $rank THEN $now ELSE edited_at END,
+                removed_at = CASE WHEN $comeBack THEN NULL ELSE removed_at END,
+                changed_at = CASE WHEN $changed OR $comeBack THEN $now ELSE changed_at END,
+                status = CASE WHEN $rescore THEN 'Pending' ELSE status END,
+                rescore = CASE WHEN $rescore THEN 1 ELSE rescore END,
+                last_seen_at = $now
+            WHERE id = $id
+            """,
+            "$id", "$author", "$authorUrl", "$published", "$guid", "$link", "$type", "$changed", "$html", "$text", "$better", "$rank", "$textChanged", "$now", "$comeBack", "$rescore");
+        Bind(update, id, author, authorUrl, published, guid, link, type, contentChanged, html, text, better, rank, textChanged, _at, comeBack, rescore);
+        update.ExecuteNonQuery();
+        if (rescore && status != nameof(CommentStatus.Pending))
+        {
+            using var record = Plain(
+                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($id, $now, 'system', $from, 'Pending', $reason)",
+                ("$id", id), ("$now", _at), ("$from", status), ("$reason", "the content changed on the blog (or a cleaner copy was read): scored again"));
+            record.ExecuteNonQuery();
+        }
+
+        return comeBack;
+    }
+
+    private static string Normalize(string? text) => string.Join(' ', (text ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>
+    /// Marks removed every stored comment of the source (of type comment, with a WordPress id) that the
+    /// blog's authoritative list no longer holds; returns how many.
+    /// </summary>
+    public int MarkUnpublished(long sourceId, IReadOnlySet<long> published)
+    {
+        var gone = new List<long>();
+        using (var list = Plain(
+            """
+            SELECT c.id, c.wp_comment_id FROM comments c JOIN posts p ON p.id = c.post_id
+            WHERE p.source_id = $source AND c.type = 'comment' AND c.wp_comment_id IS NOT NULL AND c.removed_at IS NULL
+            """, ("$source", sourceId)))
+        using (var reader = list.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (!published.Contains(reader.GetInt64(1)))
+                {
+                    gone.Add(reader.GetInt64(0));
+                }
+            }
+        }
+
+        foreach (var id in gone)
+        {
+            using var remove = Plain("UPDATE comments SET removed_at = $now, changed_at = $now WHERE id = $id", ("$id", id), ("$now", _at));
+            remove.ExecuteNonQuery();
+        }
+
+        return gone.Count;
     }
 
     private long FindOrCreatePost(long sourceId, CommentUpsert comment)
     {
-        var cacheKey = comment.PostGuid ?? comment.PostLink;
+        var cacheKey = comment.PostWordPressId is { } wp ? $"wp:{wp}" : comment.PostGuid ?? comment.PostLink;
         if (_postIds.TryGetValue(cacheKey, out var cached))
         {
             return cached;
@@ -185,11 +326,11 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         var find = Command(
             ref _findPostForComment,
             """
-            SELECT id FROM posts WHERE source_id = $source AND (guid = $guid OR link = $link OR key = $link)
-            ORDER BY CASE WHEN guid = $guid THEN 0 ELSE 1 END LIMIT 1
+            SELECT id FROM posts WHERE source_id = $source AND (($wp IS NOT NULL AND wp_post_id = $wp) OR guid = $guid OR link = $link OR key = $link)
+            ORDER BY CASE WHEN wp_post_id = $wp THEN 0 WHEN guid = $guid THEN 1 ELSE 2 END LIMIT 1
             """,
-            "$source", "$guid", "$link");
-        Bind(find, sourceId, comment.PostGuid, comment.PostLink);
+            "$source", "$guid", "$link", "$wp");
+        Bind(find, sourceId, comment.PostGuid, comment.PostLink, comment.PostWordPressId);
         if (find.ExecuteScalar() is long id)
         {
             return _postIds[cacheKey] = id;
@@ -199,11 +340,11 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         var stub = Command(
             ref _insertStub,
             """
-            INSERT INTO posts (source_id, key, guid, link, title, content_hash, first_seen_at, last_seen_at)
-            VALUES ($source, $key, $guid, $link, $title, '', $now, $now) RETURNING id
+            INSERT INTO posts (source_id, key, guid, link, title, content_hash, first_seen_at, last_seen_at, wp_post_id, changed_at)
+            VALUES ($source, $key, $guid, $link, $title, '', $now, $now, $wp, $now) RETURNING id
             """,
-            "$source", "$key", "$guid", "$link", "$title", "$now");
-        Bind(stub, sourceId, comment.PostGuid ?? comment.PostLink, comment.PostGuid, comment.PostLink, comment.PostTitle, _at);
+            "$source", "$key", "$guid", "$link", "$title", "$now", "$wp");
+        Bind(stub, sourceId, comment.PostGuid ?? comment.PostLink, comment.PostGuid, comment.PostLink, comment.PostTitle, _at, comment.PostWordPressId);
         return _postIds[cacheKey] = (long)stub.ExecuteScalar()!;
     }
 
@@ -227,12 +368,16 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             using var update = Plain(
                 """
                 UPDATE posts SET page_title = $title, page_author = $author, page_content_html = $content, page_published_at = $published,
-                    page_modified_at = $modified, page_categories = $categories, tags = $tags, page_comment_count = $count
+                    page_modified_at = $modified, page_categories = $categories, tags = $tags, page_comment_count = $count,
+                    edited_at = CASE WHEN page_content_html IS NOT NULL AND page_content_html IS NOT $content THEN $now ELSE edited_at END,
+                    changed_at = CASE WHEN page_content_html IS NOT $content OR page_title IS NOT $title THEN $now ELSE changed_at END,
+                    wp_post_id = COALESCE(wp_post_id, $wp)
                 WHERE id = $id
                 """,
                 ("$id", postId), ("$title", page.Title), ("$author", page.Author), ("$content", page.ContentHtml),
                 ("$published", page.PublishedAt?.ToUnixTimeMilliseconds()), ("$modified", page.ModifiedAt?.ToUnixTimeMilliseconds()),
-                ("$categories", JsonSerializer.Serialize(page.Categories)), ("$tags", JsonSerializer.Serialize(page.Tags)), ("$count", page.AnnouncedCommentCount));
+                ("$categories", JsonSerializer.Serialize(page.Categories)), ("$tags", JsonSerializer.Serialize(page.Tags)), ("$count", page.AnnouncedCommentCount),
+                ("$now", _at), ("$wp", page.WordPressId));
             update.ExecuteNonQuery();
         }
 
@@ -256,18 +401,11 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             if (known.TryGetValue(key, out var existing))
             {
                 using var update = Plain(
-                    """
-                    UPDATE comments SET depth = $depth, avatar_url = COALESCE($avatar, avatar_url), type = $type, comment_page = $page,
-                        author = COALESCE($author, author), author_url = COALESCE($authorUrl, author_url),
-                        published_at = COALESCE(published_at, $published), link = COALESCE(link, $link),
-                        content_html = COALESCE(content_html, $html), content_text = COALESCE(content_text, $text), removed_at = NULL
-                    WHERE id = $id
-                    """,
-                    ("$id", existing.Id), ("$depth", c.Depth), ("$avatar", c.AvatarUrl), ("$type", c.Type), ("$page", c.CommentPage),
-                    ("$author", c.Author), ("$authorUrl", c.AuthorUrl), ("$published", c.PublishedAt?.ToUnixTimeMilliseconds()),
-                    ("$link", c.Permalink), ("$html", c.ContentHtml), ("$text", c.ContentText));
+                    "UPDATE comments SET depth = $depth, avatar_url = COALESCE($avatar, avatar_url), comment_page = $page WHERE id = $id",
+                    ("$id", existing.Id), ("$depth", c.Depth), ("$avatar", c.AvatarUrl), ("$page", c.CommentPage));
                 update.ExecuteNonQuery();
-                restored += existing.Removed ? 1 : 0;
+                restored += RefreshComment(existing.Id, c.ContentHtml, c.ContentText, ContentRanks.Page, c.Author, c.AuthorUrl,
+                    c.PublishedAt?.ToUnixTimeMilliseconds(), null, c.Permalink, c.Type) ? 1 : 0;
                 seen[c.WordPressId] = existing.Id;
                 continue;
             }
@@ -275,8 +413,8 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             using var insert = Plain(
                 """
                 INSERT INTO comments (post_id, key, wp_comment_id, link, author, author_url, avatar_url, published_at, content_html,
-                                      content_text, seen_in, status, depth, type, comment_page, first_seen_at, last_seen_at)
-                VALUES ($post, $key, $wp, $link, $author, $authorUrl, $avatar, $published, $html, $text, 'page', $status, $depth, $type, $page, $now, $now)
+                                      content_text, seen_in, status, depth, type, comment_page, first_seen_at, last_seen_at, content_rank, changed_at)
+                VALUES ($post, $key, $wp, $link, $author, $authorUrl, $avatar, $published, $html, $text, 'page', $status, $depth, $type, $page, $now, $now, 2, $now)
                 RETURNING id
                 """,
                 ("$post", postId), ("$key", key), ("$wp", c.WordPressId), ("$link", c.Permalink), ("$author", c.Author), ("$authorUrl", c.AuthorUrl),
@@ -311,7 +449,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             {
                 if (!wasRemoved && long.TryParse(key, out var wp) && !seen.ContainsKey(wp))
                 {
-                    using var remove = Plain("UPDATE comments SET removed_at = $now WHERE id = $id", ("$id", id), ("$now", _at));
+                    using var remove = Plain("UPDATE comments SET removed_at = $now, changed_at = $now WHERE id = $id", ("$id", id), ("$now", _at));
                     remove.ExecuteNonQuery();
                     removed++;
                 }
@@ -343,23 +481,26 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             using var current = Plain(
                 """
                 SELECT status,
-                    EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = $id AND e.actor LIKE 'scoring:%' AND (e.actor <> 'scoring:none' OR $actor = 'scoring:none'))
+                    EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = $id AND e.actor LIKE 'scoring:%' AND (e.actor <> 'scoring:none' OR $actor = 'scoring:none')),
+                    rescore
                 FROM comments WHERE id = $id
                 """, ("$id", v.CommentId), ("$actor", v.Actor));
             string? status = null;
             var judged = false;
+            var rescore = false;
             using (var reader = current.ExecuteReader())
             {
                 if (reader.Read())
                 {
                     status = reader.GetString(0);
                     judged = reader.GetBoolean(1);
+                    rescore = reader.GetBoolean(2);
                 }
             }
 
             // A second run (a retry, another server) or a moderator's earlier decision must not be overwritten;
             // "scoring:none" (no model) is recorded once and does not count as judged, so a model can judge later.
-            if (status is null || judged)
+            if (status is null || (judged && !rescore))
             {
                 continue;
             }
@@ -367,7 +508,9 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             var apply = status == nameof(CommentStatus.Pending);
             if (apply)
             {
-                using var update = Plain("UPDATE comments SET status = $status WHERE id = $id", ("$id", v.CommentId), ("$status", v.Status.ToString()));
+                using var update = Plain(
+                    "UPDATE comments SET status = $status, rescore = 0, changed_at = CASE WHEN $status = 'Pending' THEN changed_at ELSE $now END WHERE id = $id",
+                    ("$id", v.CommentId), ("$status", v.Status.ToString()), ("$now", _at));
                 update.ExecuteNonQuery();
                 applied++;
             }
@@ -386,7 +529,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     public bool SetPostHidden(long postId, bool hidden, string moderator)
     {
         using var update = Plain(
-            "UPDATE posts SET hidden_at = $at, hidden_by = $by, last_seen_at = $now WHERE id = $id",
+            "UPDATE posts SET hidden_at = $at, hidden_by = $by, last_seen_at = $now, changed_at = $now WHERE id = $id",
             ("$id", postId), ("$at", hidden ? _at : null), ("$by", hidden ? moderator : null), ("$now", _at));
         return update.ExecuteNonQuery() == 1;
     }
@@ -419,7 +562,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             return false;
         }
 
-        using (var update = Plain("UPDATE comments SET status = $status WHERE id = $id", ("$id", commentId), ("$status", status.ToString())))
+        using (var update = Plain("UPDATE comments SET status = $status, rescore = 0, changed_at = $now WHERE id = $id", ("$id", commentId), ("$status", status.ToString()), ("$now", _at)))
         {
             update.ExecuteNonQuery();
         }
@@ -468,6 +611,9 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                                 THEN $newFeedUrl ELSE feed_url END,
                 comments_feed_url = COALESCE($commentsFeedUrl, comments_feed_url),
                 site_url = COALESCE(site_url, $siteUrl),
+                api_root = COALESCE($apiRoot, api_root),
+                api_comment_total = COALESCE($apiTotal, api_comment_total),
+                backfilled_at = CASE WHEN $backfilled THEN $polledAt ELSE backfilled_at END,
                 etag = CASE WHEN $succeeded THEN $etag ELSE etag END,
                 last_modified = CASE WHEN $succeeded THEN $lastModified ELSE last_modified END,
                 last_polled_at = $polledAt,
@@ -479,7 +625,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 lease_until = NULL
             WHERE id = $id
             """,
-            ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl),
+            ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl), ("$apiRoot", state.ApiRoot), ("$apiTotal", state.ApiCommentTotal), ("$backfilled", state.Backfilled),
             ("$succeeded", state.Succeeded), ("$etag", state.ETag), ("$lastModified", state.LastModified),
             ("$polledAt", state.PolledAt.ToUnixTimeMilliseconds()), ("$nextPollAt", state.NextPollAt.ToUnixTimeMilliseconds()),
             ("$errorCount", state.ErrorCount), ("$error", state.Error), ("$outcome", state.Outcome));

@@ -18,6 +18,12 @@ public sealed record SourcePollState
     public string? NewFeedUrl { get; init; }
     public string? CommentsFeedUrl { get; init; }
     public string? SiteUrl { get; init; }
+    /// <summary>The blog's REST API root, once discovered.</summary>
+    public string? ApiRoot { get; init; }
+    /// <summary>Set when this poll read every post of the blog (the API's or the paged feeds' last page).</summary>
+    public bool Backfilled { get; init; }
+    /// <summary>The API's comment total (X-WP-Total) this poll saw, or null to keep the stored one.</summary>
+    public int? ApiCommentTotal { get; init; }
     public int ErrorCount { get; init; }
     public string? Error { get; init; }
     public string? Outcome { get; init; }
@@ -39,6 +45,18 @@ public sealed record PostUpsert
     public string? CommentsUrl { get; init; }
     public string? CommentFeedUrl { get; init; }
     public int? FeedCommentCount { get; init; }
+    /// <summary>The post's WordPress id, where the source tells it (the REST API).</summary>
+    public long? WordPressId { get; init; }
+    /// <summary>How good this view of the content is: 1 a feed, 2 the page, 3 the REST API; a lower one never replaces a higher one.</summary>
+    public int ContentRank { get; init; } = ContentRanks.Feed;
+}
+
+/// <summary>Where content came from, from least to most faithful: a better view replaces a worse one, never the reverse.</summary>
+public static class ContentRanks
+{
+    public const int Feed = 1;
+    public const int Page = 2;
+    public const int Api = 3;
 }
 
 /// <summary>What an upsert did to one post.</summary>
@@ -63,6 +81,14 @@ public sealed record CommentUpsert
     public string? ContentHtml { get; init; }
     public string? ContentText { get; init; }
     public required string SeenIn { get; init; }
+    /// <summary>The WordPress id of the post, where the source tells it (the REST API): found by it first.</summary>
+    public long? PostWordPressId { get; init; }
+    /// <summary>The WordPress id of the comment replied to, where the source tells it.</summary>
+    public long? ParentWordPressId { get; init; }
+    /// <summary>comment, pingback or trackback, where the source tells it.</summary>
+    public string? Type { get; init; }
+    /// <summary>How good this view of the content is (<see cref="ContentRanks"/>).</summary>
+    public int ContentRank { get; init; } = ContentRanks.Feed;
 }
 
 /// <summary>The validators stored for a secondary URL.</summary>
@@ -74,10 +100,25 @@ public sealed record PollWrite(
     DateTimeOffset At,
     IReadOnlyList<PostUpsert> Posts,
     IReadOnlyList<CommentUpsert> Comments,
-    IReadOnlyList<(string Url, HttpValidators Validators)> Validators);
+    IReadOnlyList<(string Url, HttpValidators Validators)> Validators)
+{
+    /// <summary>
+    /// The WordPress ids of every comment (type comment) the blog publishes now, when the poll read that
+    /// authoritative list (the REST API): every other stored comment of that type is marked removed.
+    /// </summary>
+    public IReadOnlySet<long>? PublishedCommentIds { get; init; }
+}
 
 /// <summary>What a poll's write did.</summary>
-public sealed record PollWriteResult(IReadOnlyList<PostChange> PostChanges, int NewComments);
+public sealed record PollWriteResult(IReadOnlyList<PostChange> PostChanges, int NewComments)
+{
+    /// <summary>The posts that got new comments (to scrape for threads and authors when no better source had them).</summary>
+    public IReadOnlyList<long> PostsWithNewComments { get; init; } = [];
+
+    /// <summary>How many comments the blog no longer publishes were marked removed, and how many came back.</summary>
+    public int Removed { get; init; }
+    public int Restored { get; init; }
+}
 
 /// <summary>Everything one scrape of a post stores.</summary>
 public sealed record ScrapeWrite

@@ -111,7 +111,9 @@ public sealed class PostScraperTests : IAsyncLifetime
         await Scraper.ScrapeAsync(post, Ct);
         var start = original.IndexOf("<li id=\"comment-103\"", StringComparison.Ordinal);
         var end = original.IndexOf("</li><!-- #comment-## -->", start, StringComparison.Ordinal) + "</li><!-- #comment-## -->".Length;
-        _site.Set(path, original.Remove(start, end - start), "text/html; charset=UTF-8", DateTimeOffset.UtcNow.AddMinutes(1));
+        // As WordPress does, the heading counts one comment fewer.
+        var without = original.Remove(start, end - start).Replace("4 thoughts on", "3 thoughts on", StringComparison.Ordinal);
+        _site.Set(path, without, "text/html; charset=UTF-8", DateTimeOffset.UtcNow.AddMinutes(1));
 
         var removed = (await Scraper.ScrapeAsync(post, Ct))!;
         var spam = (await _pipeline.Store.ListCommentsAsync(post, Ct)).Single(c => c.WordPressId == 103);
@@ -123,6 +125,60 @@ public sealed class PostScraperTests : IAsyncLifetime
         Assert.NotNull(spam.RemovedAt);
         Assert.Equal(4, (await _pipeline.Store.ListCommentsAsync(post, Ct)).Count);
         Assert.Null(back.RemovedAt);
+    }
+
+    [Fact]
+    public async Task ScrapeAsync_SidebarLinksToAnotherPostsCommentPages_AreNotFollowed()
+    {
+        var other = "/samples/agla/2025/03/14/jack-mas-advice-learn-from-failure-and-share-your-success/";
+        var page = _site.Get(Seoul).Replace(
+            "</main><!-- #main -->",
+            $"</main><aside class=\"widget_recent_comments\"><a href=\"{other}comment-page-2/#comment-103\">Kim on Jack Ma</a> <a href=\"{other}comment-page-1/#comment-101\">Park</a></aside>",
+            StringComparison.Ordinal);
+        _site.Set(Seoul, page, "text/html; charset=UTF-8", DateTimeOffset.UtcNow.AddMinutes(1));
+        var post = await AddPostAsync(Seoul);
+
+        var result = (await Scraper.ScrapeAsync(post, Ct))!;
+
+        Assert.Null(result.Error);
+        Assert.Equal(1, result.Pages);
+        Assert.Equal(12, result.Comments);
+        Assert.DoesNotContain(_site.Requests, r => r.Path.StartsWith(other, StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.Contains("ignored 2 link(s) to other posts' comment pages", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ScrapeAsync_ListShowsOtherCommentsThanTheHeadingCounts_IsAnErrorAndStoresNone()
+    {
+        var page = _site.Get(Seoul).Replace("12 thoughts on", "15 thoughts on", StringComparison.Ordinal);
+        _site.Set(Seoul, page, "text/html; charset=UTF-8", DateTimeOffset.UtcNow.AddMinutes(1));
+        var post = await AddPostAsync(Seoul);
+
+        var result = (await Scraper.ScrapeAsync(post, Ct))!;
+
+        Assert.StartsWith("Scraping: the page heading announces 15 comment(s), the comment pages show 12", result.Error, StringComparison.Ordinal);
+        Assert.Empty(await _pipeline.Store.ListCommentsAsync(post, Ct));
+        Assert.Equal(result.Error, (await _pipeline.Store.GetPostAsync(post, Ct))!.ScrapeError);
+    }
+
+    [Fact]
+    public async Task ScrapeAsync_LastCommentRemoved_NoListIsTheCompleteEmptyList()
+    {
+        var original = _site.Get(Seoul);
+        var post = await AddPostAsync(Seoul, feedCount: 12);
+        await Scraper.ScrapeAsync(post, Ct);
+        var start = original.IndexOf("<h2 class=\"comments-title\">", StringComparison.Ordinal);
+        var end = original.IndexOf("</ol><!-- .comment-list -->", StringComparison.Ordinal) + "</ol><!-- .comment-list -->".Length;
+        // What WordPress shows once the last comment is gone: no heading, no list, the comment form.
+        _site.Set(Seoul, original.Remove(start, end - start), "text/html; charset=UTF-8", DateTimeOffset.UtcNow.AddMinutes(1));
+        await _pipeline.Store.UpsertPostsAsync((await _pipeline.Store.GetPostAsync(post, Ct))!.SourceId,
+            [new PostUpsert { Key = Seoul, Link = _site.Url(Seoul), Title = Seoul, FeedCommentCount = 0 }], _pipeline.Time.GetUtcNow(), Ct);
+
+        var result = (await Scraper.ScrapeAsync(post, Ct))!;
+
+        Assert.Null(result.Error);
+        Assert.Equal(12, result.Removed);
+        Assert.All(await _pipeline.Store.ListCommentsAsync(post, Ct), c => Assert.NotNull(c.RemovedAt));
     }
 
     [Fact]

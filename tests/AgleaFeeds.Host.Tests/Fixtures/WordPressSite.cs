@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgleaFeeds.Host.Tests.Fixtures;
+
+/// <summary>
+/// The real WordPress that tests/wordpress/wordpress.sh runs (Debian's package, MariaDB, Apache with
+/// mod_php on 127.0.0.1): reseeded per test, changed through WordPress's own API, and asked what is
+/// public. Tests skip, saying how to start it, where it is not running; CI always starts it.
+/// </summary>
+internal sealed class WordPressSite
+{
+    private readonly string _script;
+
+    private WordPressSite(Uri url, string script)
+    {
+        Url = url;
+        _script = script;
+    }
+
+    /// <summary>The blog's home, e.g. http://127.0.0.1:8089/.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The posts feed a user would add as a source.</summary>
+    public string FeedUrl => new Uri(Url, "feed/").ToString();
+
+    /// <summary>Finds the running site, or skips the test saying how to start one.</summary>
+    public static async Task<WordPressSite> RequireAsync()
+    {
+        var folder = Environment.GetEnvironmentVariable("AGLEAFEEDS_WP_DIR") is { Length: > 0 } d ? d : "/tmp/agleafeeds-wordpress";
+        var file = Path.Combine(folder, "site.json");
+        Skip.IfNot(File.Exists(file), $"no test WordPress at {folder}: run 'tests/wordpress/wordpress.sh install' (root) and 'tests/wordpress/wordpress.sh start' (.ci/run does both)");
+        var info = JsonSerializer.Deserialize<JsonElement>(await File.ReadAllTextAsync(file));
+        var site = new WordPressSite(new Uri(info.GetProperty("url").GetString()!), info.GetProperty("script").GetString()!);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            using var response = await http.GetAsync(site.Url);
+            Skip.IfNot(response.IsSuccessStatusCode, $"the test WordPress at {site.Url} answers {(int)response.StatusCode}: restart it with tests/wordpress/wordpress.sh start");
+        }
+        catch (HttpRequestException ex)
+        {
+            Skip.If(true, $"the test WordPress at {site.Url} does not answer ({ex.Message}): start it with tests/wordpress/wordpress.sh start");
+        }
+
+        return site;
+    }
+
+    /// <summary>Drops the site and seeds it again, deterministically, with a theme.</summary>
+    public Task SeedAsync(string theme) => RunAsync("seed", theme);
+
+    /// <summary>Every public post and comment, as WordPress itself lists them, and what must never be shown.</summary>
+    public async Task<BlogTruth> TruthAsync() =>
+        JsonSerializer.Deserialize<BlogTruth>(await RunAsync("truth"), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    /// <summary>A new approved comment, now; returns its id.</summary>
+    public async Task<long> CommentAsync(long postId, long parentId, string author, string text, string url = "") =>
+        long.Parse(await RunAsync("comment", postId.ToString(), parentId.ToString(), author, text, url), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Moves a comment to approve, hold, spam or trash, as the blog's moderators do.</summary>
+    public Task SetStatusAsync(long commentId, string status) => RunAsync("status", commentId.ToString(), status);
+
+    public Task DeleteCommentAsync(long commentId) => RunAsync("delete", commentId.ToString());
+
+    public Task EditCommentAsync(long commentId, string text) => RunAsync("edit-comment", commentId.ToString(), text);
+
+    public Task EditPostAsync(long postId, string html) => RunAsync("edit-post", postId.ToString(), html);
+
+    /// <summary>A new published post, now; returns its id.</summary>
+    public async Task<long> PostAsync(string title, string html) =>
+        long.Parse(await RunAsync("post", title, html), System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<string> RunAsync(params string[] args)
+    {
+        var (code, output) = await Tool.RunAsync("/usr/bin/php", [_script, .. args]);
+        Assert.True(code == 0, $"php site.php {string.Join(' ', args)} failed ({code}): {output}");
+        // The answer is the last line; PHP's notices (a missing sendmail at install) come before it.
+        return output.Trim().Split('\n')[^1].Trim();
+    }
+}
+
+internal sealed record BlogTruth(List<TruePost> Posts, List<TrueComment> Comments, List<string> NeverShown);
+
+internal sealed record TruePost(long Id, string Title, string Link, string Guid, string DateGmt, string ModifiedGmt, string Content, int Comments);
+
+internal sealed record TrueComment(long Id, long Post, long Parent, string Type, string Author, string AuthorUrl, string DateGmt, string Content, string Text, string Link)
+{
+    [JsonIgnore]
+    public DateTimeOffset Date => DateTimeOffset.Parse(DateGmt + "Z", System.Globalization.CultureInfo.InvariantCulture);
+}
