@@ -56,6 +56,15 @@ public sealed class PollingOptions
     /// <value>The default value is true.</value>
     public bool UseWordPressApi { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how many of a source's posts each successful poll scrapes again, least recently scraped
+    /// first, whatever their age: how comments removed or edited on old posts are found where no API lists
+    /// them (every post is checked within posts ÷ this many polls), and pingbacks everywhere.
+    /// </summary>
+    /// <value>The default value is 5.</value>
+    [Range(0, 1000)]
+    public int RecheckPostsPerPoll { get; set; } = 5;
+
     /// <summary>Gets or sets how many pages (of 100 posts or comments from the API, of a feed's size from paged feeds) the first full read of a blog takes at most.</summary>
     /// <value>The default value is 100.</value>
     [Range(1, 10_000)]

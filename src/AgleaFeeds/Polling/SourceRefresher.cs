@@ -132,6 +132,10 @@ public sealed partial class SourceRefresher(
             comments = [.. synced.Comments, .. comments.Where(c => c.WordPressId is not { } id || !fromApi.Contains(id))];
         }
 
+        // A slice of the older posts is read again each poll (rotating): removals and edits the feeds never announce.
+        var recheck = _options.RecheckPostsPerPoll > 0 && source.BackfilledAt is not null
+            ? await store.ListPostsToRecheckAsync(source.Id, _options.RecheckPostsPerPoll, ct).ConfigureAwait(false)
+            : [];
         var notModified = fetch.Outcome == FetchOutcome.NotModified;
         var nextPollAt = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feed?.UpdateInterval, _options);
         PollResult? result = null;
@@ -149,7 +153,7 @@ public sealed partial class SourceRefresher(
                 RemovedComments = write.Removed,
                 // Posts with new comments are scraped too: pingbacks, threads and authors the feeds do not carry.
                 ChangedPostIds = changes.Where(c => c.IsNew || c.ContentChanged || c.CommentCountChanged).Select(c => c.PostId)
-                    .Concat(write.PostsWithNewComments).Distinct().ToList(),
+                    .Concat(write.PostsWithNewComments).Concat(recheck).Distinct().ToList(),
                 Warnings = warnings,
                 NextPollAt = nextPollAt,
             };

@@ -81,6 +81,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
             }
         }
 
+        var changed = await store.GetLastChangeAsync(postId, kind is FeedKind.Posts or FeedKind.All, kind is not FeedKind.Posts, ct).ConfigureAwait(false);
         var ordered = entries.OrderByDescending(e => e.LastUpdatedTime).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
         var hasMore = kind == FeedKind.All ? ordered.Count > offset + size : entries.Count > 0 && ordered.Count == size;
         var pageEntries = kind == FeedKind.All ? ordered.Skip(offset).Take(size).ToList() : ordered;
@@ -94,7 +95,9 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
                 FeedKind.All => $"{title}: posts and comments",
                 _ => title,
             }),
-            LastUpdatedTime = pageEntries.Count > 0 ? pageEntries.Max(e => e.LastUpdatedTime) : DateTimeOffset.UnixEpoch,
+            // When the store last changed what this feed shows (an edit, a removal, a decision), never older than its
+            // newest entry; an empty feed has a real time too, not 1970.
+            LastUpdatedTime = Max(changed, pageEntries.Count > 0 ? pageEntries.Max(e => e.LastUpdatedTime) : DateTimeOffset.MinValue),
             Generator = "AgleaFeeds",
         };
         feed.AttributeExtensions.Add(new XmlQualifiedName("thr", "http://www.w3.org/2000/xmlns/"), Thr);
@@ -124,7 +127,8 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
     private SyndicationItem PostEntry(FeedPost feedPost)
     {
         var post = feedPost.Post;
-        var updated = post.PageModifiedAt ?? post.UpdatedAt ?? post.PublishedAt ?? post.FirstSeenAt;
+        // The blog's own modification time; an edit the store saw that the blog did not date moves it too.
+        var updated = Max(post.PageModifiedAt ?? post.UpdatedAt ?? post.PublishedAt ?? post.FirstSeenAt, post.EditedAt);
         var item = new SyndicationItem
         {
             Id = IdOf(post.Guid, $"post:{post.Id}"),
@@ -159,7 +163,7 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
         {
             Id = IdOf(c.Guid ?? permalink, $"comment:{c.Id}"),
             Title = new TextSyndicationContent($"Comment on {feedComment.PostTitle ?? feedComment.PostLink} by {c.Author ?? "Anonymous"}"),
-            LastUpdatedTime = c.PublishedAt ?? c.FirstSeenAt,
+            LastUpdatedTime = Max(c.PublishedAt ?? c.FirstSeenAt, c.EditedAt),
             PublishDate = c.PublishedAt ?? c.FirstSeenAt,
             Content = new TextSyndicationContent(sanitizer.Sanitize(c.ContentHtml ?? c.ContentText, feedComment.PostLink), TextSyndicationContentKind.Html),
         };
@@ -188,9 +192,11 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
         return item;
     }
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset? b) => b > a ? b.Value : a;
+
     /// <summary>The original guid when it is an http(s), tag: or urn: URI (a reader may open an id it can click), else our own tag: URI.</summary>
     private string IdOf(string? guid, string fallback) =>
-        Uri.TryCreate(guid, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "tag" or "urn" ? uri.ToString() : _o.TagBase + fallback;
+        Uri.TryCreate(guid, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "tag" or "urn" ? uri.AbsoluteUri : _o.TagBase + fallback;
 
     private Uri Absolute(string path, int page) =>
         new(new Uri(_o.PublicBaseUrl.TrimEnd('/') + "/"), path.TrimStart('/') + (page > 1 ? $"?page={page}" : string.Empty));

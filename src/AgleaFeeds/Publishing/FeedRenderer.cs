@@ -47,9 +47,15 @@ public sealed class FeedRenderer(CuratedFeedBuilder builder, IFeedStore store, I
                 return null;
             }
 
-            // A strong ETag from the bytes themselves; Last-Modified from the newest entry, to the second.
+            // A strong ETag from the bytes themselves; Last-Modified when the store last changed what the feed
+            // shows, to the second, and never going back for other bytes (a removed source takes its changes with it).
             var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(b.Body))[..32] + "\"";
             var updated = new DateTimeOffset(b.Updated.UtcDateTime.Ticks - (b.Updated.UtcDateTime.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+            if (_cache.TryGetValue((f.Kind, f.PostId, f.Page), out var previous) && previous.Feed.ETag != etag && updated <= previous.Feed.LastModified)
+            {
+                updated = previous.Feed.LastModified.AddSeconds(1);
+            }
+
             var feed = new RenderedFeed(b.Body, etag, updated);
             if (_cache.Count > 10_000)
             {

@@ -59,14 +59,21 @@ public sealed partial class PostScraper(
 
         if (!page.HasCommentList)
         {
-            var announced = page.AnnouncedCommentCount ?? (page.HasCommentForm ? post.FeedCommentCount : null);
-            if (announced > 0 || (page.AnnouncedCommentCount is null && post.FeedCommentCount > 0))
+            // No list where the blog shows none: the heading says 0, or (WordPress prints neither heading nor list
+            // for a post without comments) the page has the comment form and the scraper has read this post's
+            // comment heading before or the feed counts none. That is the complete list: the last one was removed.
+            var readBefore = post.PageCommentCount is not null;
+            var empty = page.AnnouncedCommentCount == 0
+                || (page.AnnouncedCommentCount is null && page.HasCommentForm && (readBefore || post.FeedCommentCount == 0));
+            if (empty)
+            {
+                complete = true;
+                page = page with { AnnouncedCommentCount = 0 };
+            }
+            else if (page.AnnouncedCommentCount > 0 || post.FeedCommentCount > 0)
             {
                 error = $"Scraping: no comment list found on the page although {page.AnnouncedCommentCount ?? post.FeedCommentCount} comment(s) are announced; a theme the scraper rules do not read?";
             }
-
-            // No list where the blog says there are no comments (the last one was removed): that is the complete list.
-            complete = error is null && announced == 0;
         }
 
         var result = new ScrapeResult

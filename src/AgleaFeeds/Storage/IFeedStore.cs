@@ -77,6 +77,9 @@ public interface IFeedStore
     /// <summary>Lists the newest posts of every source, with their scrape state.</summary>
     Task<IReadOnlyList<Post>> ListRecentPostsAsync(int limit, CancellationToken ct);
 
+    /// <summary>Lists a source's posts least recently scraped first (never scraped first): the slice each poll checks again.</summary>
+    Task<IReadOnlyList<long>> ListPostsToRecheckAsync(long sourceId, int limit, CancellationToken ct);
+
     /// <summary>Lists the ids of posts published (or first seen) since the given instant, newest first.</summary>
     Task<IReadOnlyList<long>> ListRecentPostIdsAsync(DateTimeOffset since, CancellationToken ct);
 
@@ -111,6 +114,12 @@ public interface IFeedStore
 
     /// <summary>Lists approved comments (of one post, or all), newest first, never removed ones.</summary>
     Task<IReadOnlyList<FeedComment>> ListApprovedCommentsAsync(long? postId, int offset, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// Gets when the store last changed what a feed shows: the posts (all, or one), the comments (all, or
+    /// one post's), or both; content, status, removal, hiding. The store's creation when nothing changed yet.
+    /// </summary>
+    Task<DateTimeOffset> GetLastChangeAsync(long? postId, bool posts, bool comments, CancellationToken ct);
 
     /// <summary>Gets a stamp that changes whenever anything a feed shows may have changed.</summary>
     Task<string> GetContentVersionAsync(CancellationToken ct);

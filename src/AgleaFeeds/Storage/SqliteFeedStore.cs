@@ -418,6 +418,21 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<DateTimeOffset> GetLastChangeAsync(long? postId, bool posts, bool comments, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var ms = await connection.ExecuteScalarAsync<long?>(
+            """
+            SELECT COALESCE(
+                (SELECT MAX(t) FROM (
+                    SELECT MAX(changed_at) AS t FROM posts WHERE @posts AND (@postId IS NULL OR id = @postId)
+                    UNION ALL SELECT MAX(c.changed_at) FROM comments c WHERE @comments AND (@postId IS NULL OR c.post_id = @postId))),
+                (SELECT CAST(strftime('%s', MIN(applied_at)) AS INTEGER) * 1000 FROM schema_migrations))
+            """, new { postId, posts, comments }).ConfigureAwait(false);
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms ?? 0);
+    }
+
+    /// <inheritdoc />
     public async Task<string> GetContentVersionAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
@@ -426,6 +441,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             SELECT COALESCE((SELECT MAX(id) FROM moderation_events), 0) || '.' || COALESCE((SELECT MAX(last_seen_at) FROM posts), 0) || '.'
                 || COALESCE((SELECT MAX(scraped_at) FROM posts), 0) || '.' || COALESCE((SELECT MAX(last_seen_at) FROM comments), 0)
                 || '.' || (SELECT COUNT(*) FROM comments WHERE removed_at IS NOT NULL)
+                || '.' || COALESCE((SELECT MAX(changed_at) FROM comments), 0) || '.' || COALESCE((SELECT MAX(changed_at) FROM posts), 0)
             """).ConfigureAwait(false) ?? "0";
     }
 
@@ -541,6 +557,16 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         var rows = await connection.QueryAsync<PostRow>(
             $"SELECT {PostColumns} FROM posts ORDER BY COALESCE(published_at, first_seen_at) DESC, id DESC LIMIT @limit", new { limit }).ConfigureAwait(false);
         return rows.Select(r => r.ToModel()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ListPostsToRecheckAsync(long sourceId, int limit, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(
+            "SELECT id FROM posts WHERE source_id = @sourceId AND link IS NOT NULL ORDER BY COALESCE(scraped_at, 0), id LIMIT @limit",
+            new { sourceId, limit }).ConfigureAwait(false);
+        return ids.ToList();
     }
 
     /// <inheritdoc />

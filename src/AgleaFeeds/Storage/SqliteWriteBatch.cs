@@ -160,8 +160,8 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 """
                 INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, published_at, content_html,
                                       content_text, seen_in, status, first_seen_at, last_seen_at, type, content_rank, changed_at)
-                VALUES ($post, $key, $wp, $guid, $link, $author, $authorUrl, $published, $html, $text, $seenIn, $status, $now, $now,
-                        COALESCE($type, 'comment'), $rank, $now)
+                VALUES ($post, $key, $wp, COALESCE($guid, (SELECT p.guid || '#comment-' || $wp FROM posts p WHERE p.id = $post AND $wp IS NOT NULL)),
+                        $link, $author, $authorUrl, $published, $html, $text, $seenIn, $status, $now, $now, COALESCE($type, 'comment'), $rank, $now)
                 ON CONFLICT (post_id, key) DO NOTHING
                 RETURNING id
                 """,
@@ -412,9 +412,9 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
 
             using var insert = Plain(
                 """
-                INSERT INTO comments (post_id, key, wp_comment_id, link, author, author_url, avatar_url, published_at, content_html,
+                INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, avatar_url, published_at, content_html,
                                       content_text, seen_in, status, depth, type, comment_page, first_seen_at, last_seen_at, content_rank, changed_at)
-                VALUES ($post, $key, $wp, $link, $author, $authorUrl, $avatar, $published, $html, $text, 'page', $status, $depth, $type, $page, $now, $now, 2, $now)
+                VALUES ($post, $key, $wp, (SELECT p.guid || '#comment-' || $wp FROM posts p WHERE p.id = $post), $link, $author, $authorUrl, $avatar, $published, $html, $text, 'page', $status, $depth, $type, $page, $now, $now, 2, $now)
                 RETURNING id
                 """,
                 ("$post", postId), ("$key", key), ("$wp", c.WordPressId), ("$link", c.Permalink), ("$author", c.Author), ("$authorUrl", c.AuthorUrl),

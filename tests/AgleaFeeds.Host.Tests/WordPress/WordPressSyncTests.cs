@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using AgleaFeeds.Host.Jobs;
@@ -45,8 +46,182 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
         await AssertFeedsShowNothingNonPublicAsync(truth);
     }
 
+    [SkippableFact]
+    public async Task ChangesOnTheBlog_ReachTheStoreAndTheRepublishedFeedsAfterOnePoll()
+    {
+        var site = await WordPressSite.RequireAsync();
+        await site.SeedAsync("twentytwentyone");
+        _host = await RunningHost.StartAsync(_folder, site.FeedUrl);
+        await WaitUntilSyncedAsync(await site.TruthAsync());
+        var before = await site.TruthAsync();
+        var postsBefore = await FeedAsync("feeds/posts.atom");
+        var allBefore = await FeedAsync("feeds/all.atom");
+        var jack = before.Posts.Single(p => p.Title.StartsWith("Jack Ma", StringComparison.Ordinal));
+        TruePost Weekly(int n) => before.Posts.Single(p => p.Title == $"Weekly notes {n}");
+        TrueComment By(string author) => before.Comments.Single(c => c.Author == author && c.Post == jack.Id && c.Parent == 0);
+        var (trashed, spammed, held) = (By("Kofi"), By("Jun"), By("Ivan"));
+        var last = before.Comments.Single(c => c.Post == Weekly(7).Id);
+        var edited = before.Comments.Single(c => c.Post == Weekly(10).Id);
+        foreach (var c in new[] { trashed, spammed, held, last, edited })
+        {
+            Assert.True(HasComment(allBefore, c.Id), $"comment {c.Id} by {c.Author} is not in the feed before the changes");
+        }
+
+        // The changes a blog sees in a day, made through WordPress's own API.
+        var added = await site.CommentAsync(jack.Id, 0, "Mina", "Failure taught me patience. Thank you for writing this.");
+        var reply = await site.CommentAsync(jack.Id, By("Lena").Id, "Omar", "Well said, Lena. I agree with you.");
+        await site.EditPostAsync(Weekly(16).Id, "<p>Week 16, corrected: what went right, what went wrong, and what changed.</p>");
+        await site.EditCommentAsync(edited.Id, "Thanks for week 9. Edited: and for the follow-up too.");
+        await site.SetStatusAsync(trashed.Id, "trash");
+        await site.SetStatusAsync(spammed.Id, "spam");
+        await site.SetStatusAsync(held.Id, "hold");
+        await site.DeleteCommentAsync(last.Id);
+        await site.PostAsync("A brand new post", "<p>Fresh from the blog.</p>");
+        var late = await site.CommentAsync(Weekly(13).Id, 0, "Zoe", "Late to this post, but it helped me a lot.");
+        var after = await site.TruthAsync();
+
+        var started = DateTime.UtcNow;
+        await PollNowAsync();
+        await WaitUntilQuietAsync();
+        var took = DateTime.UtcNow - started;
+
+        await AssertStoreMatchesAsync(after);
+        var all = await FeedAsync("feeds/all.atom");
+        var posts = await FeedAsync("feeds/posts.atom");
+        foreach (var gone in new[] { trashed, spammed, held, last })
+        {
+            Assert.False(HasComment(all, gone.Id), $"comment {gone.Id} by {gone.Author}, removed on the blog, is still in the feed");
+        }
+
+        foreach (var id in new[] { added, reply, late })
+        {
+            Assert.True(HasComment(all, id), $"new comment {id} is not in the feed");
+        }
+
+        Assert.Contains("and for the follow-up too", Entry(all, CommentHref(edited.Id)).Content, StringComparison.Ordinal);
+        var post16 = Entry(posts, Weekly(16).Link);
+        Assert.Contains("what changed", post16.Content, StringComparison.Ordinal);
+        Assert.True(post16.Updated > Entry(postsBefore, Weekly(16).Link).Updated, "the edited post kept its atom:updated");
+        Assert.Contains(posts.Document.Descendants(Atom + "title"), t => t.Value == "A brand new post");
+        Assert.True(posts.LastModified > postsBefore.LastModified, "the posts feed's Last-Modified did not move with the edit");
+        Assert.True(all.LastModified > allBefore.LastModified, "the feed's Last-Modified did not move with the removals");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "feeds/all.atom");
+        request.Headers.IfModifiedSince = allBefore.LastModified;
+        using var conditional = await _host!.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, conditional.StatusCode);
+        Console.WriteLine($"WordPress changes to the republished feeds: {took.TotalSeconds:0.0} s after Poll now");
+    }
+
+    /// <summary>The republished feeds of real WordPress content (non-ASCII slugs, emoji, texturized quotes) through the same validators and clients as the sample's.</summary>
+    [SkippableFact]
+    public async Task RepublishedFeeds_OfTheRealBlog_AreValidAtomWithAsciiUrisAndReadByFeedparser()
+    {
+        var site = await WordPressSite.RequireAsync();
+        Tool.Require("/usr/bin/jing", "jing");
+        Tool.Require("/usr/lib/python3/dist-packages/feedparser/__init__.py", "python3-feedparser");
+        var schema = Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "spec", "atom.rnc");
+        Skip.IfNot(File.Exists(schema), $"the Atom schema is not at {Path.GetFullPath(schema)} (../shared/spec, present in CI)");
+        await site.SeedAsync("twentytwentyone");
+        _host = await RunningHost.StartAsync(_folder, site.FeedUrl);
+        await WaitUntilSyncedAsync(await site.TruthAsync());
+        var truth = await site.TruthAsync();
+        var korean = (await _host.Store.ListPostsAsync(Assert.Single(await _host.Store.ListSourcesAsync(Ct)).Id, Ct)).Single(p => p.Title!.StartsWith("한국어", StringComparison.Ordinal));
+
+        foreach (var path in new[] { "feeds/posts.atom", "feeds/comments.atom", "feeds/all.atom", $"feeds/posts/{korean.Id}/comments.atom" })
+        {
+            var body = await _host.Http.GetByteArrayAsync(path);
+            var file = Path.Combine(_folder, path.Replace('/', '_'));
+            await File.WriteAllBytesAsync(file, body);
+            var (code, output) = await Tool.RunAsync("/usr/bin/jing", ["-c", schema, file]);
+            Assert.True(code == 0, $"jing {path}: {output}");
+
+            // Every link, ref and id an ASCII absolute URI (non-ASCII percent-encoded): valid as URI and IRI alike.
+            var document = XDocument.Load(new MemoryStream(body));
+            var uris = document.Descendants().SelectMany(e => e.Attributes().Where(a => a.Name.LocalName is "href" or "ref" or "uri").Select(a => a.Value))
+                .Concat(document.Descendants(Atom + "id").Select(e => e.Value))
+                .Concat(document.Descendants(Atom + "uri").Select(e => e.Value));
+            foreach (var uri in uris)
+            {
+                Assert.True(uri.All(char.IsAscii) && Uri.IsWellFormedUriString(uri, UriKind.Absolute), $"{path}: \"{uri}\" is not an ASCII absolute URI");
+            }
+
+            if (path == "feeds/posts.atom")
+            {
+                Assert.DoesNotContain("1970-01-01", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+            }
+        }
+
+        const string Script = "import feedparser, json, sys; d = feedparser.parse(sys.argv[1]); print(json.dumps({'bozo': int(d.bozo), 'entries': len(d.entries), 'titles': [e.title for e in d.entries]}))";
+        var (pcode, poutput) = await Tool.RunAsync("/usr/bin/python3", ["-c", Script, new Uri(_host.BaseUrl, "feeds/posts.atom").ToString()]);
+        Assert.True(pcode == 0, poutput);
+        using var json = System.Text.Json.JsonDocument.Parse(poutput);
+        Assert.Equal(0, json.RootElement.GetProperty("bozo").GetInt32());
+        Assert.Equal(truth.Posts.Select(p => p.Title).Order(), json.RootElement.GetProperty("titles").EnumerateArray().Select(t => t.GetString()!).Order());
+    }
+
+    /// <summary>Without the API nothing lists removals: each poll reads a slice of the posts' pages again, oldest read first.</summary>
+    [SkippableFact]
+    public async Task WithoutTheApi_ACommentTrashedOnAnOldPost_LeavesTheFeedsWithinPostsOverSlicePolls()
+    {
+        var site = await WordPressSite.RequireAsync();
+        await site.SeedAsync("twentytwentyone");
+        _host = await RunningHost.StartAsync(_folder, new Dictionary<string, string?> { ["Polling:UseWordPressApi"] = "false" }, site.FeedUrl);
+        await WaitUntilSyncedAsync(await site.TruthAsync());
+        var before = await site.TruthAsync();
+        var old = before.Comments.Single(c => c.Post == before.Posts.Single(p => p.Title == "A post with one comment").Id);
+        Assert.True(HasComment(await FeedAsync("feeds/all.atom"), old.Id));
+
+        await site.SetStatusAsync(old.Id, "trash");
+        var polls = 0;
+        var slice = 5;
+        var bound = (before.Posts.Count + slice - 1) / slice;
+        while (polls < bound + 1 && HasComment(await FeedAsync("feeds/all.atom"), old.Id))
+        {
+            await PollNowAsync();
+            await WaitUntilQuietAsync();
+            polls++;
+        }
+
+        Assert.False(HasComment(await FeedAsync("feeds/all.atom"), old.Id), $"still in the feed after {polls} polls");
+        Assert.True(polls <= bound, $"took {polls} polls, more than {bound} (16 posts, 5 a poll)");
+        await AssertStoreMatchesAsync(await site.TruthAsync());
+    }
+
+    private async Task PollNowAsync()
+    {
+        var source = Assert.Single(await _host!.Store.ListSourcesAsync(Ct));
+        await _host.Store.MakeDueAsync(source.Id, DateTimeOffset.UtcNow, Ct);
+        _host.App.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(PollSchedulerJob.RecurringJobId);
+        await RunningHost.WaitUntilAsync(async () => (await _host.Store.GetSourceAsync(source.Id, Ct))!.LastPolledAt > source.LastPolledAt, TimeSpan.FromSeconds(60), "the poll now");
+    }
+
+    private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
+
+    private sealed record Feed(XDocument Document, DateTimeOffset LastModified);
+
+    private sealed record FeedEntry(DateTimeOffset Updated, string Content);
+
+    private async Task<Feed> FeedAsync(string path)
+    {
+        using var response = await _host!.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new Feed(XDocument.Parse(await response.Content.ReadAsStringAsync()), response.Content.Headers.LastModified!.Value);
+    }
+
+    private static string CommentHref(long id) => $"#comment-{id}";
+
+    private static bool HasComment(Feed feed, long id) =>
+        feed.Document.Descendants(Atom + "entry").Any(e => e.Elements(Atom + "link").Any(l => (string?)l.Attribute("rel") == "alternate" && ((string?)l.Attribute("href"))?.EndsWith(CommentHref(id), StringComparison.Ordinal) == true));
+
+    private static FeedEntry Entry(Feed feed, string href)
+    {
+        var entry = feed.Document.Descendants(Atom + "entry").Single(e => e.Elements(Atom + "link").Any(l => (string?)l.Attribute("rel") == "alternate"
+            && ((string?)l.Attribute("href") is { } h && (h.EndsWith(href, StringComparison.Ordinal) || SameUrl(h, href)))));
+        return new FeedEntry(DateTimeOffset.Parse(entry.Element(Atom + "updated")!.Value, System.Globalization.CultureInfo.InvariantCulture), entry.Element(Atom + "content")?.Value ?? string.Empty);
+    }
+
     /// <summary>Waits for the poll and every job it started (scrapes, scoring) to finish.</summary>
-    private async Task WaitUntilSyncedAsync(BlogTruth truth)
+    private async Task WaitUntilSyncedAsync(BlogTruth _)
     {
         await RunningHost.WaitUntilAsync(async () => (await _host!.Store.ListSourcesAsync(Ct)) is [{ LastPolledAt: not null }], TimeSpan.FromSeconds(60), "the first poll");
         await WaitUntilQuietAsync();

@@ -194,4 +194,78 @@ public class SqliteFeedStoreTests
         Assert.Equal(Now, source.LastSuccessAt);
         Assert.Equal([id], await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(30), 10, TimeSpan.FromHours(1), Ct));
     }
+
+    private static async Task<(long Source, long Comment)> JudgedCommentAsync(TempDatabase db, string text, CommentStatus verdict)
+    {
+        var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+        await db.Store.UpsertPostsAsync(source, [Post("p1")], Now, Ct);
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, text) with { ContentText = text }], Now, Ct);
+        var id = Assert.Single(await db.Store.ListUnscoredCommentsAsync(10, Ct)).CommentId;
+        await db.Store.ApplyVerdictsAsync([new VerdictWrite(id, verdict, 0.99, "model", "scoring:v1")], Now, Ct);
+        return (source, id);
+    }
+
+    [Fact]
+    public async Task UpsertCommentsAsync_ApiTextDiffersFromTheFeedsCopy_ReplacesItAndScoresAgain()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (source, id) = await JudgedCommentAsync(db, "In reply to Kim. Thanks", CommentStatus.Spam);
+
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks") with { ContentText = "Thanks", ContentRank = ContentRanks.Api, SeenIn = "api" }], Now.AddMinutes(1), Ct);
+
+        var comment = (await db.Store.GetCommentAsync(id, Ct))!;
+        Assert.Equal("<p>Thanks</p>", comment.ContentHtml);
+        Assert.Equal(CommentStatus.Pending, comment.Status);
+        Assert.Equal(id, Assert.Single(await db.Store.ListUnscoredCommentsAsync(10, Ct)).CommentId);
+        Assert.Null(comment.EditedAt);
+        await db.Store.ApplyVerdictsAsync([new VerdictWrite(id, CommentStatus.Approved, 0.01, "model", "scoring:v1")], Now.AddMinutes(2), Ct);
+        Assert.Equal(CommentStatus.Approved, (await db.Store.GetCommentAsync(id, Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task UpsertCommentsAsync_FeedCopyAfterTheApis_NeverReplacesIt()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Approved);
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks, from the API") with { ContentText = "Thanks, from the API", ContentRank = ContentRanks.Api }], Now.AddMinutes(1), Ct);
+        await db.Store.ApplyVerdictsAsync([new VerdictWrite(id, CommentStatus.Approved, 0.01, "model", "scoring:v1")], Now.AddMinutes(1), Ct);
+
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks") with { ContentText = "Thanks" }], Now.AddMinutes(2), Ct);
+
+        var comment = (await db.Store.GetCommentAsync(id, Ct))!;
+        Assert.Equal("<p>Thanks, from the API</p>", comment.ContentHtml);
+        Assert.Equal(CommentStatus.Approved, comment.Status);
+    }
+
+    [Fact]
+    public async Task UpsertCommentsAsync_EditedOnTheBlogAfterAModeratorsDecision_KeepsTheDecisionAndDatesTheEdit()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Pending);
+        await db.Store.RecordDecisionAsync(id, CommentStatus.Approved, "mod", null, Now, Ct);
+
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks, edited") with { ContentText = "Thanks, edited" }], Now.AddHours(1), Ct);
+
+        var comment = (await db.Store.GetCommentAsync(id, Ct))!;
+        Assert.Equal(CommentStatus.Approved, comment.Status);
+        Assert.Equal(Now.AddHours(1), comment.EditedAt);
+        Assert.Equal(Now.AddHours(1), await db.Store.GetLastChangeAsync(null, posts: false, comments: true, Ct));
+    }
+
+    [Fact]
+    public async Task SavePollAsync_PublishedIdsWithoutAComment_MarksItRemovedAndItsReturnBringsItBack()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Approved);
+        SourcePollState State(PollWriteResult _) => new() { SourceId = source, PolledAt = Now, NextPollAt = Now.AddHours(1), Succeeded = true };
+
+        var removed = await db.Store.SavePollAsync(new PollWrite(source, Now.AddMinutes(1), [], [], []) { PublishedCommentIds = new HashSet<long> { 8 } }, State, Ct);
+        var gone = (await db.Store.GetCommentAsync(id, Ct))!;
+        var back = await db.Store.SavePollAsync(new PollWrite(source, Now.AddMinutes(2), [], [Comment("p1", 7, "Thanks") with { ContentRank = ContentRanks.Api }], []) { PublishedCommentIds = new HashSet<long> { 7 } }, State, Ct);
+
+        Assert.Equal(1, removed.Removed);
+        Assert.Equal(Now.AddMinutes(1), gone.RemovedAt);
+        Assert.Equal(1, back.Restored);
+        Assert.Null((await db.Store.GetCommentAsync(id, Ct))!.RemovedAt);
+    }
 }
