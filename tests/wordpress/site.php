@@ -8,6 +8,7 @@
 //   php site.php edit-comment COMMENT TEXT
 //   php site.php edit-post POST TEXT
 //   php site.php post TITLE TEXT                 a new published post, now (prints its id)
+//   php site.php post-status POST trash|private|draft|publish
 // The site is chosen like the tests' Apache chooses it: WORDPRESS_CONFIG=agleafeeds (wordpress.sh writes it).
 $port = getenv('AGLEAFEEDS_WP_PORT') ?: '8089';
 $_SERVER['WORDPRESS_CONFIG'] = 'agleafeeds';
@@ -183,9 +184,13 @@ switch ($command) {
         $r = wp_update_post(['ID' => (int) $argv[2], 'post_content' => $argv[3]], true);
         if (is_wp_error($r)) { fail($r->get_error_message()); }
         break;
+    case 'post-status':
+        $r = $argv[3] === 'trash' ? wp_trash_post((int) $argv[2]) : wp_update_post(['ID' => (int) $argv[2], 'post_status' => $argv[3]], true);
+        if (!$r || is_wp_error($r)) { fail('post status not changed'); }
+        break;
     case 'post':
         echo add_post($argv[2], $argv[3], gmdate('Y-m-d H:i:s')) . "\n";
         break;
     default:
-        fail('usage: php site.php seed THEME | truth | comment POST PARENT AUTHOR TEXT [URL] | status ID STATUS | delete ID | edit-comment ID TEXT | edit-post ID TEXT | post TITLE TEXT');
+        fail('usage: php site.php seed THEME | truth | comment POST PARENT AUTHOR TEXT [URL] | status ID STATUS | delete ID | edit-comment ID TEXT | edit-post ID TEXT | post TITLE TEXT | post-status ID STATUS');
 }

@@ -134,7 +134,10 @@ CONF
   for _ in $(seq 50); do [ -f "$dir/apache/httpd.pid" ] && break; sleep 0.2; done
   [ -f "$dir/apache/httpd.pid" ] || { echo "Apache did not start: $(tail -5 "$dir/apache/logs/error.log")" >&2; exit 1; }
 
-  AGLEAFEEDS_WP_DIR="$dir" AGLEAFEEDS_WP_PORT="$port" php "$here/site.php" seed twentytwentyone >/dev/null
+  # WordPress's install mails the admin; there is no sendmail here: the notice goes to the log, not the console.
+  if ! AGLEAFEEDS_WP_DIR="$dir" AGLEAFEEDS_WP_PORT="$port" php "$here/site.php" seed twentytwentyone >"$dir/seed.log" 2>&1; then
+    cat "$dir/seed.log" >&2; exit 1
+  fi
   printf '{"url":"http://127.0.0.1:%s/","dir":"%s","script":"%s"}\n' "$port" "$dir" "$here/site.php" > "$dir/site.json"
   echo "WordPress at http://127.0.0.1:$port/ (seeded; data in $dir)"
 }

@@ -28,6 +28,9 @@ public sealed record Source
     /// <summary>The API's comment total (X-WP-Total) the last poll saw.</summary>
     public int? ApiCommentTotal { get; init; }
 
+    /// <summary>The API's post total (X-WP-Total) the last poll saw.</summary>
+    public int? ApiPostTotal { get; init; }
+
     public int PostCount { get; init; }
     public int CommentCount { get; init; }
 }

@@ -139,7 +139,7 @@ public sealed partial class SourceRefresher(
         var notModified = fetch.Outcome == FetchOutcome.NotModified;
         var nextPollAt = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feed?.UpdateInterval, _options);
         PollResult? result = null;
-        await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published }, write =>
+        await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published, PublishedPostIds = synced?.PublishedPosts }, write =>
         {
             var changes = write.PostChanges;
             result = new PollResult
@@ -171,6 +171,7 @@ public sealed partial class SourceRefresher(
                 ApiRoot = apiRoot?.ToString(),
                 Backfilled = backfilled,
                 ApiCommentTotal = synced?.Total,
+                ApiPostTotal = synced?.PostTotal,
                 ErrorCount = 0,
                 Error = warnings.Count > 0 ? string.Join(Environment.NewLine, warnings) : null,
                 Outcome = result.Summary,
@@ -260,7 +261,11 @@ public sealed partial class SourceRefresher(
     }
 
     /// <summary>What a poll read from the WordPress REST API.</summary>
-    private sealed record ApiSync(IReadOnlyList<PostUpsert> Posts, IReadOnlyList<CommentUpsert> Comments, IReadOnlySet<long>? Published, int? Total, bool Backfilled, string? Error);
+    private sealed record ApiSync(IReadOnlyList<PostUpsert> Posts, IReadOnlyList<CommentUpsert> Comments, IReadOnlySet<long>? Published, int? Total, bool Backfilled, string? Error)
+    {
+        public IReadOnlySet<long>? PublishedPosts { get; init; }
+        public int? PostTotal { get; init; }
+    }
 
     /// <summary>
     /// Reads the blog's REST API: on the first sync every post and comment; after it the most recently
@@ -272,9 +277,10 @@ public sealed partial class SourceRefresher(
         var full = source.BackfilledAt is null;
         var max = _options.MaxBackfillPages;
         var posts = await api.ReadPostsAsync(root, full, max, ct).ConfigureAwait(false);
+        var (publishedPosts, postTotal) = await CheckPostsAsync(source, root, full, posts, warnings, ct).ConfigureAwait(false);
         var read = await api.ReadCommentsAsync(root, full, max, ct).ConfigureAwait(false);
         var error = posts.Error ?? read.Error;
-        warnings.AddRange(new[] { posts.Error, read.Error }.OfType<string>());
+        warnings.AddRange(new[] { posts.Error, posts.Warning, read.Error, read.Warning }.OfType<string>());
         var comments = read.Items.ToList();
         IReadOnlySet<long>? published = null;
         if (read.Error is not null)
@@ -313,7 +319,41 @@ public sealed partial class SourceRefresher(
             }
         }
 
-        return new ApiSync(posts.Items, comments, published, read.Total, full && posts.Complete && read.Complete, error);
+        // A first read cut short by the page limit still counts as done: the next polls read only what changed.
+        return new ApiSync(posts.Items, comments, published, read.Total, full && error is null, error) { PublishedPosts = publishedPosts, PostTotal = postTotal };
+    }
+
+    /// <summary>
+    /// The ids of every post the blog publishes, when this poll can tell: the whole first read, or the id list
+    /// read because the API's post total is not the stored one plus the new posts seen (one was unpublished).
+    /// </summary>
+    private async Task<(IReadOnlySet<long>? Published, int? Total)> CheckPostsAsync(Source source, Uri root, bool full, ApiRead<PostUpsert> posts, List<string> warnings, CancellationToken ct)
+    {
+        if (posts.Error is not null)
+        {
+            return (null, null);
+        }
+
+        if (full)
+        {
+            return (posts.Complete ? posts.Items.Select(p => p.WordPressId).OfType<long>().ToHashSet() : null, posts.Total);
+        }
+
+        var stored = await store.GetPublishedPostIdsAsync(source.Id, ct).ConfigureAwait(false);
+        var unseen = posts.Items.Count(p => p.WordPressId is { } id && !stored.Contains(id));
+        if (source.ApiPostTotal is { } before && posts.Total == before + unseen)
+        {
+            return (null, posts.Total);
+        }
+
+        var ids = await api.ReadPostIdsAsync(root, _options.MaxBackfillPages * 10, ct).ConfigureAwait(false);
+        if (ids.Error is not null || !ids.Complete)
+        {
+            warnings.Add(ids.Error ?? "WordPress API: the list of post ids was not read to its end; unpublished posts not checked.");
+            return (null, null);
+        }
+
+        return (ids.Items.ToHashSet(), posts.Total);
     }
 
     /// <summary>
@@ -351,7 +391,7 @@ public sealed partial class SourceRefresher(
         }
 
         warnings.Add($"Fetching: stopped reading older posts after {_options.MaxBackfillPages} feed pages (limit Polling:MaxBackfillPages).");
-        return (posts, false);
+        return (posts, true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled source {SourceId}: {Outcome}")]

@@ -8,7 +8,11 @@ using AgleaFeeds.Storage;
 namespace AgleaFeeds.Polling;
 
 /// <summary>What one read of the WordPress REST API gave: the items, the totals it announced, and whether every page was read.</summary>
-public sealed record ApiRead<T>(IReadOnlyList<T> Items, int? Total, bool Complete, string? Error);
+public sealed record ApiRead<T>(IReadOnlyList<T> Items, int? Total, bool Complete, string? Error)
+{
+    /// <summary>Why the read stopped short without failing (the page limit).</summary>
+    public string? Warning { get; init; }
+}
 
 /// <summary>
 /// Reads a WordPress blog's public REST API (no credentials): <c>/wp/v2/posts</c> and
@@ -73,7 +77,14 @@ public sealed partial class WordPressApi(FeedFetcher fetcher)
     public async Task<ApiRead<long>> ReadCommentIdsAsync(Uri root, int maxPages, CancellationToken ct)
     {
         var read = await ReadAsync<long?>(root, "wp/v2/comments", "orderby=id&order=asc&_fields=id", true, maxPages, e => Long(e, "id"), ct).ConfigureAwait(false);
-        return new ApiRead<long>(read.Items.OfType<long>().ToList(), read.Total, read.Complete, read.Error);
+        return new ApiRead<long>(read.Items.OfType<long>().ToList(), read.Total, read.Complete, read.Error ?? read.Warning);
+    }
+
+    /// <summary>Reads the ids of every published post: the authoritative list of what the blog still publishes.</summary>
+    public async Task<ApiRead<long>> ReadPostIdsAsync(Uri root, int maxPages, CancellationToken ct)
+    {
+        var read = await ReadAsync<long?>(root, "wp/v2/posts", "orderby=id&order=asc&_fields=id", true, maxPages, e => Long(e, "id"), ct).ConfigureAwait(false);
+        return new ApiRead<long>(read.Items.OfType<long>().ToList(), read.Total, read.Complete, read.Error ?? read.Warning);
     }
 
     /// <summary>Reads the comments with the given ids (those an id list named that the store has never seen).</summary>
@@ -139,7 +150,7 @@ public sealed partial class WordPressApi(FeedFetcher fetcher)
 
             if (page >= maxPages)
             {
-                return new ApiRead<T>(items, total, false, $"WordPress API: stopped after {page} pages of {route} (limit Polling:MaxBackfillPages); {pages - page} more not read.");
+                return new ApiRead<T>(items, total, false, null) { Warning = $"WordPress API: stopped after {page} pages of {route} (limit Polling:MaxBackfillPages); {pages - page} more not read." };
             }
         }
     }

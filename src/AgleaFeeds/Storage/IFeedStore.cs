@@ -59,6 +59,9 @@ public interface IFeedStore
     /// <summary>Gets the WordPress ids of a source's stored comments of type comment that are not marked removed.</summary>
     Task<IReadOnlySet<long>> GetPublishedCommentIdsAsync(long sourceId, CancellationToken ct);
 
+    /// <summary>Gets the WordPress ids of a source's stored posts the blog has not stopped publishing.</summary>
+    Task<IReadOnlySet<long>> GetPublishedPostIdsAsync(long sourceId, CancellationToken ct);
+
     /// <summary>Gets the comment count the feed last announced for each of a source's posts, by post key.</summary>
     Task<IReadOnlyDictionary<string, int?>> GetPostCommentCountsAsync(long sourceId, CancellationToken ct);
 

@@ -14,7 +14,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         s.id AS Id, s.title AS Title, s.site_url AS SiteUrl, s.feed_url AS FeedUrl, s.comments_feed_url AS CommentsFeedUrl,
         s.poll_interval_seconds AS PollIntervalSeconds, s.etag AS ETag, s.last_modified AS LastModified,
         s.last_polled_at AS LastPolledAt, s.last_success_at AS LastSuccessAt, s.next_poll_at AS NextPollAt,
-        s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal,
+        s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal, s.api_post_total AS ApiPostTotal,
         (SELECT COUNT(*) FROM posts p WHERE p.source_id = s.id) AS PostCount,
         (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = s.id) AS CommentCount
         """;
@@ -217,6 +217,11 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             var posts = batch.UpsertPosts(write.SourceId, write.Posts);
             var comments = batch.UpsertComments(write.SourceId, write.Comments);
             var removed = write.PublishedCommentIds is { } published ? batch.MarkUnpublished(write.SourceId, published) : 0;
+            if (write.PublishedPostIds is { } publishedPosts)
+            {
+                batch.HideUnpublishedPosts(write.SourceId, publishedPosts);
+            }
+
             var result = new PollWriteResult(posts, comments.Added) { PostsWithNewComments = comments.Posts, Removed = removed, Restored = comments.Restored };
             foreach (var (url, validators) in write.Validators)
             {
@@ -226,6 +231,16 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             batch.SavePollState(state(result));
             return result;
         }, ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<long>> GetPublishedPostIdsAsync(long sourceId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<long>(
+            "SELECT wp_post_id FROM posts WHERE source_id = @sourceId AND wp_post_id IS NOT NULL AND (hidden_by IS NULL OR hidden_by <> 'blog')",
+            new { sourceId }).ConfigureAwait(false);
+        return ids.ToHashSet();
     }
 
     /// <inheritdoc />
@@ -564,7 +579,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var ids = await connection.QueryAsync<long>(
-            "SELECT id FROM posts WHERE source_id = @sourceId AND link IS NOT NULL ORDER BY COALESCE(scraped_at, 0), id LIMIT @limit",
+            "SELECT id FROM posts WHERE source_id = @sourceId AND link IS NOT NULL AND (hidden_by IS NULL OR hidden_by <> 'blog') ORDER BY COALESCE(scraped_at, 0), id LIMIT @limit",
             new { sourceId, limit }).ConfigureAwait(false);
         return ids.ToList();
     }
@@ -733,6 +748,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public string? ApiRoot { get; set; }
         public long? BackfilledAt { get; set; }
         public int? ApiCommentTotal { get; set; }
+        public int? ApiPostTotal { get; set; }
         public int PostCount { get; set; }
         public int CommentCount { get; set; }
 
@@ -755,6 +771,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             ApiRoot = ApiRoot,
             BackfilledAt = Time(BackfilledAt),
             ApiCommentTotal = ApiCommentTotal,
+            ApiPostTotal = ApiPostTotal,
             PostCount = PostCount,
             CommentCount = CommentCount,
         };

@@ -129,6 +129,15 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 refresh.ExecuteNonQuery();
             }
 
+            if (post.ContentRank == ContentRanks.Api)
+            {
+                // The blog lists it again: a post it had stopped publishing is shown again.
+                using var show = Plain(
+                    "UPDATE posts SET hidden_at = NULL, hidden_by = NULL, changed_at = $now, last_seen_at = $now WHERE id = $id AND hidden_by = $by",
+                    ("$id", id), ("$now", _at), ("$by", BlogHidden));
+                show.ExecuteNonQuery();
+            }
+
             changes.Add(new PostChange(id, post.Key, post.Link, post.Guid, IsNew: false, contentChanged, countChanged, post.CommentFeedUrl));
         }
 
@@ -314,6 +323,34 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
 
         return gone.Count;
     }
+
+    /// <summary>Hides every post of the source with a WordPress id the blog's list no longer holds (hidden_by "blog"); returns how many.</summary>
+    public int HideUnpublishedPosts(long sourceId, IReadOnlySet<long> published)
+    {
+        var gone = new List<long>();
+        using (var list = Plain("SELECT id, wp_post_id FROM posts WHERE source_id = $source AND wp_post_id IS NOT NULL AND hidden_at IS NULL", ("$source", sourceId)))
+        using (var reader = list.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (!published.Contains(reader.GetInt64(1)))
+                {
+                    gone.Add(reader.GetInt64(0));
+                }
+            }
+        }
+
+        foreach (var id in gone)
+        {
+            using var hide = Plain("UPDATE posts SET hidden_at = $now, hidden_by = $by, changed_at = $now, last_seen_at = $now WHERE id = $id", ("$id", id), ("$now", _at), ("$by", BlogHidden));
+            hide.ExecuteNonQuery();
+        }
+
+        return gone.Count;
+    }
+
+    /// <summary>Who hid a post the blog stopped publishing (a moderator's hide is never undone by the blog).</summary>
+    public const string BlogHidden = "blog";
 
     private long FindOrCreatePost(long sourceId, CommentUpsert comment)
     {
@@ -613,6 +650,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 site_url = COALESCE(site_url, $siteUrl),
                 api_root = COALESCE($apiRoot, api_root),
                 api_comment_total = COALESCE($apiTotal, api_comment_total),
+                api_post_total = COALESCE($apiPostTotal, api_post_total),
                 backfilled_at = CASE WHEN $backfilled THEN $polledAt ELSE backfilled_at END,
                 etag = CASE WHEN $succeeded THEN $etag ELSE etag END,
                 last_modified = CASE WHEN $succeeded THEN $lastModified ELSE last_modified END,
@@ -625,7 +663,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 lease_until = NULL
             WHERE id = $id
             """,
-            ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl), ("$apiRoot", state.ApiRoot), ("$apiTotal", state.ApiCommentTotal), ("$backfilled", state.Backfilled),
+            ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl), ("$apiRoot", state.ApiRoot), ("$apiTotal", state.ApiCommentTotal), ("$apiPostTotal", state.ApiPostTotal), ("$backfilled", state.Backfilled),
             ("$succeeded", state.Succeeded), ("$etag", state.ETag), ("$lastModified", state.LastModified),
             ("$polledAt", state.PolledAt.ToUnixTimeMilliseconds()), ("$nextPollAt", state.NextPollAt.ToUnixTimeMilliseconds()),
             ("$errorCount", state.ErrorCount), ("$error", state.Error), ("$outcome", state.Outcome));

@@ -24,6 +24,8 @@ public sealed record SourcePollState
     public bool Backfilled { get; init; }
     /// <summary>The API's comment total (X-WP-Total) this poll saw, or null to keep the stored one.</summary>
     public int? ApiCommentTotal { get; init; }
+    /// <summary>The API's post total (X-WP-Total) this poll saw, or null to keep the stored one.</summary>
+    public int? ApiPostTotal { get; init; }
     public int ErrorCount { get; init; }
     public string? Error { get; init; }
     public string? Outcome { get; init; }
@@ -107,6 +109,12 @@ public sealed record PollWrite(
     /// authoritative list (the REST API): every other stored comment of that type is marked removed.
     /// </summary>
     public IReadOnlySet<long>? PublishedCommentIds { get; init; }
+
+    /// <summary>
+    /// The WordPress ids of every post the blog publishes now, when the poll read that list: every other
+    /// stored post with a WordPress id is hidden as no longer published (hidden_by "blog"), until it returns.
+    /// </summary>
+    public IReadOnlySet<long>? PublishedPostIds { get; init; }
 }
 
 /// <summary>What a poll's write did.</summary>

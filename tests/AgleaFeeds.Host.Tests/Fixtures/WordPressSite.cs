@@ -66,6 +66,9 @@ internal sealed class WordPressSite
 
     public Task EditPostAsync(long postId, string html) => RunAsync("edit-post", postId.ToString(), html);
 
+    /// <summary>Trashes a post, or makes it private, a draft, or published again.</summary>
+    public Task SetPostStatusAsync(long postId, string status) => RunAsync("post-status", postId.ToString(), status);
+
     /// <summary>A new published post, now; returns its id.</summary>
     public async Task<long> PostAsync(string title, string html) =>
         long.Parse(await RunAsync("post", title, html), System.Globalization.CultureInfo.InvariantCulture);

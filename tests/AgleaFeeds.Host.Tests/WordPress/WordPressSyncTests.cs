@@ -77,6 +77,8 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
         await site.SetStatusAsync(held.Id, "hold");
         await site.DeleteCommentAsync(last.Id);
         await site.PostAsync("A brand new post", "<p>Fresh from the blog.</p>");
+        await site.SetPostStatusAsync(Weekly(5).Id, "trash");
+        await site.SetPostStatusAsync(Weekly(6).Id, "private");
         var late = await site.CommentAsync(Weekly(13).Id, 0, "Zoe", "Late to this post, but it helped me a lot.");
         var after = await site.TruthAsync();
 
@@ -103,6 +105,8 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
         Assert.Contains("what changed", post16.Content, StringComparison.Ordinal);
         Assert.True(post16.Updated > Entry(postsBefore, Weekly(16).Link).Updated, "the edited post kept its atom:updated");
         Assert.Contains(posts.Document.Descendants(Atom + "title"), t => t.Value == "A brand new post");
+        Assert.DoesNotContain(posts.Document.Descendants(Atom + "title"), t => t.Value is "Weekly notes 5" or "Weekly notes 6");
+        Assert.Contains(postsBefore.Document.Descendants(Atom + "title"), t => t.Value is "Weekly notes 5");
         Assert.True(posts.LastModified > postsBefore.LastModified, "the posts feed's Last-Modified did not move with the edit");
         Assert.True(all.LastModified > allBefore.LastModified, "the feed's Last-Modified did not move with the removals");
         using var request = new HttpRequestMessage(HttpMethod.Get, "feeds/all.atom");
@@ -119,6 +123,7 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
         var site = await WordPressSite.RequireAsync();
         Tool.Require("/usr/bin/jing", "jing");
         Tool.Require("/usr/lib/python3/dist-packages/feedparser/__init__.py", "python3-feedparser");
+        Tool.Require("/usr/bin/newsboat", "newsboat");
         var schema = Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "spec", "atom.rnc");
         Skip.IfNot(File.Exists(schema), $"the Atom schema is not at {Path.GetFullPath(schema)} (../shared/spec, present in CI)");
         await site.SeedAsync("twentytwentyone");
@@ -157,6 +162,16 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
         using var json = System.Text.Json.JsonDocument.Parse(poutput);
         Assert.Equal(0, json.RootElement.GetProperty("bozo").GetInt32());
         Assert.Equal(truth.Posts.Select(p => p.Title).Order(), json.RootElement.GetProperty("titles").EnumerateArray().Select(t => t.GetString()!).Order());
+
+        // newsboat subscribed to the posts and the comments: every post and every approved comment, unread.
+        var approved = (await _host.CommentsAsync()).Count(c => c.Status == Model.CommentStatus.Approved && c.RemovedAt is null);
+        var urls = Path.Combine(_folder, "urls");
+        await File.WriteAllTextAsync(urls, $"{new Uri(_host.BaseUrl, "feeds/posts.atom")}\n{new Uri(_host.BaseUrl, "feeds/comments.atom")}\n");
+        var config = Path.Combine(_folder, "config");
+        await File.WriteAllTextAsync(config, string.Empty);
+        var (ncode, noutput) = await Tool.RunAsync("/usr/bin/newsboat", ["-u", urls, "-c", Path.Combine(_folder, "cache.db"), "-C", config, "-x", "reload", "print-unread"], _folder);
+        Assert.True(ncode == 0, noutput);
+        Assert.Contains($"{truth.Posts.Count + approved} unread articles", noutput, StringComparison.Ordinal);
     }
 
     /// <summary>Without the API nothing lists removals: each poll reads a slice of the posts' pages again, oldest read first.</summary>
@@ -245,7 +260,8 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
     private async Task AssertStoreMatchesAsync(BlogTruth truth)
     {
         var source = Assert.Single(await _host!.Store.ListSourcesAsync(Ct));
-        var posts = await _host.Store.ListPostsAsync(source.Id, Ct);
+        // A post the blog stopped publishing stays stored, hidden from every feed with its comments.
+        var posts = (await _host.Store.ListPostsAsync(source.Id, Ct)).Where(p => !p.Hidden).ToList();
         var problems = new List<string>();
         if (source.LastError is { } error)
         {
@@ -328,6 +344,17 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
 
     private async Task AssertFeedsShowNothingNonPublicAsync(BlogTruth truth)
     {
+        // Nor the dashboard: every moderation tab and the Posts page (which does list the public posts).
+        Assert.Contains(truth.Posts[0].Title, WebUtility.HtmlDecode(await _host!.Http.GetStringAsync("hangfire/posts")), StringComparison.Ordinal);
+        foreach (var path in new[] { "hangfire/posts", "hangfire/moderation?status=Pending", "hangfire/moderation?status=Approved", "hangfire/moderation?status=Spam", "hangfire/moderation?status=Rejected" })
+        {
+            var page = WebUtility.HtmlDecode(await _host.Http.GetStringAsync(path));
+            foreach (var secret in truth.NeverShown)
+            {
+                Assert.DoesNotContain(secret, page, StringComparison.Ordinal);
+            }
+        }
+
         foreach (var path in new[] { "feeds/all.atom", "feeds/posts.atom", "feeds/comments.atom" })
         {
             using var response = await _host!.Http.GetAsync(path);

@@ -24,3 +24,6 @@ ALTER TABLE sources ADD COLUMN backfilled_at INTEGER;
 -- The API's comment total (X-WP-Total) after the last poll: a poll whose total does not grow by exactly the new
 -- comments it sees reads the whole list of ids, which is what removals are decided from.
 ALTER TABLE sources ADD COLUMN api_comment_total INTEGER;
+-- The same for posts: a post the blog no longer publishes (trashed, made private or a draft) is hidden with
+-- hidden_by 'blog', and shown again if the blog publishes it again.
+ALTER TABLE sources ADD COLUMN api_post_total INTEGER;
