@@ -14,7 +14,7 @@ public sealed class PollBatchJob(PollBatchRunner runner, IBackgroundJobClient jo
         var failed = results.Count(r => r.Error is not null);
         // New or changed posts (content or announced comment count) get their pages scraped.
         ScrapeBatchJob.Enqueue(jobs, results.SelectMany(r => r.ChangedPostIds));
-        if (results.Sum(r => r.NewComments) > 0)
+        if (results.Sum(r => r.NewComments + r.RescoredComments) > 0)
         {
             jobs.Enqueue<ScoreJob>(job => job.RunAsync(CancellationToken.None));
         }

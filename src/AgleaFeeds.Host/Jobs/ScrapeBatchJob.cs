@@ -36,7 +36,7 @@ public sealed class ScrapeBatchJob(PostScraper scraper, IOptions<ScrapingOptions
             }
         }).ConfigureAwait(false);
         var done = results.OfType<ScrapeResult>().ToList();
-        if (done.Sum(r => r.NewComments) > 0)
+        if (done.Sum(r => r.NewComments + r.Rescored) > 0)
         {
             jobs.Enqueue<ScoreJob>(job => job.RunAsync(CancellationToken.None));
         }

@@ -31,6 +31,9 @@ public sealed record Source
     /// <summary>The API's post total (X-WP-Total) the last poll saw.</summary>
     public int? ApiPostTotal { get; init; }
 
+    /// <summary>When a poll last read the API without error.</summary>
+    public DateTimeOffset? ApiSyncedAt { get; init; }
+
     public int PostCount { get; init; }
     public int CommentCount { get; init; }
 }

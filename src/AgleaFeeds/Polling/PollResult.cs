@@ -11,6 +11,8 @@ public sealed record PollResult
     public int NewComments { get; init; }
     /// <summary>Comments the blog no longer publishes, marked removed by this poll.</summary>
     public int RemovedComments { get; init; }
+    /// <summary>Comments whose words changed after scoring judged them: to be scored again.</summary>
+    public int RescoredComments { get; init; }
     /// <summary>Posts that are new or whose content or comment count changed: the ones worth scraping.</summary>
     public IReadOnlyList<long> ChangedPostIds { get; init; } = [];
     /// <summary>Why the source's feed could not be polled ("Fetching: …", "Parsing: …").</summary>

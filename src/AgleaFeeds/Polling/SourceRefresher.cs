@@ -151,6 +151,7 @@ public sealed partial class SourceRefresher(
                 ChangedPosts = changes.Count(c => !c.IsNew && (c.ContentChanged || c.CommentCountChanged)),
                 NewComments = write.NewComments,
                 RemovedComments = write.Removed,
+                RescoredComments = write.Rescored,
                 // Posts with new comments are scraped too: pingbacks, threads and authors the feeds do not carry.
                 ChangedPostIds = changes.Where(c => c.IsNew || c.ContentChanged || c.CommentCountChanged).Select(c => c.PostId)
                     .Concat(write.PostsWithNewComments).Concat(recheck).Distinct().ToList(),
@@ -172,6 +173,7 @@ public sealed partial class SourceRefresher(
                 Backfilled = backfilled,
                 ApiCommentTotal = synced?.Total,
                 ApiPostTotal = synced?.PostTotal,
+                ApiSynced = synced is { Error: null },
                 ErrorCount = 0,
                 Error = warnings.Count > 0 ? string.Join(Environment.NewLine, warnings) : null,
                 Outcome = result.Summary,
@@ -276,9 +278,13 @@ public sealed partial class SourceRefresher(
     {
         var full = source.BackfilledAt is null;
         var max = _options.MaxBackfillPages;
-        var posts = await api.ReadPostsAsync(root, full, max, ct).ConfigureAwait(false);
+        // After the first read: the posts modified since the last good read (an edit moves a post's modified
+        // date, whatever its age) and the post total from a one-item page; the newest 100 comments, unfiltered,
+        // so that an edit of any of them is seen too (comments carry no modified date), with their total.
+        var posts = await api.ReadPostsAsync(root, full, max, full ? null : source.ApiSyncedAt, ct).ConfigureAwait(false);
         var (publishedPosts, postTotal) = await CheckPostsAsync(source, root, full, posts, warnings, ct).ConfigureAwait(false);
-        var read = await api.ReadCommentsAsync(root, full, max, ct).ConfigureAwait(false);
+        var read = await api.ReadCommentsAsync(root, full, max, null, ct).ConfigureAwait(false);
+
         var error = posts.Error ?? read.Error;
         warnings.AddRange(new[] { posts.Error, posts.Warning, read.Error, read.Warning }.OfType<string>());
         var comments = read.Items.ToList();
@@ -339,11 +345,18 @@ public sealed partial class SourceRefresher(
             return (posts.Complete ? posts.Items.Select(p => p.WordPressId).OfType<long>().ToHashSet() : null, posts.Total);
         }
 
+        var count = await api.CountAsync(root, "wp/v2/posts", ct).ConfigureAwait(false);
+        if (count.Error is not null)
+        {
+            warnings.Add(count.Error);
+            return (null, null);
+        }
+
         var stored = await store.GetPublishedPostIdsAsync(source.Id, ct).ConfigureAwait(false);
         var unseen = posts.Items.Count(p => p.WordPressId is { } id && !stored.Contains(id));
-        if (source.ApiPostTotal is { } before && posts.Total == before + unseen)
+        if (source.ApiPostTotal is { } before && count.Total == before + unseen)
         {
-            return (null, posts.Total);
+            return (null, count.Total);
         }
 
         var ids = await api.ReadPostIdsAsync(root, _options.MaxBackfillPages * 10, ct).ConfigureAwait(false);
@@ -353,7 +366,7 @@ public sealed partial class SourceRefresher(
             return (null, null);
         }
 
-        return (ids.Items.ToHashSet(), posts.Total);
+        return (ids.Items.ToHashSet(), count.Total);
     }
 
     /// <summary>

@@ -287,7 +287,7 @@ public sealed partial class PostScraper(
             Error = result.Error,
             Outcome = w =>
             {
-                result = page is null ? result : result with { NewComments = w.NewComments, Removed = w.Removed, Outcome = $"{result.Outcome}, {w.NewComments} new, {w.Removed} removed" };
+                result = page is null ? result : result with { NewComments = w.NewComments, Removed = w.Removed, Rescored = w.Rescored, Outcome = $"{result.Outcome}, {w.NewComments} new, {w.Removed} removed" };
                 return result.Warnings.Count == 0 ? result.Outcome : result.Outcome + Environment.NewLine + string.Join(Environment.NewLine, result.Warnings);
             },
             Validators = validators,

@@ -9,6 +9,8 @@ public sealed record ScrapeResult
     public int Comments { get; init; }
     public int NewComments { get; init; }
     public int Removed { get; init; }
+    /// <summary>Comments the page showed with other words than scoring judged: to be scored again.</summary>
+    public int Rescored { get; init; }
     /// <summary>Why the page could not be scraped ("Fetching: …", "Scraping: …"), recorded on the post.</summary>
     public string? Error { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -14,7 +14,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         s.id AS Id, s.title AS Title, s.site_url AS SiteUrl, s.feed_url AS FeedUrl, s.comments_feed_url AS CommentsFeedUrl,
         s.poll_interval_seconds AS PollIntervalSeconds, s.etag AS ETag, s.last_modified AS LastModified,
         s.last_polled_at AS LastPolledAt, s.last_success_at AS LastSuccessAt, s.next_poll_at AS NextPollAt,
-        s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal, s.api_post_total AS ApiPostTotal,
+        s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal, s.api_post_total AS ApiPostTotal, s.api_synced_at AS ApiSyncedAt,
         (SELECT COUNT(*) FROM posts p WHERE p.source_id = s.id) AS PostCount,
         (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = s.id) AS CommentCount
         """;
@@ -222,7 +222,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
                 batch.HideUnpublishedPosts(write.SourceId, publishedPosts);
             }
 
-            var result = new PollWriteResult(posts, comments.Added) { PostsWithNewComments = comments.Posts, Removed = removed, Restored = comments.Restored };
+            var result = new PollWriteResult(posts, comments.Added) { PostsWithNewComments = comments.Posts, Removed = removed, Restored = comments.Restored, Rescored = batch.Rescored };
             foreach (var (url, validators) in write.Validators)
             {
                 batch.SaveValidators(write.SourceId, url, validators);
@@ -749,6 +749,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public long? BackfilledAt { get; set; }
         public int? ApiCommentTotal { get; set; }
         public int? ApiPostTotal { get; set; }
+        public long? ApiSyncedAt { get; set; }
         public int PostCount { get; set; }
         public int CommentCount { get; set; }
 
@@ -772,6 +773,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             BackfilledAt = Time(BackfilledAt),
             ApiCommentTotal = ApiCommentTotal,
             ApiPostTotal = ApiPostTotal,
+            ApiSyncedAt = Time(ApiSyncedAt),
             PostCount = PostCount,
             CommentCount = CommentCount,
         };

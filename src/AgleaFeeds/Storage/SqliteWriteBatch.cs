@@ -14,6 +14,9 @@ namespace AgleaFeeds.Storage;
 internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now) : IDisposable
 {
     private readonly long _at = now.ToUnixTimeMilliseconds();
+
+    /// <summary>How many comments this batch sent back to scoring because their words changed.</summary>
+    public int Rescored { get; private set; }
     private readonly Dictionary<string, long> _postIds = new(StringComparer.Ordinal);
     private readonly List<SqliteCommand> _commands = [];
     private SqliteCommand? _findPost;
@@ -253,9 +256,13 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             lastActor = reader.IsDBNull(5) ? null : reader.GetString(5);
         }
 
-        var better = html is not null && (rank >= storedRank || storedHtml is null);
+        // The page and the API both show the blog's current rendering: either one's other words are an edit
+        // (an old comment edited is seen by the page rotation, not by the API's newest comments).
+        var textDiffers = Normalize(text) != Normalize(storedText);
+        var bothCurrent = rank >= ContentRanks.Page && storedRank >= ContentRanks.Page;
+        var better = html is not null && (rank >= storedRank || storedHtml is null || (bothCurrent && textDiffers));
         var contentChanged = better && html != storedHtml;
-        var textChanged = contentChanged && Normalize(text) != Normalize(storedText);
+        var textChanged = contentChanged && textDiffers;
         var comeBack = removed && rank >= ContentRanks.Page;
         // Scoring judged the words it had; new words are judged again. A moderator's decision stands.
         var rescore = textChanged && storedText is not null && (lastActor is null || lastActor == "system" || lastActor.StartsWith("scoring:", StringComparison.Ordinal));
@@ -267,8 +274,8 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 type = COALESCE($type, type),
                 content_html = CASE WHEN $changed THEN $html ELSE content_html END,
                 content_text = CASE WHEN $changed THEN $text ELSE content_text END,
-                content_rank = CASE WHEN $better THEN $rank ELSE content_rank END,
-                edited_at = CASE WHEN $textChanged AND content_rank = $rank THEN $now ELSE edited_at END,
+                edited_at = CASE WHEN $textChanged AND (content_rank = $rank OR $current) THEN $now ELSE edited_at END,
+                content_rank = CASE WHEN $better THEN MAX($rank, content_rank) ELSE content_rank END,
                 removed_at = CASE WHEN $comeBack THEN NULL ELSE removed_at END,
                 changed_at = CASE WHEN $changed OR $comeBack THEN $now ELSE changed_at END,
                 status = CASE WHEN $rescore THEN 'Pending' ELSE status END,
@@ -276,9 +283,10 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 last_seen_at = $now
             WHERE id = $id
             """,
-            "$id", "$author", "$authorUrl", "$published", "$guid", "$link", "$type", "$changed", "$html", "$text", "$better", "$rank", "$textChanged", "$now", "$comeBack", "$rescore");
-        Bind(update, id, author, authorUrl, published, guid, link, type, contentChanged, html, text, better, rank, textChanged, _at, comeBack, rescore);
+            "$id", "$author", "$authorUrl", "$published", "$guid", "$link", "$type", "$changed", "$html", "$text", "$better", "$rank", "$textChanged", "$now", "$comeBack", "$rescore", "$current");
+        Bind(update, id, author, authorUrl, published, guid, link, type, contentChanged, html, text, better, rank, textChanged, _at, comeBack, rescore, bothCurrent);
         update.ExecuteNonQuery();
+        Rescored += rescore ? 1 : 0;
         if (rescore && status != nameof(CommentStatus.Pending))
         {
             using var record = Plain(
@@ -498,7 +506,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             SaveValidators(sourceId, url, validators);
         }
 
-        var result = new ScrapeWriteResult(added, removed, restored);
+        var result = new ScrapeWriteResult(added, removed, restored) { Rescored = Rescored };
         using (var state = Plain(
             "UPDATE posts SET scraped_at = $now, scrape_error = $error, scrape_outcome = $outcome WHERE id = $id",
             ("$id", postId), ("$now", _at), ("$error", write.Error), ("$outcome", write.Outcome(result))))
@@ -651,6 +659,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 api_root = COALESCE($apiRoot, api_root),
                 api_comment_total = COALESCE($apiTotal, api_comment_total),
                 api_post_total = COALESCE($apiPostTotal, api_post_total),
+                api_synced_at = CASE WHEN $apiSynced THEN $polledAt ELSE api_synced_at END,
                 backfilled_at = CASE WHEN $backfilled THEN $polledAt ELSE backfilled_at END,
                 etag = CASE WHEN $succeeded THEN $etag ELSE etag END,
                 last_modified = CASE WHEN $succeeded THEN $lastModified ELSE last_modified END,
@@ -663,7 +672,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 lease_until = NULL
             WHERE id = $id
             """,
-            ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl), ("$apiRoot", state.ApiRoot), ("$apiTotal", state.ApiCommentTotal), ("$apiPostTotal", state.ApiPostTotal), ("$backfilled", state.Backfilled),
+            ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl), ("$apiRoot", state.ApiRoot), ("$apiTotal", state.ApiCommentTotal), ("$apiPostTotal", state.ApiPostTotal), ("$apiSynced", state.ApiSynced), ("$backfilled", state.Backfilled),
             ("$succeeded", state.Succeeded), ("$etag", state.ETag), ("$lastModified", state.LastModified),
             ("$polledAt", state.PolledAt.ToUnixTimeMilliseconds()), ("$nextPollAt", state.NextPollAt.ToUnixTimeMilliseconds()),
             ("$errorCount", state.ErrorCount), ("$error", state.Error), ("$outcome", state.Outcome));

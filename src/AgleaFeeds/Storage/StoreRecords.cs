@@ -26,6 +26,8 @@ public sealed record SourcePollState
     public int? ApiCommentTotal { get; init; }
     /// <summary>The API's post total (X-WP-Total) this poll saw, or null to keep the stored one.</summary>
     public int? ApiPostTotal { get; init; }
+    /// <summary>Set when this poll read the API without error.</summary>
+    public bool ApiSynced { get; init; }
     public int ErrorCount { get; init; }
     public string? Error { get; init; }
     public string? Outcome { get; init; }
@@ -126,6 +128,9 @@ public sealed record PollWriteResult(IReadOnlyList<PostChange> PostChanges, int 
     /// <summary>How many comments the blog no longer publishes were marked removed, and how many came back.</summary>
     public int Removed { get; init; }
     public int Restored { get; init; }
+
+    /// <summary>Comments whose words changed after scoring judged them: they wait to be scored again.</summary>
+    public int Rescored { get; init; }
 }
 
 /// <summary>Everything one scrape of a post stores.</summary>
@@ -146,7 +151,11 @@ public sealed record ScrapeWrite
 }
 
 /// <summary>What a scrape's write did.</summary>
-public sealed record ScrapeWriteResult(int NewComments, int Removed, int Restored);
+public sealed record ScrapeWriteResult(int NewComments, int Removed, int Restored)
+{
+    /// <summary>Comments whose words changed after scoring judged them: they wait to be scored again.</summary>
+    public int Rescored { get; init; }
+}
 
 /// <summary>A comment waiting for a verdict, with what the rules need to know of its author and post.</summary>
 public sealed record ScoringCandidate

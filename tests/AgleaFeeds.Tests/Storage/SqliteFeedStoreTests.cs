@@ -268,4 +268,23 @@ public class SqliteFeedStoreTests
         Assert.Equal(1, back.Restored);
         Assert.Null((await db.Store.GetCommentAsync(id, Ct))!.RemovedAt);
     }
+
+    [Fact]
+    public async Task UpsertCommentsAsync_PageShowsOtherWordsThanTheApisCopy_IsAnEditSameWordsChangeNothing()
+    {
+        await using var db = await TempDatabase.CreateAsync();
+        var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Approved);
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks") with { ContentText = "Thanks", ContentRank = ContentRanks.Api }], Now.AddMinutes(1), Ct);
+
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks") with { ContentHtml = "<div><p>Thanks</p></div>", ContentText = "Thanks", ContentRank = ContentRanks.Page }], Now.AddMinutes(2), Ct);
+        var same = (await db.Store.GetCommentAsync(id, Ct))!;
+        await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks, and edited") with { ContentText = "Thanks, and edited", ContentRank = ContentRanks.Page }], Now.AddMinutes(3), Ct);
+        var edited = (await db.Store.GetCommentAsync(id, Ct))!;
+
+        Assert.Equal("<p>Thanks</p>", same.ContentHtml);
+        Assert.Null(same.EditedAt);
+        Assert.Equal("<p>Thanks, and edited</p>", edited.ContentHtml);
+        Assert.Equal(Now.AddMinutes(3), edited.EditedAt);
+        Assert.Equal(CommentStatus.Pending, edited.Status);
+    }
 }

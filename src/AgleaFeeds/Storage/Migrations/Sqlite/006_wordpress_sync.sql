@@ -27,3 +27,5 @@ ALTER TABLE sources ADD COLUMN api_comment_total INTEGER;
 -- The same for posts: a post the blog no longer publishes (trashed, made private or a draft) is hidden with
 -- hidden_by 'blog', and shown again if the blog publishes it again.
 ALTER TABLE sources ADD COLUMN api_post_total INTEGER;
+-- When the API was last read without error: later polls ask it only for what changed since (less a day of slack).
+ALTER TABLE sources ADD COLUMN api_synced_at INTEGER;
