@@ -9,6 +9,7 @@
 //   php site.php edit-post POST TEXT
 //   php site.php post TITLE TEXT                 a new published post, now (prints its id)
 //   php site.php post-status POST trash|private|draft|publish
+//   php site.php option NAME VALUE               a setting, as Settings saves it (permalink_structure '' for plain links)
 // The site is chosen like the tests' Apache chooses it: WORDPRESS_CONFIG=agleafeeds (wordpress.sh writes it).
 $port = getenv('AGLEAFEEDS_WP_PORT') ?: '8089';
 $_SERVER['WORDPRESS_CONFIG'] = 'agleafeeds';
@@ -184,6 +185,11 @@ switch ($command) {
         $r = wp_update_post(['ID' => (int) $argv[2], 'post_content' => $argv[3]], true);
         if (is_wp_error($r)) { fail($r->get_error_message()); }
         break;
+    case 'option':
+        // Numbers stay strings, as the settings screens save them.
+        update_option($argv[2], $argv[3]);
+        if ($argv[2] === 'permalink_structure') { flush_rewrite_rules(); }
+        break;
     case 'post-status':
         $r = $argv[3] === 'trash' ? wp_trash_post((int) $argv[2]) : wp_update_post(['ID' => (int) $argv[2], 'post_status' => $argv[3]], true);
         if (!$r || is_wp_error($r)) { fail('post status not changed'); }
@@ -192,5 +198,5 @@ switch ($command) {
         echo add_post($argv[2], $argv[3], gmdate('Y-m-d H:i:s')) . "\n";
         break;
     default:
-        fail('usage: php site.php seed THEME | truth | comment POST PARENT AUTHOR TEXT [URL] | status ID STATUS | delete ID | edit-comment ID TEXT | edit-post ID TEXT | post TITLE TEXT | post-status ID STATUS');
+        fail('usage: php site.php seed THEME | truth | comment POST PARENT AUTHOR TEXT [URL] | status ID STATUS | delete ID | edit-comment ID TEXT | edit-post ID TEXT | post TITLE TEXT | post-status ID STATUS | option NAME VALUE');
 }

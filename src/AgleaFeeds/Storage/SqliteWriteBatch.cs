@@ -209,21 +209,34 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             }
         }
 
-        // Parents last: a reply can come before its parent in a feed or a page of the API.
-        foreach (var (id, postId, parentWordPressId) in parents)
+        // Parents last: a reply can come before its parent in a feed or a page of the API, or its parent may
+        // only be stored later (by a scrape): the parent's WordPress id waits on the reply until then.
+        foreach (var (id, _, parentWordPressId) in parents)
         {
-            var link = Command(
-                ref _linkParent,
-                """
-                UPDATE comments SET parent_id = (SELECT p.id FROM comments p WHERE p.post_id = $post AND p.wp_comment_id = $parent ORDER BY p.id LIMIT 1)
-                WHERE id = $id AND EXISTS (SELECT 1 FROM comments p WHERE p.post_id = $post AND p.wp_comment_id = $parent)
-                """,
-                "$id", "$post", "$parent");
-            Bind(link, id, postId, parentWordPressId);
-            link.ExecuteNonQuery();
+            var remember = Command(ref _linkParent, "UPDATE comments SET parent_wp_id = $parent WHERE id = $id", "$id", "$parent");
+            Bind(remember, id, parentWordPressId);
+            remember.ExecuteNonQuery();
+        }
+
+        foreach (var postId in parents.Select(p => p.PostId).Distinct())
+        {
+            LinkParents(postId);
         }
 
         return (added, posts.ToList(), restored);
+    }
+
+    /// <summary>Links the replies of a post to their parents once both are stored.</summary>
+    private void LinkParents(long postId)
+    {
+        using var link = Plain(
+            """
+            UPDATE comments SET parent_id = (SELECT p.id FROM comments p WHERE p.post_id = comments.post_id AND p.wp_comment_id = comments.parent_wp_id ORDER BY p.id LIMIT 1)
+            WHERE post_id = $post AND parent_wp_id IS NOT NULL
+              AND EXISTS (SELECT 1 FROM comments p WHERE p.post_id = comments.post_id AND p.wp_comment_id = comments.parent_wp_id)
+            """,
+            ("$post", postId));
+        link.ExecuteNonQuery();
     }
 
     /// <summary>
@@ -478,14 +491,24 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             added++;
         }
 
-        // Parents last: a reply can come before its parent when the blog pages newest first.
+        // Parents last: a reply can come before its parent when the blog pages newest first. A page that shows a
+        // comment unthreaded (threads turned off) does not erase the parent the API or the feed told.
         foreach (var c in write.Comments)
         {
             long? parent = c.ParentWordPressId is { } p && seen.TryGetValue(p, out var parentId) ? parentId
                 : c.ParentWordPressId is { } q && known.TryGetValue(q.ToString(System.Globalization.CultureInfo.InvariantCulture), out var k) ? k.Id : null;
-            using var link = Plain("UPDATE comments SET parent_id = $parent WHERE id = $id", ("$id", seen[c.WordPressId]), ("$parent", parent));
+            if (c.ParentWordPressId is null)
+            {
+                continue;
+            }
+
+            using var link = Plain(
+                "UPDATE comments SET parent_id = COALESCE($parent, parent_id), parent_wp_id = $wp WHERE id = $id",
+                ("$id", seen[c.WordPressId]), ("$parent", parent), ("$wp", c.ParentWordPressId));
             link.ExecuteNonQuery();
         }
+
+        LinkParents(postId);
 
         var removed = 0;
         if (write.Complete && write.Page is not null)

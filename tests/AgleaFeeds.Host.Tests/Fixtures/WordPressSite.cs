@@ -69,6 +69,9 @@ internal sealed class WordPressSite
     /// <summary>Trashes a post, or makes it private, a draft, or published again.</summary>
     public Task SetPostStatusAsync(long postId, string status) => RunAsync("post-status", postId.ToString(), status);
 
+    /// <summary>Changes a setting as WordPress's Settings screens do.</summary>
+    public Task SetOptionAsync(string name, string value) => RunAsync("option", name, value);
+
     /// <summary>A new published post, now; returns its id.</summary>
     public async Task<long> PostAsync(string title, string html) =>
         long.Parse(await RunAsync("post", title, html), System.Globalization.CultureInfo.InvariantCulture);

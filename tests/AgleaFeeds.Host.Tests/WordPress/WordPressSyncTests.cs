@@ -28,18 +28,32 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     /// <summary>With the REST API, and without it (as on WordPress.com or where it is disabled): feeds, paged feeds and pages only.</summary>
+    /// <summary>
+    /// Also with other settings a blog may have: WordPress's plain links (?p=N, ?feed=rss2, cpage=N,
+    /// ?rest_route=/), the oldest comment page first, newest comments first, threads off.
+    /// </summary>
     [SkippableTheory]
-    [InlineData("twentytwentyone", true)]
-    [InlineData("twentytwentythree", true)]
-    [InlineData("twentytwentyone", false)]
-    [InlineData("twentytwentythree", false)]
-    public async Task FirstSync_StoresEveryPublicPostAndCommentOnceUnderItsOwnPostAndNothingElse(string theme, bool api)
+    [InlineData("twentytwentyone", true, "")]
+    [InlineData("twentytwentythree", true, "")]
+    [InlineData("twentytwentyone", false, "")]
+    [InlineData("twentytwentythree", false, "")]
+    [InlineData("twentytwentyone", true, "permalink_structure=")]
+    [InlineData("twentytwentythree", false, "permalink_structure=")]
+    [InlineData("twentytwentyone", false, "default_comments_page=oldest;comment_order=desc;thread_comments=0")]
+    public async Task FirstSync_StoresEveryPublicPostAndCommentOnceUnderItsOwnPostAndNothingElse(string theme, bool api, string settings)
     {
         var site = await WordPressSite.RequireAsync();
         await site.SeedAsync(theme);
-        var truth = await site.TruthAsync();
+        foreach (var setting in settings.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            await site.SetOptionAsync(setting.Split('=')[0], setting.Split('=')[1]);
+        }
 
-        _host = await RunningHost.StartAsync(_folder, new Dictionary<string, string?> { ["Polling:UseWordPressApi"] = api ? "true" : "false" }, site.FeedUrl);
+        var truth = await site.TruthAsync();
+        var feed = settings.Contains("permalink_structure=;", StringComparison.Ordinal) || settings.EndsWith("permalink_structure=", StringComparison.Ordinal)
+            ? new Uri(site.Url, "?feed=rss2").ToString() : site.FeedUrl;
+
+        _host = await RunningHost.StartAsync(_folder, new Dictionary<string, string?> { ["Polling:UseWordPressApi"] = api ? "true" : "false" }, feed);
         await WaitUntilSyncedAsync(truth);
 
         await AssertStoreMatchesAsync(truth);

@@ -29,3 +29,5 @@ ALTER TABLE sources ADD COLUMN api_comment_total INTEGER;
 ALTER TABLE sources ADD COLUMN api_post_total INTEGER;
 -- When the API was last read without error: later polls ask it only for what changed since (less a day of slack).
 ALTER TABLE sources ADD COLUMN api_synced_at INTEGER;
+-- The WordPress id of the comment replied to, kept until that comment is stored (a reply can arrive first).
+ALTER TABLE comments ADD COLUMN parent_wp_id INTEGER;
