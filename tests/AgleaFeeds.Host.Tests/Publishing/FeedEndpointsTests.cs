@@ -123,6 +123,40 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LastModified_IsWhenTheStoreChangedWhatTheFeedShows_NotTheNewestEntrysDate()
+    {
+        using var first = await _host.Http.GetAsync("feeds/posts.atom");
+        var before = first.Content.Headers.LastModified!.Value;
+        var newest = XDocument.Parse(await first.Content.ReadAsStringAsync()).Root!.Elements(Atom + "entry").Max(e => DateTimeOffset.Parse(e.Element(Atom + "updated")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        var seoul = (await _host.Store.ListPostsAsync(_source.Id, Ct)).Single(p => p.Title!.Contains("Seoul", StringComparison.Ordinal));
+        await Task.Delay(1100);
+
+        // Hiding an older post changes the feed without any entry getting newer.
+        await _host.Store.SetPostHiddenAsync(seoul.Id, hidden: true, "moderator-ann", DateTimeOffset.UtcNow, Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "feeds/posts.atom");
+        request.Headers.IfModifiedSince = before;
+        using var after = await _host.Http.SendAsync(request);
+        var feed = XDocument.Parse(await after.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.True(after.Content.Headers.LastModified > before);
+        Assert.True(before >= Seconds(newest), "Last-Modified is at least the newest entry's time");
+        Assert.Equal(after.Content.Headers.LastModified, Seconds(DateTimeOffset.Parse(feed.Root!.Element(Atom + "updated")!.Value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private static DateTimeOffset Seconds(DateTimeOffset t) => t.AddTicks(-(t.Ticks % TimeSpan.TicksPerSecond));
+
+    [Fact]
+    public async Task EmptyFeed_IsDatedWhenTheStoreBegan_Not1970()
+    {
+        await using var empty = await RunningHost.StartAsync(TestPaths.NewTempFolder());
+        var body = await empty.Http.GetStringAsync("feeds/all.atom");
+
+        var updated = DateTimeOffset.Parse(XDocument.Parse(body).Root!.Element(Atom + "updated")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(updated > DateTimeOffset.UtcNow.AddHours(-1) && updated <= DateTimeOffset.UtcNow.AddMinutes(1), $"updated {updated:O}");
+    }
+
+    [Fact]
     public async Task BlockRule_OnACategory_KeepsThosePostsAndTheirCommentsOut()
     {
         await using var host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), new Dictionary<string, string?> { ["Publishing:BlockRules:0"] = "Category=^Events$" }, _site.PostsFeed);
