@@ -69,6 +69,10 @@ internal sealed class SourcesPage : RazorPage
             WriteLiteral("</a><br>polled every ");
             Write((s.PollInterval > TimeSpan.Zero ? s.PollInterval : defaultInterval).TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture));
             WriteLiteral(s.PollInterval > TimeSpan.Zero ? " min" : " min (default)");
+            // Where the blog's posts and comments come from: its REST API (the complete lists), or feeds and pages only.
+            WriteLiteral("<br><span class=\"api\">");
+            Write(s.ApiRoot is { } api ? $"WordPress REST API: {api}" + (s.ApiSyncedAt is { } synced ? $" (read {Relative(synced, now)})" : " (not read yet)") : "no REST API: feeds and pages");
+            WriteLiteral("</span>");
             WriteLiteral("</small></td><td class=\"last-poll\">");
             Write(s.LastPolledAt is { } lp ? Relative(lp, now) : "never");
             WriteLiteral("</td><td class=\"outcome\">");

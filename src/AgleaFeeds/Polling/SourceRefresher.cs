@@ -169,7 +169,7 @@ public sealed partial class SourceRefresher(
                 NewFeedUrl = newFeedUrl,
                 CommentsFeedUrl = commentsFeedUrl,
                 SiteUrl = feed?.SiteUrl,
-                ApiRoot = apiRoot?.ToString(),
+                ApiRoot = _options.UseWordPressApi ? apiRoot?.ToString() : null,
                 Backfilled = backfilled,
                 ApiCommentTotal = synced?.Total,
                 ApiPostTotal = synced?.PostTotal,

@@ -58,6 +58,8 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
 
         await AssertStoreMatchesAsync(truth);
         await AssertFeedsShowNothingNonPublicAsync(truth);
+        var sources = await _host.Http.GetStringAsync("hangfire/sources");
+        Assert.Contains(api ? "WordPress REST API: http://127.0.0.1:" : "no REST API: feeds and pages", sources, StringComparison.Ordinal);
     }
 
     [SkippableFact]
