@@ -11,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 dir="${AGLEAFEEDS_WP_DIR:-/tmp/agleafeeds-wordpress}"
 port="${AGLEAFEEDS_WP_PORT:-8089}"
 config_name="agleafeeds"
-packages=(wordpress wordpress-theme-twentytwentyone mariadb-server mariadb-client libapache2-mod-php php-cli php-mysql php-xml php-mbstring php-curl)
+packages=(wordpress wordpress-theme-twentytwentyone wordpress-theme-twentytwentytwo mariadb-server mariadb-client libapache2-mod-php php-cli php-mysql php-xml php-mbstring php-curl)
 
 install() {
   local missing=()

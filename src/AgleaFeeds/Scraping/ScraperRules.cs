@@ -39,7 +39,7 @@ public sealed record ScraperRules
         Modified = $"//meta[@property='article:modified_time']/@content | //time[{Cls("updated")}]/@datetime",
         Categories = $"//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')] | //*[{Cls("taxonomy-category")}]//a",
         Tags = $"//*[{Cls("taxonomy-post_tag")}]//a | //a[normalize-space(@rel)='tag' and not(ancestor::*[{Cls("taxonomy-category")}])]",
-        CommentsHeading = $"//*[{Cls("comments-title")}] | //*[@id='comments-title'] | //*[{Cls("wp-block-comments-title")}]",
+        CommentsHeading = $"//*[{Cls("comments-title")}] | //*[@id='comments-title'] | //*[{Cls("wp-block-comments-title")}] | //h2[@id='comments'] | //h3[@id='comments']",
         CommentList = $"//ol[{Cls("comment-list")}] | //ol[{Cls("commentlist")}] | //ol[{Cls("wp-block-comment-template")}] | //ul[{Cls("comment-list")}] | //ul[{Cls("commentlist")}]",
         CommentItems = "./li[starts-with(@id, 'comment-') or starts-with(@id, 'li-comment-')]",
         ReplyLists = "./ol | ./ul | ./div/ol | ./div/ul",

@@ -154,6 +154,7 @@ public class PostPageParserTests
     [InlineData("One thought on “Hello”", 1)]
     [InlineData("One reply on “Hello”", 1)]
     [InlineData("One response to “Weekly notes 16”", 1)]
+    [InlineData("15 responses to “Jack Ma’s Advice”", 15)]
     [InlineData("2 thoughts on \"Top 10 lessons\"", 2)]
     [InlineData("1,024 Responses to Hello", 1024)]
     [InlineData("Comments (5)", 5)]
