@@ -83,6 +83,10 @@ define('NONCE_KEY', 'agleafeeds-test'); define('AUTH_SALT', 'agleafeeds-test'); 
 define('LOGGED_IN_SALT', 'agleafeeds-test'); define('NONCE_SALT', 'agleafeeds-test');
 PHP
 
+  # A must-use plugin of the tests': the option agleafeeds_rest_off makes the REST API refuse visitors.
+  mkdir -p /var/lib/wordpress/wp-content/mu-plugins
+  cp "$here/mu-plugin.php" /var/lib/wordpress/wp-content/mu-plugins/agleafeeds-test.php
+
   local user="www-data"
   cat > "$dir/apache/httpd.conf" <<CONF
 ServerRoot "$dir/apache"

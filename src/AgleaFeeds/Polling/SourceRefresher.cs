@@ -75,7 +75,9 @@ public sealed partial class SourceRefresher(
             posts = [.. synced.Posts, .. posts.Where(p => !fromApi.Contains(p.Key))];
             backfilled = synced.Backfilled;
         }
-        else if (source.BackfilledAt is null && feed?.IsWordPress == true)
+
+        // Without the API, or where it refuses to answer (disabled by a plugin, behind a login): the paged feeds.
+        if ((synced is null || synced.Error is not null) && source.BackfilledAt is null && feed?.IsWordPress == true)
         {
             (var older, backfilled) = await ReadPagedFeedsAsync(feedUri, posts, warnings, ct).ConfigureAwait(false);
             posts = [.. posts, .. older];
