@@ -52,15 +52,19 @@ public static class FeedParser
         var (name, ns) = (reader.LocalName, reader.NamespaceURI);
         switch (name, ns)
         {
-            case ("rss", _):
+            case ("rss", ""):
                 var version = reader.GetAttribute("version")?.Trim();
-                return version is null or "2.0" or "2.00" or "2"
-                    ? SyndicationReader.Read(reader, "RSS 2.0", problems)
-                    : LegacyFeedReader.ReadRss09x(XDocument.Load(reader), $"RSS {version}", problems);
+                return version is "2.0" or "2.00" or "2"
+                    ? WithFallback(() => SyndicationReader.Read(reader, "RSS 2.0", problems), text, problems)
+                    : Tolerantly(text, problems, version is null ? "Parsing: <rss> has no version attribute; read as RSS 2.0 would be." : null);
+            case ("rss", _):
+                return Tolerantly(text, problems, $"Parsing: <rss> is in the namespace {ns}; read as if it were not.");
             case ("feed", Namespaces.Atom10):
-                return SyndicationReader.Read(reader, "Atom 1.0", problems);
+                return WithFallback(() => SyndicationReader.Read(reader, "Atom 1.0", problems), text, problems);
             case ("feed", Namespaces.Atom03):
                 return LegacyFeedReader.ReadAtom03(XDocument.Load(reader), problems);
+            case ("feed", _) when TolerantReader.IsAtom(ns):
+                return Tolerantly(text, problems, $"Parsing: a pre-1.0 Atom namespace ({ns}); read as Atom.");
             case ("RDF", Namespaces.Rdf):
                 return LegacyFeedReader.ReadRdf(XDocument.Load(reader), problems);
             case ("html", _):
@@ -69,6 +73,70 @@ public static class FeedParser
                 throw new FeedFormatException($"Parsing: unable to detect feed format (root element <{name}>{(ns.Length > 0 ? $" in {ns}" : string.Empty)}).");
         }
     }
+
+    /// <summary>
+    /// Reads with System.ServiceModel.Syndication; where it refuses the document (one element it cannot map
+    /// costs it the whole feed), the tolerant LINQ to XML reader takes it, and the repair is reported.
+    /// </summary>
+    private static ParsedFeed WithFallback(Func<ParsedFeed> read, string text, List<string> problems)
+    {
+        var before = problems.Count;
+        try
+        {
+            var feed = read();
+            // The strict reader can also stop early without a word (a feed-level element it misreads): when the
+            // document holds more entries than it returned, the tolerant reader's count is taken if higher.
+            if (EntryTags(text) > feed.Entries.Count)
+            {
+                var tolerant = Tolerantly(text, [], null);
+                if (tolerant.Entries.Count > feed.Entries.Count)
+                {
+                    problems.RemoveRange(before, problems.Count - before);
+                    return Tolerantly(text, problems, $"Parsing: the strict reader returned {feed.Entries.Count} of {tolerant.Entries.Count} entries; read tolerantly.");
+                }
+            }
+
+            return feed;
+        }
+        catch (Exception ex) when (ex is XmlException or FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            problems.RemoveRange(before, problems.Count - before);
+            return Tolerantly(text, problems, $"Parsing: the strict reader refused the feed ({Truncate(ex.Message)}); read tolerantly.");
+        }
+    }
+
+    private static ParsedFeed Tolerantly(string text, List<string> problems, string? repair)
+    {
+        var doc = XDocument.Load(XmlReader.Create(new StringReader(text), FeedText.SafeSettings));
+        if (repair is not null)
+        {
+            problems.Add(repair);
+        }
+
+        return TolerantReader.Read(doc, problems);
+    }
+
+    /// <summary>How many item or entry start tags the text holds (an upper bound: CDATA may hold some too).</summary>
+    private static int EntryTags(string text)
+    {
+        var count = 0;
+        foreach (var tag in (string[])["item", "entry"])
+        {
+            for (var at = text.IndexOf(tag, StringComparison.Ordinal); at >= 0; at = text.IndexOf(tag, at + tag.Length, StringComparison.Ordinal))
+            {
+                var end = at + tag.Length;
+                if (at > 0 && (text[at - 1] == '<' || (text[at - 1] == ':' && text.LastIndexOf('<', at - 1) is var lt and >= 0 && text.AsSpan(lt + 1, at - 1 - lt).IndexOfAny(" >/\"'") < 0))
+                    && end < text.Length && text[end] is ' ' or '>' or '/' or '\t' or '\n' or '\r')
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private static string Truncate(string s) => s.Length > 120 ? s[..120] + "…" : s;
 
     private static bool LooksLikeHtml(string text)
     {

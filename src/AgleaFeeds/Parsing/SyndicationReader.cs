@@ -108,7 +108,7 @@ internal static class SyndicationReader
     private static DateTimeOffset? Date(DateTimeOffset value) =>
         value == default || value == DateTimeOffset.MinValue ? null : value.ToUniversalTime();
 
-    private static TimeSpan? UpdateInterval(string? period, string? frequencyText)
+    internal static TimeSpan? UpdateInterval(string? period, string? frequencyText)
     {
         if (period is null)
         {

@@ -20,10 +20,10 @@ internal sealed class WordPressFeed : SyndicationFeed
         switch (reader.NamespaceURI, reader.LocalName)
         {
             case (Namespaces.Syndication, "updatePeriod"):
-                UpdatePeriod = reader.ReadElementContentAsString().Trim();
+                UpdatePeriod = ElementText.Read(reader)?.Trim();
                 return true;
             case (Namespaces.Syndication, "updateFrequency"):
-                UpdateFrequency = reader.ReadElementContentAsString().Trim();
+                UpdateFrequency = ElementText.Read(reader)?.Trim();
                 return true;
             default:
                 return false;
@@ -46,26 +46,42 @@ internal sealed class WordPressItem : SyndicationItem
 
     protected override bool TryParseElement(XmlReader reader, string version)
     {
+        // Every path reads the whole element, so the formatter's loop always moves on: a second dc:creator
+        // once left the reader where it was, and the loop spun forever.
         switch (reader.NamespaceURI, reader.LocalName)
         {
             case (Namespaces.Content, "encoded"):
-                ContentEncoded = reader.ReadElementContentAsString();
+                ContentEncoded = ElementText.Read(reader, markup: true);
                 return true;
             case (Namespaces.DublinCore, "creator"):
-                Creator ??= reader.ReadElementContentAsString().Trim();
+                var creator = ElementText.Read(reader)?.Trim();
+                Creator ??= creator;
                 return true;
             case ("", "comments"):
-                Comments = reader.ReadElementContentAsString().Trim();
+                Comments = ElementText.Read(reader)?.Trim();
                 return true;
             case (Namespaces.Wfw, "commentRss"):
-                CommentRss = reader.ReadElementContentAsString().Trim();
+                CommentRss = ElementText.Read(reader)?.Trim();
                 return true;
             case (Namespaces.Slash, "comments"):
             case (Namespaces.Threading, "total"):
-                CommentCount = reader.ReadElementContentAsString().Trim();
+                CommentCount = ElementText.Read(reader)?.Trim();
                 return true;
             default:
                 return false;
         }
+    }
+}
+
+/// <summary>Reads an extension element whole, whatever it holds (text, nothing, child elements), leaving the reader after it.</summary>
+internal static class ElementText
+{
+    /// <summary>The element's text; with <paramref name="markup"/>, child elements are kept as markup (XHTML written inline).</summary>
+    public static string? Read(XmlReader reader, bool markup = false)
+    {
+        var element = (System.Xml.Linq.XElement)System.Xml.Linq.XNode.ReadFrom(reader);
+        return markup && element.HasElements
+            ? string.Concat(element.Nodes().Select(n => n.ToString(System.Xml.Linq.SaveOptions.DisableFormatting)))
+            : element.Value;
     }
 }
