@@ -6,8 +6,17 @@ namespace AgleaFeeds.Parsing;
 /// <summary>Detects a feed's format and reads it with the matching reader, repairing what the real web breaks.</summary>
 public static class FeedParser
 {
-    /// <summary>Parses a fetched document; never throws for malformed input.</summary>
-    public static ParseResult Parse(ReadOnlySpan<byte> body, string? httpCharset = null)
+    /// <summary>How long one parse may take before the feed gets an error instead (a parser bug cannot hold a worker).</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many XML nodes one parse reads at most.</summary>
+    public const long MaxNodes = 5_000_000;
+
+    /// <summary>Parses a fetched document; never throws for malformed input, never runs past <see cref="Budget"/>.</summary>
+    public static ParseResult Parse(ReadOnlySpan<byte> body, string? httpCharset = null) => Parse(body, httpCharset, Budget, MaxNodes);
+
+    /// <summary>Parses under a given time and node budget.</summary>
+    internal static ParseResult Parse(ReadOnlySpan<byte> body, string? httpCharset, TimeSpan budget, long maxNodes)
     {
         var problems = new List<string>();
         if (body.IsEmpty)
@@ -28,7 +37,11 @@ public static class FeedParser
 
         try
         {
-            return new ParseResult { Feed = FeedScreen.Apply(ParseXml(text, problems), problems), Problems = problems };
+            return new ParseResult { Feed = FeedScreen.Apply(ParseXml(text, problems, new ParseBudget(budget, maxNodes)), problems), Problems = problems };
+        }
+        catch (ParseBudgetException ex)
+        {
+            return new ParseResult { Error = ex.Message, Problems = problems };
         }
         catch (XmlException ex)
         {
@@ -45,9 +58,18 @@ public static class FeedParser
         }
     }
 
-    private static ParsedFeed ParseXml(string text, List<string> problems)
+    /// <summary>The time and node budget of one parse, shared by every reader it opens.</summary>
+    private sealed class ParseBudget(TimeSpan time, long nodes)
     {
-        using var reader = XmlReader.Create(new StringReader(text), FeedText.SafeSettings);
+        private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        public XmlReader Open(string text) =>
+            new BudgetedXmlReader(XmlReader.Create(new StringReader(text), FeedText.SafeSettings), time - System.Diagnostics.Stopwatch.GetElapsedTime(_started), nodes);
+    }
+
+    private static ParsedFeed ParseXml(string text, List<string> problems, ParseBudget budget)
+    {
+        using var reader = budget.Open(text);
         reader.MoveToContent();
         var (name, ns) = (reader.LocalName, reader.NamespaceURI);
         switch (name, ns)
@@ -55,16 +77,16 @@ public static class FeedParser
             case ("rss", ""):
                 var version = reader.GetAttribute("version")?.Trim();
                 return version is "2.0" or "2.00" or "2"
-                    ? WithFallback(() => SyndicationReader.Read(reader, "RSS 2.0", problems), text, problems)
-                    : Tolerantly(text, problems, version is null ? "Parsing: <rss> has no version attribute; read as RSS 2.0 would be." : null);
+                    ? WithFallback(() => SyndicationReader.Read(reader, "RSS 2.0", problems), text, problems, budget)
+                    : Tolerantly(text, problems, budget, version is null ? "Parsing: <rss> has no version attribute; read as RSS 2.0 would be." : null);
             case ("rss", _):
-                return Tolerantly(text, problems, $"Parsing: <rss> is in the namespace {ns}; read as if it were not.");
+                return Tolerantly(text, problems, budget, $"Parsing: <rss> is in the namespace {ns}; read as if it were not.");
             case ("feed", Namespaces.Atom10):
-                return WithFallback(() => SyndicationReader.Read(reader, "Atom 1.0", problems), text, problems);
+                return WithFallback(() => SyndicationReader.Read(reader, "Atom 1.0", problems), text, problems, budget);
             case ("feed", Namespaces.Atom03):
                 return LegacyFeedReader.ReadAtom03(XDocument.Load(reader), problems);
             case ("feed", _) when TolerantReader.IsAtom(ns):
-                return Tolerantly(text, problems, $"Parsing: a pre-1.0 Atom namespace ({ns}); read as Atom.");
+                return Tolerantly(text, problems, budget, $"Parsing: a pre-1.0 Atom namespace ({ns}); read as Atom.");
             case ("RDF", Namespaces.Rdf):
                 return LegacyFeedReader.ReadRdf(XDocument.Load(reader), problems);
             case ("html", _):
@@ -78,7 +100,7 @@ public static class FeedParser
     /// Reads with System.ServiceModel.Syndication; where it refuses the document (one element it cannot map
     /// costs it the whole feed), the tolerant LINQ to XML reader takes it, and the repair is reported.
     /// </summary>
-    private static ParsedFeed WithFallback(Func<ParsedFeed> read, string text, List<string> problems)
+    private static ParsedFeed WithFallback(Func<ParsedFeed> read, string text, List<string> problems, ParseBudget budget)
     {
         var before = problems.Count;
         try
@@ -88,11 +110,11 @@ public static class FeedParser
             // document holds more entries than it returned, the tolerant reader's count is taken if higher.
             if (EntryTags(text) > feed.Entries.Count)
             {
-                var tolerant = Tolerantly(text, [], null);
+                var tolerant = Tolerantly(text, [], budget, null);
                 if (tolerant.Entries.Count > feed.Entries.Count)
                 {
                     problems.RemoveRange(before, problems.Count - before);
-                    return Tolerantly(text, problems, $"Parsing: the strict reader returned {feed.Entries.Count} of {tolerant.Entries.Count} entries; read tolerantly.");
+                    return Tolerantly(text, problems, budget, $"Parsing: the strict reader returned {feed.Entries.Count} of {tolerant.Entries.Count} entries; read tolerantly.");
                 }
             }
 
@@ -101,13 +123,18 @@ public static class FeedParser
         catch (Exception ex) when (ex is XmlException or FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
             problems.RemoveRange(before, problems.Count - before);
-            return Tolerantly(text, problems, $"Parsing: the strict reader refused the feed ({Truncate(ex.Message)}); read tolerantly.");
+            return Tolerantly(text, problems, budget, $"Parsing: the strict reader refused the feed ({Truncate(ex.Message)}); read tolerantly.");
         }
     }
 
-    private static ParsedFeed Tolerantly(string text, List<string> problems, string? repair)
+    private static ParsedFeed Tolerantly(string text, List<string> problems, ParseBudget budget, string? repair)
     {
-        var doc = XDocument.Load(XmlReader.Create(new StringReader(text), FeedText.SafeSettings));
+        XDocument doc;
+        using (var reader = budget.Open(text))
+        {
+            doc = XDocument.Load(reader);
+        }
+
         if (repair is not null)
         {
             problems.Add(repair);

@@ -76,12 +76,51 @@ internal sealed class WordPressItem : SyndicationItem
 /// <summary>Reads an extension element whole, whatever it holds (text, nothing, child elements), leaving the reader after it.</summary>
 internal static class ElementText
 {
-    /// <summary>The element's text; with <paramref name="markup"/>, child elements are kept as markup (XHTML written inline).</summary>
-    public static string? Read(XmlReader reader, bool markup = false)
+    /// <summary>
+    /// The element's text (text and CDATA joined); with <paramref name="markup"/>, child elements are kept as
+    /// markup (XHTML written inline), else their text. Recursive only in the element's own nesting, which
+    /// the document's depth cap bounds.
+    /// </summary>
+    public static string Read(XmlReader reader, bool markup = false)
     {
-        var element = (System.Xml.Linq.XElement)System.Xml.Linq.XNode.ReadFrom(reader);
-        return markup && element.HasElements
-            ? string.Concat(element.Nodes().Select(n => n.ToString(System.Xml.Linq.SaveOptions.DisableFormatting)))
-            : element.Value;
+        if (reader.IsEmptyElement)
+        {
+            reader.Read();
+            return string.Empty;
+        }
+
+        var depth = reader.Depth;
+        reader.Read();
+        string? single = null;
+        System.Text.StringBuilder? joined = null;
+        while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            string piece;
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
+                    piece = reader.Value;
+                    reader.Read();
+                    break;
+                case XmlNodeType.Element:
+                    piece = markup ? reader.ReadOuterXml() : Read(reader);
+                    break;
+                default:
+                    reader.Read();
+                    continue;
+            }
+
+            if (single is null && joined is null)
+            {
+                single = piece;
+            }
+            else
+            {
+                (joined ??= new System.Text.StringBuilder(single)).Append(piece);
+            }
+        }
+
+        reader.Read();
+        return joined?.ToString() ?? single ?? string.Empty;
     }
 }

@@ -94,4 +94,37 @@ public class OddElementTests
             Assert.Equal("Kept", entry.Title);
         }
     }
+
+    [Fact]
+    public void Parse_PastItsNodeBudget_IsAnErrorOnTheFeed()
+    {
+        var xml = Document("rss-item", "title", "twice");
+
+        var result = FeedParser.Parse(Encoding.UTF8.GetBytes(xml), null, TimeSpan.FromSeconds(10), maxNodes: 10);
+
+        Assert.Null(result.Feed);
+        Assert.Equal("Parsing: gave up after 10 XML nodes (limit of one feed); the feed is too large.", result.Error);
+    }
+
+    [Fact]
+    public void BudgetedReader_ACallerThatLoopsWithoutReading_IsStoppedByTheTimeBudget()
+    {
+        using var inner = System.Xml.XmlReader.Create(new StringReader("<rss><channel/></rss>"));
+        using var reader = new BudgetedXmlReader(inner, TimeSpan.FromMilliseconds(50), 1000);
+        reader.Read();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        // What the dc:creator bug did: ask the reader about the same node forever.
+        Action loop = () =>
+        {
+            while (true)
+            {
+                _ = reader.NodeType == System.Xml.XmlNodeType.Element && reader.LocalName == "rss";
+            }
+        };
+        var ex = Assert.Throws<ParseBudgetException>(loop);
+
+        Assert.StartsWith("Parsing: gave up after 0.1 s", ex.Message, StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+    }
 }

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Xml;
+
+namespace AgleaFeeds.Parsing;
+
+/// <summary>A parse that went past its time or node budget: the source gets an error, the worker goes on.</summary>
+internal sealed class ParseBudgetException(string message) : Exception(message);
+
+/// <summary>
+/// An XmlReader that passes everything to the reader it wraps and counts what its caller asks of it:
+/// past <c>maxNodes</c> nodes read, or past <c>budget</c> of time (checked every 4,096 calls, so a
+/// caller that loops without reading, as a parser bug would, is stopped too), it throws
+/// <see cref="ParseBudgetException"/>. An unknown bug in any reader built on it costs one feed an
+/// error, never a poll thread.
+/// </summary>
+internal sealed class BudgetedXmlReader(XmlReader inner, TimeSpan budget, long maxNodes) : XmlReader
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _calls;
+    private long _nodes;
+
+    private void Tick()
+    {
+        if ((++_calls & 0xFFF) == 0 && Stopwatch.GetElapsedTime(_started) > budget)
+        {
+            throw new ParseBudgetException($"Parsing: gave up after {budget.TotalSeconds:0.#} s; the feed is too large or trips a parser bug.");
+        }
+    }
+
+    public override bool Read()
+    {
+        Tick();
+        if (++_nodes > maxNodes)
+        {
+            throw new ParseBudgetException($"Parsing: gave up after {maxNodes:N0} XML nodes (limit of one feed); the feed is too large.");
+        }
+
+        return inner.Read();
+    }
+
+    public override XmlNodeType NodeType
+    {
+        get
+        {
+            Tick();
+            return inner.NodeType;
+        }
+    }
+
+    public override string LocalName
+    {
+        get
+        {
+            Tick();
+            return inner.LocalName;
+        }
+    }
+
+    public override string NamespaceURI
+    {
+        get
+        {
+            Tick();
+            return inner.NamespaceURI;
+        }
+    }
+
+    public override bool IsEmptyElement
+    {
+        get
+        {
+            Tick();
+            return inner.IsEmptyElement;
+        }
+    }
+
+    public override int AttributeCount => inner.AttributeCount;
+
+    public override string BaseURI => inner.BaseURI;
+
+    public override int Depth => inner.Depth;
+
+    public override bool EOF => inner.EOF;
+
+    public override bool HasValue => inner.HasValue;
+
+    public override string Name => inner.Name;
+
+    public override XmlNameTable NameTable => inner.NameTable;
+
+    public override string Prefix => inner.Prefix;
+
+    public override ReadState ReadState => inner.ReadState;
+
+    public override string Value => inner.Value;
+
+    public override string XmlLang => inner.XmlLang;
+
+    public override XmlSpace XmlSpace => inner.XmlSpace;
+
+    public override bool IsDefault => inner.IsDefault;
+
+    public override string GetAttribute(int i) => inner.GetAttribute(i);
+
+    public override string? GetAttribute(string name) => inner.GetAttribute(name);
+
+    public override string? GetAttribute(string name, string? namespaceURI) => inner.GetAttribute(name, namespaceURI);
+
+    public override string? LookupNamespace(string prefix) => inner.LookupNamespace(prefix);
+
+    public override void MoveToAttribute(int i)
+    {
+        Tick();
+        inner.MoveToAttribute(i);
+    }
+
+    public override bool MoveToAttribute(string name)
+    {
+        Tick();
+        return inner.MoveToAttribute(name);
+    }
+
+    public override bool MoveToAttribute(string name, string? ns)
+    {
+        Tick();
+        return inner.MoveToAttribute(name, ns);
+    }
+
+    public override bool MoveToElement()
+    {
+        Tick();
+        return inner.MoveToElement();
+    }
+
+    public override bool MoveToFirstAttribute()
+    {
+        Tick();
+        return inner.MoveToFirstAttribute();
+    }
+
+    public override bool MoveToNextAttribute()
+    {
+        Tick();
+        return inner.MoveToNextAttribute();
+    }
+
+    public override bool ReadAttributeValue()
+    {
+        Tick();
+        return inner.ReadAttributeValue();
+    }
+
+    public override void ResolveEntity() => inner.ResolveEntity();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
