@@ -21,7 +21,8 @@ internal static class LegacyFeedReader
         var badDates = 0;
         var entries = root.Elements(ns + "item").Select(item =>
         {
-            var date = Value(item.Element(Dc + "date"));
+            var date = Value(item.Element(Dc + "date")) ?? Value(item.Element((XNamespace)Namespaces.DcTerms + "issued")) ?? Value(item.Element((XNamespace)Namespaces.DcTerms + "created"))
+                ?? Value(item.Element((XNamespace)Namespaces.DcTerms + "modified"));
             DateTimeOffset? published = null;
             if (date is not null)
             {

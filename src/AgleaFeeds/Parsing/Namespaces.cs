@@ -10,6 +10,7 @@ internal static class Namespaces
     public const string Rss090 = "http://my.netscape.com/rdf/simple/0.9/";
     public const string Content = "http://purl.org/rss/1.0/modules/content/";
     public const string DublinCore = "http://purl.org/dc/elements/1.1/";
+    public const string DcTerms = "http://purl.org/dc/terms/";
     public const string Wfw = "http://wellformedweb.org/CommentAPI/";
     public const string Slash = "http://purl.org/rss/1.0/modules/slash/";
     public const string Syndication = "http://purl.org/rss/1.0/modules/syndication/";

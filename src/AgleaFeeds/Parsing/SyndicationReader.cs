@@ -64,15 +64,15 @@ internal static class SyndicationReader
         {
             Guid = NullIfEmpty(item.Id),
             Link = Alternate(item.Links) ?? item.Links.FirstOrDefault()?.GetAbsoluteUri()?.ToString(),
-            Title = PlainText(item.Title, problems),
-            PublishedAt = Date(item.PublishDate),
-            UpdatedAt = Date(item.LastUpdatedTime),
+            Title = PlainText(item.Title, problems) ?? NullIfEmpty(item.DcTitle),
+            PublishedAt = Date(item.PublishDate) ?? Parsed(item.DcDate, problems) ?? Parsed(item.Issued, problems),
+            UpdatedAt = Date(item.LastUpdatedTime) ?? Parsed(item.Modified, problems),
             Author = NullIfEmpty(item.Creator)
                 ?? item.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)
                 ?? feed.Authors.Select(a => NullIfEmpty(a.Name)).FirstOrDefault(a => a is not null),
             SummaryHtml = NullIfEmpty(item.Summary?.Text),
             ContentHtml = NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text),
-            Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
+            Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).Concat(item.Subjects).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
             CommentsUrl = NullIfEmpty(item.Comments) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentFeedUrl = NullIfEmpty(item.CommentRss) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentCount = Int(item.CommentCount),
@@ -104,6 +104,23 @@ internal static class SyndicationReader
 
     private static string? Alternate(IEnumerable<SyndicationLink> links) =>
         links.FirstOrDefault(l => string.IsNullOrEmpty(l.RelationshipType) || l.RelationshipType == "alternate")?.GetAbsoluteUri()?.ToString();
+
+    /// <summary>A Dublin Core date, or null (reported) when unreadable.</summary>
+    private static DateTimeOffset? Parsed(string? text, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateParser.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"Parsing: ignored the unreadable date \"{Truncate(text)}\".");
+        return null;
+    }
 
     private static DateTimeOffset? Date(DateTimeOffset value) =>
         value == default || value == DateTimeOffset.MinValue ? null : value.ToUniversalTime();

@@ -12,6 +12,7 @@ namespace AgleaFeeds.Parsing;
 internal static class TolerantReader
 {
     private static readonly XNamespace Dc = Namespaces.DublinCore;
+    private static readonly XNamespace DcTerms = Namespaces.DcTerms;
     private static readonly XNamespace ContentNs = Namespaces.Content;
     private static readonly XNamespace Wfw = Namespaces.Wfw;
     private static readonly XNamespace Slash = Namespaces.Slash;
@@ -54,7 +55,8 @@ internal static class TolerantReader
                 Guid = guid,
                 Link = link,
                 Title = Text(Child(item, ns, "title")) ?? Text(item.Element(Dc + "title")),
-                PublishedAt = dates.Read(Child(item, ns, "pubDate")) ?? dates.Read(item.Element(Dc + "date")),
+                PublishedAt = dates.Read(Child(item, ns, "pubDate")) ?? dates.Read(item.Element(Dc + "date")) ?? dates.Read(item.Element(DcTerms + "issued")) ?? dates.Read(item.Element(DcTerms + "created")),
+                UpdatedAt = dates.Read(item.Element(DcTerms + "modified")),
                 Author = Text(item.Element(Dc + "creator")) ?? Text(Child(item, ns, "author")),
                 SummaryHtml = Markup(Child(item, ns, "description")),
                 ContentHtml = Markup(item.Element(ContentNs + "encoded")),
@@ -92,8 +94,9 @@ internal static class TolerantReader
                 Guid = id,
                 Link = link,
                 Title = PlainText(Construct(entry.Element(ns + "title"), problems)),
-                PublishedAt = dates.Read(entry.Element(ns + "published")) ?? dates.Read(entry.Element(ns + "issued")) ?? dates.Read(entry.Element(ns + "created")),
-                UpdatedAt = dates.Read(entry.Element(ns + "updated")) ?? dates.Read(entry.Element(ns + "modified")),
+                PublishedAt = dates.Read(entry.Element(ns + "published")) ?? dates.Read(entry.Element(ns + "issued")) ?? dates.Read(entry.Element(ns + "created"))
+                    ?? dates.Read(entry.Element(DcTerms + "issued")) ?? dates.Read(entry.Element(DcTerms + "created")) ?? dates.Read(entry.Element(Dc + "date")),
+                UpdatedAt = dates.Read(entry.Element(ns + "updated")) ?? dates.Read(entry.Element(ns + "modified")) ?? dates.Read(entry.Element(DcTerms + "modified")),
                 Author = Text(entry.Element(ns + "author")?.Element(ns + "name")) ?? Text(entry.Element(ns + "author")?.Element(ns + "email")) ?? feedAuthor,
                 SummaryHtml = Construct(entry.Element(ns + "summary"), problems),
                 ContentHtml = Construct(entry.Element(ns + "content"), problems),

@@ -44,6 +44,17 @@ internal sealed class WordPressItem : SyndicationItem
 
     public string? CommentCount { get; private set; }
 
+    /// <summary>dc:title, dc:date, dc:subject (Dublin Core in RSS 2.0), and dcterms:issued/created/modified.</summary>
+    public string? DcTitle { get; private set; }
+
+    public string? DcDate { get; private set; }
+
+    public string? Issued { get; private set; }
+
+    public string? Modified { get; private set; }
+
+    public List<string> Subjects { get; } = [];
+
     protected override bool TryParseElement(XmlReader reader, string version)
     {
         // Every path reads the whole element, so the formatter's loop always moves on: a second dc:creator
@@ -66,6 +77,24 @@ internal sealed class WordPressItem : SyndicationItem
             case (Namespaces.Slash, "comments"):
             case (Namespaces.Threading, "total"):
                 CommentCount = ElementText.Read(reader)?.Trim();
+                return true;
+            case (Namespaces.DublinCore, "title"):
+                DcTitle ??= ElementText.Read(reader).Trim();
+                return true;
+            case (Namespaces.DublinCore, "date"):
+                var date = ElementText.Read(reader).Trim();
+                DcDate ??= date;
+                return true;
+            case (Namespaces.DublinCore, "subject"):
+                Subjects.Add(ElementText.Read(reader).Trim());
+                return true;
+            case (Namespaces.DcTerms, "issued" or "created"):
+                var issued = ElementText.Read(reader).Trim();
+                Issued ??= issued;
+                return true;
+            case (Namespaces.DcTerms, "modified"):
+                var modified = ElementText.Read(reader).Trim();
+                Modified ??= modified;
                 return true;
             default:
                 return false;
