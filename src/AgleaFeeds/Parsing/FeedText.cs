@@ -49,6 +49,17 @@ internal static partial class FeedText
             return bom.GetString(bytes[bomLength..]);
         }
 
+        // XML 1.0 Appendix F: without a byte order mark, UTF-16 and UTF-32 show in the zero bytes around "<".
+        if (ZeroPattern(bytes) is { } wide)
+        {
+            if (http is not null && http.CodePage != wide.CodePage && http is not (UnicodeEncoding or UTF32Encoding))
+            {
+                problems.Add($"Parsing: HTTP says charset {httpCharset} but the bytes are {wide.WebName}; read as {wide.WebName}.");
+            }
+
+            return wide.GetString(bytes);
+        }
+
         var claimed = http ?? GetEncoding(declared);
         var claimedName = http is not null ? $"HTTP charset {httpCharset}" : $"XML declaration encoding {declared}";
         if (claimed is UnicodeEncoding or UTF32Encoding)
@@ -80,11 +91,22 @@ internal static partial class FeedText
         return Encoding.GetEncoding(1252).GetString(bytes);
     }
 
+    /// <summary>UTF-32 or UTF-16 (big or little endian) told by where the zero bytes are in the first four.</summary>
+    internal static Encoding? ZeroPattern(ReadOnlySpan<byte> b) => b switch
+    {
+        [0, 0, 0, not 0, ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
+        [not 0, 0, 0, 0, ..] => new UTF32Encoding(bigEndian: false, byteOrderMark: false),
+        [0, not 0, 0, not 0, ..] => Encoding.BigEndianUnicode,
+        [not 0, 0, not 0, 0, ..] => Encoding.Unicode,
+        _ => null,
+    };
+
     internal static Encoding? DetectBom(ReadOnlySpan<byte> b, out int length)
     {
         (Encoding? encoding, length) = b switch
         {
             [0xEF, 0xBB, 0xBF, ..] => ((Encoding?)Encoding.UTF8, 3),
+            [0, 0, 0xFE, 0xFF, ..] => (new UTF32Encoding(bigEndian: true, byteOrderMark: true), 4),
             [0xFF, 0xFE, 0, 0, ..] => (Encoding.UTF32, 4),
             [0xFF, 0xFE, ..] => (Encoding.Unicode, 2),
             [0xFE, 0xFF, ..] => (Encoding.BigEndianUnicode, 2),

@@ -127,4 +127,26 @@ public class OddElementTests
         Assert.StartsWith("Parsing: gave up after 0.1 s", ex.Message, StringComparison.Ordinal);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     }
+
+    public static TheoryData<string> WideEncodings() => new() { "utf-16LE", "utf-16BE", "utf-32LE", "utf-32BE" };
+
+    [Theory]
+    [MemberData(nameof(WideEncodings))]
+    public void Parse_Utf16AndUtf32WithoutByteOrderMark_AreReadByTheirZeroBytes(string name)
+    {
+        var encoding = name switch
+        {
+            "utf-16LE" => (Encoding)new UnicodeEncoding(bigEndian: false, byteOrderMark: false),
+            "utf-16BE" => new UnicodeEncoding(bigEndian: true, byteOrderMark: false),
+            "utf-32LE" => new UTF32Encoding(bigEndian: false, byteOrderMark: false),
+            _ => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
+        };
+        var xml = Document("rss-item", "comments", "empty").Replace("<?xml version=\"1.0\"?>", $"<?xml version=\"1.0\" encoding=\"{name[..6]}\"?>", StringComparison.Ordinal)
+            .Replace("<title>Kept</title>", "<title>서울 – Café</title>", StringComparison.Ordinal);
+
+        var result = FeedParser.Parse(encoding.GetBytes(xml));
+
+        Assert.True(result.Feed is not null, result.Error);
+        Assert.Equal("서울 – Café", Assert.Single(result.Feed.Entries).Title);
+    }
 }
