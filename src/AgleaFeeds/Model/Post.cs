@@ -33,6 +33,9 @@ public sealed record Post
     /// <summary>Whether a moderator hid the post from the curated feeds.</summary>
     public bool Hidden { get; init; }
 
+    /// <summary>Media attached to the post (podcasts), republished as link rel="enclosure".</summary>
+    public IReadOnlyList<Parsing.Enclosure> Enclosures { get; init; } = [];
+
     /// <summary>The post's WordPress id, where a source told it.</summary>
     public long? WordPressId { get; init; }
 

@@ -13,10 +13,11 @@ public static class FeedParser
     public const long MaxNodes = 5_000_000;
 
     /// <summary>Parses a fetched document; never throws for malformed input, never runs past <see cref="Budget"/>.</summary>
-    public static ParseResult Parse(ReadOnlySpan<byte> body, string? httpCharset = null) => Parse(body, httpCharset, Budget, MaxNodes);
+    /// <remarks><paramref name="documentUrl"/> is where the document came from: relative links resolve against it.</remarks>
+    public static ParseResult Parse(ReadOnlySpan<byte> body, string? httpCharset = null, Uri? documentUrl = null) => Parse(body, httpCharset, Budget, MaxNodes, documentUrl);
 
     /// <summary>Parses under a given time and node budget.</summary>
-    internal static ParseResult Parse(ReadOnlySpan<byte> body, string? httpCharset, TimeSpan budget, long maxNodes)
+    internal static ParseResult Parse(ReadOnlySpan<byte> body, string? httpCharset, TimeSpan budget, long maxNodes, Uri? documentUrl = null)
     {
         var problems = new List<string>();
         if (body.IsEmpty)
@@ -37,7 +38,7 @@ public static class FeedParser
 
         try
         {
-            return new ParseResult { Feed = FeedScreen.Apply(ParseXml(text, problems, new ParseBudget(budget, maxNodes)), problems), Problems = problems };
+            return new ParseResult { Feed = FeedScreen.Apply(ParseXml(text, problems, new ParseBudget(budget, maxNodes)), problems, documentUrl), Problems = problems };
         }
         catch (ParseBudgetException ex)
         {

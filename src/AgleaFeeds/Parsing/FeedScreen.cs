@@ -9,13 +9,14 @@ namespace AgleaFeeds.Parsing;
 /// </summary>
 internal static class FeedScreen
 {
-    public static ParsedFeed Apply(ParsedFeed feed, List<string> problems)
+    public static ParsedFeed Apply(ParsedFeed feed, List<string> problems, Uri? documentUrl = null)
     {
         var links = 0;
         var deep = 0;
         string? Url(string? value)
         {
-            var screened = SafeUrl.Screen(value);
+            // Relative links resolve against the document's own URL where it is known.
+            var screened = documentUrl is not null && SafeUrl.Screen(value) is { } kept ? SafeUrl.Http(kept, documentUrl) ?? kept : SafeUrl.Screen(value);
             if (screened is null && !string.IsNullOrWhiteSpace(value))
             {
                 links++;
@@ -44,6 +45,7 @@ internal static class FeedScreen
             Title = Html(e.Title),
             SummaryHtml = Html(e.SummaryHtml),
             ContentHtml = Html(e.ContentHtml),
+            Enclosures = e.Enclosures.Select(x => Url(x.Url) is { } u ? x with { Url = u } : null).OfType<Enclosure>().ToList(),
         }).ToList();
         var screened = feed with { SiteUrl = Url(feed.SiteUrl), Entries = entries };
         if (links > 0)

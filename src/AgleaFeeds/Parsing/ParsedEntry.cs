@@ -18,4 +18,9 @@ public sealed record ParsedEntry
     public string? CommentFeedUrl { get; init; }
     /// <summary>The comment count the feed announced (slash:comments, thr:total).</summary>
     public int? CommentCount { get; init; }
+    /// <summary>Media attached to the entry (podcasts): RSS enclosure, Atom link rel="enclosure".</summary>
+    public IReadOnlyList<Enclosure> Enclosures { get; init; } = [];
 }
+
+/// <summary>A file attached to an entry: its URL, media type and length in bytes, as the feed gave them.</summary>
+public sealed record Enclosure(string Url, string? Type, long? Length);

@@ -60,23 +60,59 @@ internal static class SyndicationReader
     private static ParsedEntry Adapt(WordPressItem item, SyndicationFeed feed, List<string> problems)
     {
         var content = item.Content as TextSyndicationContent;
+        // A MIME-typed Atom content (text/plain, application/xhtml+xml, base64 binary types) is XML content to the formatter.
+        var typed = item.Content is XmlSyndicationContent xml ? TypedContent(xml, problems) : null;
         return new ParsedEntry
         {
             Guid = NullIfEmpty(item.Id),
-            Link = Alternate(item.Links) ?? item.Links.FirstOrDefault()?.GetAbsoluteUri()?.ToString(),
+            // No link: a guid or id that is a web address is one (feedparser does the same).
+            Link = Alternate(item.Links) ?? item.Links.Where(l => l.RelationshipType is not ("enclosure" or "replies" or "self")).Select(LinkString).FirstOrDefault(l => l is not null)
+                ?? (Uri.TryCreate(item.Id, UriKind.Absolute, out var idUrl) && Safety.SafeUrl.IsHttp(idUrl) ? item.Id : null),
             Title = PlainText(item.Title, problems) ?? NullIfEmpty(item.DcTitle),
             PublishedAt = Date(item.PublishDate) ?? Parsed(item.DcDate, problems) ?? Parsed(item.Issued, problems),
             UpdatedAt = Date(item.LastUpdatedTime) ?? Parsed(item.Modified, problems),
-            Author = NullIfEmpty(item.Creator)
+            Author = PersonName(NullIfEmpty(item.Creator)
                 ?? item.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)
-                ?? feed.Authors.Select(a => NullIfEmpty(a.Name)).FirstOrDefault(a => a is not null),
+                ?? feed.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)),
             SummaryHtml = NullIfEmpty(item.Summary?.Text),
-            ContentHtml = NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text),
+            ContentHtml = NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text) ?? typed,
             Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).Concat(item.Subjects).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
             CommentsUrl = NullIfEmpty(item.Comments) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentFeedUrl = NullIfEmpty(item.CommentRss) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentCount = Int(item.CommentCount),
+            Enclosures = item.Links.Where(l => l.RelationshipType == "enclosure" && LinkString(l) is not null)
+                .Select(l => new Enclosure(LinkString(l)!, NullIfEmpty(l.MediaType), l.Length > 0 ? l.Length : null)).ToList(),
         };
+    }
+
+    private static string? TypedContent(XmlSyndicationContent content, List<string> problems)
+    {
+        using var reader = content.GetReaderAtContent();
+        reader.MoveToContent();
+        return System.Xml.Linq.XNode.ReadFrom(reader) is System.Xml.Linq.XElement element ? TolerantReader.Construct(element, problems) : null;
+    }
+
+    /// <summary>A link's address: absolute (xml:base applied), else as written, for the document URL to resolve.</summary>
+    private static string? LinkString(SyndicationLink link) => link.GetAbsoluteUri()?.ToString() ?? NullIfEmpty(link.Uri?.OriginalString);
+
+    /// <summary>
+    /// A person's name from RSS's "email (Name)" or "Name &lt;email&gt;"; anything else as it is.
+    /// </summary>
+    internal static string? PersonName(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var m = System.Text.RegularExpressions.Regex.Match(value, @"^\s*\S+@\S+\s*\((.+)\)\s*$");
+        if (m.Success)
+        {
+            return m.Groups[1].Value.Trim();
+        }
+
+        m = System.Text.RegularExpressions.Regex.Match(value, @"^\s*(.+?)\s*<\S+@\S+>\s*$");
+        return m.Success ? m.Groups[1].Value.Trim().Trim('"') : value.Trim();
     }
 
     /// <summary>Titles are plain text: an Atom type="html" or "xhtml" title loses its markup and entities.</summary>
@@ -103,7 +139,7 @@ internal static class SyndicationReader
     }
 
     private static string? Alternate(IEnumerable<SyndicationLink> links) =>
-        links.FirstOrDefault(l => string.IsNullOrEmpty(l.RelationshipType) || l.RelationshipType == "alternate")?.GetAbsoluteUri()?.ToString();
+        links.Where(l => string.IsNullOrEmpty(l.RelationshipType) || l.RelationshipType == "alternate").Select(LinkString).FirstOrDefault(l => l is not null);
 
     /// <summary>A Dublin Core date, or null (reported) when unreadable.</summary>
     private static DateTimeOffset? Parsed(string? text, List<string> problems)

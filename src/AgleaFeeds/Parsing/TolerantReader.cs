@@ -49,7 +49,7 @@ internal static class TolerantReader
         var entries = items.Select(item =>
         {
             var guid = Text(Child(item, ns, "guid"));
-            var link = Text(Child(item, ns, "link")) ?? (LooksLikeUrl(guid) ? guid : null);
+            var link = Resolve(Child(item, ns, "link"), Text(Child(item, ns, "link"))) ?? (LooksLikeUrl(guid) ? guid : null);
             return new ParsedEntry
             {
                 Guid = guid,
@@ -57,7 +57,7 @@ internal static class TolerantReader
                 Title = Text(Child(item, ns, "title")) ?? Text(item.Element(Dc + "title")),
                 PublishedAt = dates.Read(Child(item, ns, "pubDate")) ?? dates.Read(item.Element(Dc + "date")) ?? dates.Read(item.Element(DcTerms + "issued")) ?? dates.Read(item.Element(DcTerms + "created")),
                 UpdatedAt = dates.Read(item.Element(DcTerms + "modified")),
-                Author = Text(item.Element(Dc + "creator")) ?? Text(Child(item, ns, "author")),
+                Author = SyndicationReader.PersonName(Text(item.Element(Dc + "creator")) ?? Text(Child(item, ns, "author"))),
                 SummaryHtml = Markup(Child(item, ns, "description")),
                 ContentHtml = Markup(item.Element(ContentNs + "encoded")),
                 Categories = item.Elements().Where(e => (e.Name.LocalName == "category" && (e.Name.Namespace == ns || e.Name.Namespace == XNamespace.None)) || e.Name == Dc + "subject")
@@ -65,6 +65,8 @@ internal static class TolerantReader
                 CommentsUrl = Text(Child(item, ns, "comments")),
                 CommentFeedUrl = Text(item.Element(Wfw + "commentRss")),
                 CommentCount = SyndicationReader.Int(Text(item.Element(Slash + "comments")) ?? Text(item.Element(Thr + "total"))),
+                Enclosures = item.Elements().Where(e => e.Name.LocalName == "enclosure" && Attr(e, "url") is not null)
+                    .Select(e => new Enclosure(Resolve(e, Attr(e, "url"))!, Attr(e, "type"), Length(Attr(e, "length")))).ToList(),
             };
         }).ToList();
         dates.Report(problems);
@@ -97,13 +99,15 @@ internal static class TolerantReader
                 PublishedAt = dates.Read(entry.Element(ns + "published")) ?? dates.Read(entry.Element(ns + "issued")) ?? dates.Read(entry.Element(ns + "created"))
                     ?? dates.Read(entry.Element(DcTerms + "issued")) ?? dates.Read(entry.Element(DcTerms + "created")) ?? dates.Read(entry.Element(Dc + "date")),
                 UpdatedAt = dates.Read(entry.Element(ns + "updated")) ?? dates.Read(entry.Element(ns + "modified")) ?? dates.Read(entry.Element(DcTerms + "modified")),
-                Author = Text(entry.Element(ns + "author")?.Element(ns + "name")) ?? Text(entry.Element(ns + "author")?.Element(ns + "email")) ?? feedAuthor,
+                Author = SyndicationReader.PersonName(Text(entry.Element(ns + "author")?.Element(ns + "name")) ?? Text(entry.Element(ns + "author")?.Element(ns + "email")) ?? feedAuthor),
                 SummaryHtml = Construct(entry.Element(ns + "summary"), problems),
                 ContentHtml = Construct(entry.Element(ns + "content"), problems),
                 Categories = entry.Elements(ns + "category").Select(c => Attr(c, "label") ?? Attr(c, "term") ?? Text(c)).OfType<string>().Distinct().ToList(),
                 CommentsUrl = entry.Elements(ns + "link").Where(l => Attr(l, "rel") == "replies" && Attr(l, "type") == "text/html").Select(l => Attr(l, "href")).FirstOrDefault(h => h is not null),
                 CommentFeedUrl = entry.Elements(ns + "link").Where(l => Attr(l, "rel") == "replies" && Attr(l, "type") != "text/html").Select(l => Attr(l, "href")).FirstOrDefault(h => h is not null),
                 CommentCount = SyndicationReader.Int(Text(entry.Element(Thr + "total"))),
+                Enclosures = entry.Elements(ns + "link").Where(l => Attr(l, "rel") == "enclosure" && Attr(l, "href") is not null)
+                    .Select(l => new Enclosure(Resolve(l, Attr(l, "href"))!, Attr(l, "type"), Length(Attr(l, "length")))).ToList(),
             };
         }).ToList();
         dates.Report(problems);
@@ -122,7 +126,30 @@ internal static class TolerantReader
         parent.Element(ns + name) ?? (ns != XNamespace.None ? parent.Element(name) : null);
 
     private static string? AlternateLink(XElement parent, XNamespace ns) =>
-        parent.Elements(ns + "link").Where(l => Attr(l, "rel") is null or "alternate").Select(l => Attr(l, "href") ?? Text(l)).FirstOrDefault(h => h is not null);
+        parent.Elements(ns + "link").Where(l => Attr(l, "rel") is null or "alternate").Select(l => Resolve(l, Attr(l, "href") ?? Text(l))).FirstOrDefault(h => h is not null);
+
+    /// <summary>A reference resolved against the xml:base in scope at <paramref name="at"/> (outermost first); as written when none is.</summary>
+    private static string? Resolve(XElement? at, string? reference)
+    {
+        if (at is null || reference is null || Uri.TryCreate(reference, UriKind.Absolute, out _) && !reference.StartsWith('/'))
+        {
+            return reference;
+        }
+
+        Uri? baseUri = null;
+        foreach (var e in at.AncestorsAndSelf().Reverse())
+        {
+            if ((string?)e.Attribute(XNamespace.Xml + "base") is { } b)
+            {
+                baseUri = baseUri is null ? (Uri.TryCreate(b.Trim(), UriKind.Absolute, out var abs) ? abs : null)
+                    : (Uri.TryCreate(baseUri, b.Trim(), out var rel) ? rel : baseUri);
+            }
+        }
+
+        return baseUri is not null && Uri.TryCreate(baseUri, reference, out var resolved) ? resolved.ToString() : reference;
+    }
+
+    private static long? Length(string? value) => long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 
     /// <summary>An element's text: its text nodes and its children's, trimmed; null when empty.</summary>
     private static string? Text(XElement? e) => SyndicationReader.NullIfEmpty(e?.Value.Trim());
@@ -137,7 +164,7 @@ internal static class TolerantReader
     /// An Atom text construct as HTML: type text (or a text/* MIME type) escaped, html as is, xhtml (or an XML
     /// MIME type) as its markup, base64 (Atom 0.3 mode="base64", or a binary MIME type) decoded when it is text.
     /// </summary>
-    private static string? Construct(XElement? e, List<string> problems)
+    internal static string? Construct(XElement? e, List<string> problems)
     {
         if (e is null)
         {

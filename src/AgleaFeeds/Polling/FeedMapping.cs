@@ -38,6 +38,7 @@ internal static partial class FeedMapping
                 CommentsUrl = entry.CommentsUrl,
                 CommentFeedUrl = entry.CommentFeedUrl,
                 FeedCommentCount = entry.CommentCount,
+                Enclosures = entry.Enclosures,
             };
             if (byKey.TryGetValue(post.Key, out var seen))
             {

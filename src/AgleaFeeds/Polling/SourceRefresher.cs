@@ -51,7 +51,7 @@ public sealed partial class SourceRefresher(
         IReadOnlyList<PostUpsert> posts = [];
         if (fetch.Outcome == FetchOutcome.Ok)
         {
-            var parsed = FeedParser.Parse(fetch.Body, fetch.Charset);
+            var parsed = FeedParser.Parse(fetch.Body, fetch.Charset, fetch.FinalUrl ?? fetch.RequestedUrl);
             warnings.AddRange(parsed.Problems);
             if (parsed.Feed is null)
             {
@@ -251,7 +251,7 @@ public sealed partial class SourceRefresher(
             return false;
         }
 
-        var parsed = FeedParser.Parse(fetch.Body, fetch.Charset);
+        var parsed = FeedParser.Parse(fetch.Body, fetch.Charset, fetch.FinalUrl ?? fetch.RequestedUrl);
         if (parsed.Feed is null)
         {
             warnings.Add($"{seenIn} {url}: {parsed.Error}");
@@ -389,7 +389,7 @@ public sealed partial class SourceRefresher(
                 return (posts, true);
             }
 
-            var parsed = fetch.Outcome == FetchOutcome.Ok ? FeedParser.Parse(fetch.Body, fetch.Charset) : null;
+            var parsed = fetch.Outcome == FetchOutcome.Ok ? FeedParser.Parse(fetch.Body, fetch.Charset, fetch.FinalUrl ?? fetch.RequestedUrl) : null;
             if (parsed?.Feed is not { } feed)
             {
                 warnings.Add($"Fetching: older posts at {builder.Uri} not read: {fetch.Error ?? parsed?.Error ?? "not modified"}");

@@ -143,6 +143,14 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
             item.Links.Add(new SyndicationLink(new Uri(link), "alternate", null, "text/html", 0));
         }
 
+        foreach (var enclosure in post.Enclosures)
+        {
+            if (Safety.SafeUrl.Http(enclosure.Url) is { } media)
+            {
+                item.Links.Add(new SyndicationLink(new Uri(media), "enclosure", null, enclosure.Type, enclosure.Length ?? 0));
+            }
+        }
+
         foreach (var category in post.PageCategories.Count > 0 ? post.PageCategories : post.Categories)
         {
             item.Categories.Add(new SyndicationCategory(category));

@@ -39,7 +39,7 @@ public sealed class FeedDiscovery(FeedFetcher fetcher)
         }
 
         var at = page.FinalUrl ?? url;
-        if (FeedParser.Parse(page.Body, page.Charset).Feed is { } direct)
+        if (FeedParser.Parse(page.Body, page.Charset, at).Feed is { } direct)
         {
             return new DiscoveryResult(Define(direct, at), null);
         }
@@ -48,7 +48,7 @@ public sealed class FeedDiscovery(FeedFetcher fetcher)
         foreach (var candidate in Candidates(HtmlText.Decode(page.Body, page.Charset), at))
         {
             var feed = await fetcher.FetchAsync(new FetchRequest(candidate), ct).ConfigureAwait(false);
-            var parsed = feed.Outcome == FetchOutcome.Ok ? FeedParser.Parse(feed.Body, feed.Charset) : null;
+            var parsed = feed.Outcome == FetchOutcome.Ok ? FeedParser.Parse(feed.Body, feed.Charset, feed.FinalUrl ?? candidate) : null;
             if (parsed?.Feed is { } found)
             {
                 return new DiscoveryResult(Define(found, feed.FinalUrl ?? candidate), null);

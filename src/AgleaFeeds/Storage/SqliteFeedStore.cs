@@ -27,7 +27,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         page_title AS PageTitle, page_author AS PageAuthor, page_content_html AS PageContentHtml, page_published_at AS PagePublishedAt,
         page_modified_at AS PageModifiedAt, page_categories AS PageCategories, tags AS Tags, page_comment_count AS PageCommentCount,
         scraped_at AS ScrapedAt, scrape_error AS ScrapeError, scrape_outcome AS ScrapeOutcome, hidden_at IS NOT NULL AS Hidden,
-        wp_post_id AS WordPressId, edited_at AS EditedAt, changed_at AS ChangedAt,
+        wp_post_id AS WordPressId, edited_at AS EditedAt, changed_at AS ChangedAt, enclosures AS Enclosures,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id) AS CommentCount
         """;
 
@@ -813,6 +813,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public long? WordPressId { get; set; }
         public long? EditedAt { get; set; }
         public long? ChangedAt { get; set; }
+        public string Enclosures { get; set; } = "[]";
         public int CommentCount { get; set; }
 
         public Post ToModel() => new()
@@ -848,6 +849,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             WordPressId = WordPressId,
             EditedAt = Time(EditedAt),
             ChangedAt = Time(ChangedAt),
+            Enclosures = JsonSerializer.Deserialize<List<Parsing.Enclosure>>(Enclosures) ?? [],
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };

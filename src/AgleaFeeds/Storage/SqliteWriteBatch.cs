@@ -42,7 +42,9 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         var changes = new List<PostChange>(posts.Count);
         foreach (var post in posts)
         {
-            var hash = ContentHash(post.Title, post.SummaryHtml, post.ContentHtml);
+            // Enclosures count as content only where there are some, so posts without them keep their hash.
+            var enclosures = JsonSerializer.Serialize(post.Enclosures);
+            var hash = post.Enclosures.Count == 0 ? ContentHash(post.Title, post.SummaryHtml, post.ContentHtml) : ContentHash(post.Title, post.SummaryHtml, post.ContentHtml, enclosures);
             var find = Command(
                 ref _findPost,
                 """
@@ -71,7 +73,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             [
                 sourceId, post.Key, post.Guid, post.Link, post.Title, post.Author, post.PublishedAt?.ToUnixTimeMilliseconds(),
                 post.UpdatedAt?.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(post.Categories), post.SummaryHtml, post.ContentHtml,
-                post.CommentsUrl, post.CommentFeedUrl, post.FeedCommentCount, hash, _at, post.WordPressId, post.ContentRank, id,
+                post.CommentsUrl, post.CommentFeedUrl, post.FeedCommentCount, hash, _at, post.WordPressId, post.ContentRank, id, enclosures,
             ];
             if (id == 0)
             {
@@ -80,9 +82,9 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                     """
                     INSERT INTO posts (source_id, key, guid, link, title, author, published_at, updated_at, categories, summary_html,
                                        content_html, comments_url, comment_feed_url, feed_comment_count, content_hash, first_seen_at, last_seen_at,
-                                       wp_post_id, content_rank, changed_at)
+                                       wp_post_id, content_rank, changed_at, enclosures)
                     VALUES ($source, $key, $guid, $link, $title, $author, $published, $updated, $categories, $summary,
-                            $content, $comments, $commentFeed, $count, $hash, $now, $now, $wp, $rank, $now)
+                            $content, $comments, $commentFeed, $count, $hash, $now, $now, $wp, $rank, $now, $enclosures)
                     RETURNING id
                     """,
                     PostParameters);
@@ -111,7 +113,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                         feed_comment_count = COALESCE($count, feed_comment_count), content_hash = $hash, last_seen_at = $now,
                         wp_post_id = COALESCE($wp, wp_post_id),
                         edited_at = CASE WHEN content_hash <> '' AND content_rank = $rank THEN $now ELSE edited_at END,
-                        content_rank = $rank, changed_at = $now
+                        content_rank = $rank, changed_at = $now, enclosures = CASE WHEN $enclosures = '[]' THEN enclosures ELSE $enclosures END
                     WHERE id = $id
                     """,
                     PostParameters);
@@ -148,7 +150,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     }
 
     private static readonly string[] PostParameters =
-        ["$source", "$key", "$guid", "$link", "$title", "$author", "$published", "$updated", "$categories", "$summary", "$content", "$comments", "$commentFeed", "$count", "$hash", "$now", "$wp", "$rank", "$id"];
+        ["$source", "$key", "$guid", "$link", "$title", "$author", "$published", "$updated", "$categories", "$summary", "$content", "$comments", "$commentFeed", "$count", "$hash", "$now", "$wp", "$rank", "$id", "$enclosures"];
 
     /// <summary>
     /// Inserts new comments as Pending with a creation event; refreshes known ones (content only from a

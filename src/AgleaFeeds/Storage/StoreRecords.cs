@@ -53,6 +53,8 @@ public sealed record PostUpsert
     public long? WordPressId { get; init; }
     /// <summary>How good this view of the content is: 1 a feed, 2 the page, 3 the REST API; a lower one never replaces a higher one.</summary>
     public int ContentRank { get; init; } = ContentRanks.Feed;
+    /// <summary>Media attached to the post (podcasts).</summary>
+    public IReadOnlyList<Parsing.Enclosure> Enclosures { get; init; } = [];
 }
 
 /// <summary>Where content came from, from least to most faithful: a better view replaces a worse one, never the reverse.</summary>

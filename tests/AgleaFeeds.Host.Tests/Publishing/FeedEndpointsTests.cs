@@ -147,6 +147,25 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     private static DateTimeOffset Seconds(DateTimeOffset t) => t.AddTicks(-(t.Ticks % TimeSpan.TicksPerSecond));
 
     [Fact]
+    public async Task PodcastEnclosures_AreRepublishedAsEnclosureLinks()
+    {
+        await _host.Store.UpsertPostsAsync(_source.Id, [new PostUpsert
+        {
+            Key = "https://pod.example/?p=1", Guid = "https://pod.example/?p=1", Link = "https://pod.example/episode-1/", Title = "Episode 1",
+            PublishedAt = DateTimeOffset.UtcNow, ContentHtml = "<p>Show notes</p>",
+            Enclosures = [new Enclosure("https://cdn.pod.example/1.mp3", "audio/mpeg", 12345678)],
+        }], DateTimeOffset.UtcNow, Ct);
+
+        var feed = XDocument.Parse(await _host.Http.GetStringAsync("feeds/posts.atom"));
+
+        var entry = feed.Root!.Elements(Atom + "entry").Single(e => e.Element(Atom + "title")!.Value == "Episode 1");
+        var enclosure = entry.Elements(Atom + "link").Single(l => (string?)l.Attribute("rel") == "enclosure");
+        Assert.Equal("https://cdn.pod.example/1.mp3", (string?)enclosure.Attribute("href"));
+        Assert.Equal("audio/mpeg", (string?)enclosure.Attribute("type"));
+        Assert.Equal("12345678", (string?)enclosure.Attribute("length"));
+    }
+
+    [Fact]
     public async Task EmptyFeed_IsDatedWhenTheStoreBegan_Not1970()
     {
         await using var empty = await RunningHost.StartAsync(TestPaths.NewTempFolder());

@@ -31,3 +31,5 @@ ALTER TABLE sources ADD COLUMN api_post_total INTEGER;
 ALTER TABLE sources ADD COLUMN api_synced_at INTEGER;
 -- The WordPress id of the comment replied to, kept until that comment is stored (a reply can arrive first).
 ALTER TABLE comments ADD COLUMN parent_wp_id INTEGER;
+-- Media attached to a post (podcasts): [{"Url":…,"Type":…,"Length":…}], republished as link rel="enclosure".
+ALTER TABLE posts ADD COLUMN enclosures TEXT NOT NULL DEFAULT '[]';
