@@ -13,7 +13,9 @@ internal static class CliApp
         Usage:
           AgleaFeeds.Host                      run the service (Hangfire server, dashboard at /hangfire)
           AgleaFeeds.Host poll-once            import feeds/sources.opml, poll every source once, print one line each
-          AgleaFeeds.Host inspect FILE|URL     print, as JSON, how AgleaFeeds reads one feed, or one post page and its comment tree
+          AgleaFeeds.Host inspect FILE|URL... [--base URL]
+                                               print, one JSON object a line, how AgleaFeeds reads each feed, or post page and its
+                                               comment tree; --base gives files their document URL (for relative links)
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
           AgleaFeeds.Host train [--corpus DIR] [--out FILE]   train the spam model on ../shared/data/spam, print held-out figures
           AgleaFeeds.Host evaluate --data FILE      metrics and confusion matrix of the model on a labelled CSV/TSV
@@ -45,7 +47,7 @@ internal static class CliApp
     private static async Task<int> RunVerbAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
-        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author-url"];
+        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author-url", "--base"];
         var operands = args.SkipWhile(a => a != verb).Skip(1)
             .Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !flagsWithValues.Contains(args.SkipWhile(x => x != verb).Skip(1).ElementAt(i - 1))))
             .ToArray();
@@ -60,10 +62,25 @@ internal static class CliApp
                     return await PollOnceAsync(host.Services, stdout).ConfigureAwait(false);
                 }
 
-            case "inspect" when operands.Length == 1:
+            case "inspect" when operands.Length >= 1:
                 using (var host = CreateHost(args))
                 {
-                    return await InspectCommand.RunAsync(host.Services, operands[0], stdout, stderr).ConfigureAwait(false);
+                    // One JSON object per line, one per target; the exit code is the worst.
+                    var at = Array.IndexOf(args, "--base");
+                    Uri? documentUrl = null;
+                    if (at >= 0 && (at + 1 >= args.Length || !Uri.TryCreate(args[at + 1], UriKind.Absolute, out documentUrl)))
+                    {
+                        await stderr.WriteLineAsync("inspect: --base needs an absolute URL (the document URL relative links resolve against).").ConfigureAwait(false);
+                        return 2;
+                    }
+
+                    var worst = 0;
+                    foreach (var target in operands)
+                    {
+                        worst = Math.Max(worst, await InspectCommand.RunAsync(host.Services, target, documentUrl, stdout, stderr).ConfigureAwait(false));
+                    }
+
+                    return worst;
                 }
 
             case "export":

@@ -8,18 +8,18 @@ using AgleaFeeds.Scraping;
 
 namespace AgleaFeeds.Host.Cli;
 
-/// <summary>`inspect FILE|URL`: how AgleaFeeds reads one feed, as JSON, problems included.</summary>
+/// <summary>`inspect FILE|URL... [--base URL]`: how AgleaFeeds reads each feed, one JSON object a line, problems included.</summary>
 internal static class InspectCommand
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
-        WriteIndented = true,
+        WriteIndented = false,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
     };
 
-    public static async Task<int> RunAsync(IServiceProvider services, string target, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(IServiceProvider services, string target, Uri? documentUrl, TextWriter stdout, TextWriter stderr)
     {
         byte[] body;
         string? charset = null;
@@ -42,6 +42,7 @@ internal static class InspectCommand
 
             body = fetch.Body;
             charset = fetch.Charset;
+            documentUrl = fetch.FinalUrl ?? uri;
         }
         else if (File.Exists(target))
         {
@@ -59,7 +60,7 @@ internal static class InspectCommand
             return await PrintPageAsync(target, parsed.Page, parsed.Page?.Comments ?? [], 1, parsed.Error, parsed.Problems, stdout).ConfigureAwait(false);
         }
 
-        var result = FeedParser.Parse(body, charset);
+        var result = FeedParser.Parse(body, charset, documentUrl);
         var feed = result.Feed;
         var report = new
         {
@@ -84,6 +85,7 @@ internal static class InspectCommand
                 e.CommentsUrl,
                 e.CommentFeedUrl,
                 e.CommentCount,
+                Enclosures = e.Enclosures.Count > 0 ? e.Enclosures : null,
                 ContentChars = e.ContentHtml?.Length,
             }),
         };

@@ -87,6 +87,25 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inspect_SeveralFilesWithBase_PrintsOneJsonLineEachWithLinksResolved()
+    {
+        var one = Path.Combine(_data, "one.xml");
+        var two = Path.Combine(_data, "two.xml");
+        await File.WriteAllTextAsync(one, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>One</title><link>/</link><description>d</description><item><title>a</title><link>/posts/a/</link></item></channel></rss>");
+        await File.WriteAllTextAsync(two, "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Two</title><id>urn:t</id><updated>2025-03-14T09:30:00Z</updated><entry><title>b</title><id>urn:b</id><updated>2025-03-14T09:30:00Z</updated><link href=\"b.html\"/></entry></feed>");
+
+        var (code, output, _) = await RunAsync("inspect", one, two, "--base", "https://blog.example/feed/");
+
+        Assert.Equal(0, code);
+        var lines = output.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.Equal("https://blog.example/posts/a/", first.RootElement.GetProperty("entries")[0].GetProperty("link").GetString());
+        Assert.Equal("https://blog.example/feed/b.html", second.RootElement.GetProperty("entries")[0].GetProperty("link").GetString());
+    }
+
+    [Fact]
     public async Task Inspect_HtmlPageThatIsNotAPost_ExitsNonZeroWithTheError()
     {
         var (code, output, _) = await RunAsync("inspect", _site.Url("/fail/html"));
