@@ -11,6 +11,7 @@ internal static class Namespaces
     public const string Content = "http://purl.org/rss/1.0/modules/content/";
     public const string DublinCore = "http://purl.org/dc/elements/1.1/";
     public const string DcTerms = "http://purl.org/dc/terms/";
+    public const string Media = "http://search.yahoo.com/mrss/";
     public const string Wfw = "http://wellformedweb.org/CommentAPI/";
     public const string Slash = "http://purl.org/rss/1.0/modules/slash/";
     public const string Syndication = "http://purl.org/rss/1.0/modules/syndication/";

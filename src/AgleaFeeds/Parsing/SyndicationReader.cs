@@ -74,7 +74,7 @@ internal static class SyndicationReader
             Author = PersonName(NullIfEmpty(item.Creator)
                 ?? item.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)
                 ?? feed.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)),
-            SummaryHtml = NullIfEmpty(item.Summary?.Text),
+            SummaryHtml = NullIfEmpty(item.Summary?.Text) ?? (NullIfEmpty(item.MediaDescription) is { } media ? System.Net.WebUtility.HtmlEncode(media.Trim()) : null),
             ContentHtml = NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text) ?? typed,
             Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).Concat(item.Subjects).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
             CommentsUrl = NullIfEmpty(item.Comments) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),

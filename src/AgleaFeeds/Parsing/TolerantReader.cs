@@ -13,6 +13,7 @@ internal static class TolerantReader
 {
     private static readonly XNamespace Dc = Namespaces.DublinCore;
     private static readonly XNamespace DcTerms = Namespaces.DcTerms;
+    private static readonly XNamespace Media = Namespaces.Media;
     private static readonly XNamespace ContentNs = Namespaces.Content;
     private static readonly XNamespace Wfw = Namespaces.Wfw;
     private static readonly XNamespace Slash = Namespaces.Slash;
@@ -58,7 +59,7 @@ internal static class TolerantReader
                 PublishedAt = dates.Read(Child(item, ns, "pubDate")) ?? dates.Read(item.Element(Dc + "date")) ?? dates.Read(item.Element(DcTerms + "issued")) ?? dates.Read(item.Element(DcTerms + "created")),
                 UpdatedAt = dates.Read(item.Element(DcTerms + "modified")),
                 Author = SyndicationReader.PersonName(Text(item.Element(Dc + "creator")) ?? Text(Child(item, ns, "author"))),
-                SummaryHtml = Markup(Child(item, ns, "description")),
+                SummaryHtml = Markup(Child(item, ns, "description")) ?? MediaDescription(item),
                 ContentHtml = Markup(item.Element(ContentNs + "encoded")),
                 Categories = item.Elements().Where(e => (e.Name.LocalName == "category" && (e.Name.Namespace == ns || e.Name.Namespace == XNamespace.None)) || e.Name == Dc + "subject")
                     .Select(Text).OfType<string>().Distinct().ToList(),
@@ -100,7 +101,7 @@ internal static class TolerantReader
                     ?? dates.Read(entry.Element(DcTerms + "issued")) ?? dates.Read(entry.Element(DcTerms + "created")) ?? dates.Read(entry.Element(Dc + "date")),
                 UpdatedAt = dates.Read(entry.Element(ns + "updated")) ?? dates.Read(entry.Element(ns + "modified")) ?? dates.Read(entry.Element(DcTerms + "modified")),
                 Author = SyndicationReader.PersonName(Text(entry.Element(ns + "author")?.Element(ns + "name")) ?? Text(entry.Element(ns + "author")?.Element(ns + "email")) ?? feedAuthor),
-                SummaryHtml = Construct(entry.Element(ns + "summary"), problems),
+                SummaryHtml = Construct(entry.Element(ns + "summary"), problems) ?? MediaDescription(entry),
                 ContentHtml = Construct(entry.Element(ns + "content"), problems),
                 Categories = entry.Elements(ns + "category").Select(c => Attr(c, "label") ?? Attr(c, "term") ?? Text(c)).OfType<string>().Distinct().ToList(),
                 CommentsUrl = entry.Elements(ns + "link").Where(l => Attr(l, "rel") == "replies" && Attr(l, "type") == "text/html").Select(l => Attr(l, "href")).FirstOrDefault(h => h is not null),
@@ -120,6 +121,10 @@ internal static class TolerantReader
             Entries = entries,
         };
     }
+
+    /// <summary>Media RSS's description, as escaped text (YouTube: media:group/media:description).</summary>
+    private static string? MediaDescription(XElement e) =>
+        Text(e.Element(Media + "group")?.Element(Media + "description") ?? e.Element(Media + "description")) is { } text ? System.Net.WebUtility.HtmlEncode(text) : null;
 
     /// <summary>The first child named <paramref name="name"/> in the document's namespace or in none.</summary>
     private static XElement? Child(XElement parent, XNamespace ns, string name) =>

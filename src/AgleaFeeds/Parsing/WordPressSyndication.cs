@@ -55,6 +55,9 @@ internal sealed class WordPressItem : SyndicationItem
 
     public List<string> Subjects { get; } = [];
 
+    /// <summary>Media RSS's description (YouTube puts a video's text in media:group/media:description).</summary>
+    public string? MediaDescription { get; private set; }
+
     protected override bool TryParseElement(XmlReader reader, string version)
     {
         // Every path reads the whole element, so the formatter's loop always moves on: a second dc:creator
@@ -91,6 +94,14 @@ internal sealed class WordPressItem : SyndicationItem
             case (Namespaces.DcTerms, "issued" or "created"):
                 var issued = ElementText.Read(reader).Trim();
                 Issued ??= issued;
+                return true;
+            case (Namespaces.Media, "group"):
+                var group = (System.Xml.Linq.XElement)System.Xml.Linq.XNode.ReadFrom(reader);
+                MediaDescription ??= group.Element(System.Xml.Linq.XName.Get("description", Namespaces.Media))?.Value;
+                return true;
+            case (Namespaces.Media, "description"):
+                var description = ElementText.Read(reader);
+                MediaDescription ??= description;
                 return true;
             case (Namespaces.DcTerms, "modified"):
                 var modified = ElementText.Read(reader).Trim();
