@@ -62,6 +62,10 @@ internal static class SyndicationReader
         var content = item.Content as TextSyndicationContent;
         // A MIME-typed Atom content (text/plain, application/xhtml+xml, base64 binary types) is XML content to the formatter.
         var typed = item.Content is XmlSyndicationContent xml ? TypedContent(xml, problems) : null;
+        // The xml:base in scope for the entry (its own over the feed's) applies to relative addresses in its HTML.
+        var contentBase = item.BaseUri is { IsAbsoluteUri: true } own ? own
+            : item.BaseUri is { } relative && feed.BaseUri is { IsAbsoluteUri: true } feedBase && Uri.TryCreate(feedBase, relative, out var combined) ? combined
+            : feed.BaseUri is { IsAbsoluteUri: true } b ? b : null;
         return new ParsedEntry
         {
             Guid = NullIfEmpty(item.Id),
@@ -74,8 +78,8 @@ internal static class SyndicationReader
             Author = PersonName(NullIfEmpty(item.Creator)
                 ?? item.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)
                 ?? feed.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)),
-            SummaryHtml = NullIfEmpty(item.Summary?.Text) ?? (NullIfEmpty(item.MediaDescription) is { } media ? System.Net.WebUtility.HtmlEncode(media.Trim()) : null),
-            ContentHtml = NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text) ?? typed,
+            SummaryHtml = ContentUrls.Absolute(NullIfEmpty(item.Summary?.Text), contentBase) ?? (NullIfEmpty(item.MediaDescription) is { } media ? System.Net.WebUtility.HtmlEncode(media.Trim()) : null),
+            ContentHtml = ContentUrls.Absolute(NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text) ?? typed, contentBase),
             Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).Concat(item.Subjects).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
             CommentsUrl = NullIfEmpty(item.Comments) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentFeedUrl = NullIfEmpty(item.CommentRss) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),

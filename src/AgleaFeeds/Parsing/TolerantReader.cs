@@ -101,8 +101,8 @@ internal static class TolerantReader
                     ?? dates.Read(entry.Element(DcTerms + "issued")) ?? dates.Read(entry.Element(DcTerms + "created")) ?? dates.Read(entry.Element(Dc + "date")),
                 UpdatedAt = dates.Read(entry.Element(ns + "updated")) ?? dates.Read(entry.Element(ns + "modified")) ?? dates.Read(entry.Element(DcTerms + "modified")),
                 Author = SyndicationReader.PersonName(Text(entry.Element(ns + "author")?.Element(ns + "name")) ?? Text(entry.Element(ns + "author")?.Element(ns + "email")) ?? feedAuthor),
-                SummaryHtml = Construct(entry.Element(ns + "summary"), problems) ?? MediaDescription(entry),
-                ContentHtml = Construct(entry.Element(ns + "content"), problems),
+                SummaryHtml = ContentUrls.Absolute(Construct(entry.Element(ns + "summary"), problems), BaseOf(entry)) ?? MediaDescription(entry),
+                ContentHtml = ContentUrls.Absolute(Construct(entry.Element(ns + "content"), problems), BaseOf(entry.Element(ns + "content") ?? entry)),
                 Categories = entry.Elements(ns + "category").Select(c => Attr(c, "label") ?? Attr(c, "term") ?? Text(c)).OfType<string>().Distinct().ToList(),
                 CommentsUrl = entry.Elements(ns + "link").Where(l => Attr(l, "rel") == "replies" && Attr(l, "type") == "text/html").Select(l => Attr(l, "href")).FirstOrDefault(h => h is not null),
                 CommentFeedUrl = entry.Elements(ns + "link").Where(l => Attr(l, "rel") == "replies" && Attr(l, "type") != "text/html").Select(l => Attr(l, "href")).FirstOrDefault(h => h is not null),
@@ -141,6 +141,13 @@ internal static class TolerantReader
             return reference;
         }
 
+        var baseUri = BaseOf(at);
+        return baseUri is not null && Uri.TryCreate(baseUri, reference, out var resolved) ? resolved.ToString() : reference;
+    }
+
+    /// <summary>The xml:base in scope at an element, outermost first; null when none is absolute.</summary>
+    private static Uri? BaseOf(XElement at)
+    {
         Uri? baseUri = null;
         foreach (var e in at.AncestorsAndSelf().Reverse())
         {
@@ -151,7 +158,7 @@ internal static class TolerantReader
             }
         }
 
-        return baseUri is not null && Uri.TryCreate(baseUri, reference, out var resolved) ? resolved.ToString() : reference;
+        return baseUri;
     }
 
     private static long? Length(string? value) => long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;

@@ -115,4 +115,16 @@ public class FeedContentTests
         Assert.Equal(title == "MIME title" ? null : "https://b.example/1", entry.Link);
         Assert.NotEmpty(result.Problems);
     }
+
+    [Theory]
+    [InlineData("""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://site.example/blog/"><title>B</title><id>urn:b</id><updated>2025-03-14T09:30:00Z</updated><entry xml:base="posts/"><title>E</title><id>urn:e</id><updated>2025-03-14T09:30:00Z</updated><content type="html">&lt;p&gt;&lt;a href="more.html"&gt;more&lt;/a&gt; &lt;img src="/img/a.png"&gt; &lt;a href="https://other.example/x"&gt;x&lt;/a&gt;&lt;/p&gt;</content></entry></feed>""")]
+    [InlineData("""<feed xmlns="http://purl.org/atom/ns#draft-ietf-atompub-format-08" xml:base="https://site.example/blog/"><title>B</title><entry xml:base="posts/"><title>E</title><id>urn:e</id><content type="html">&lt;p&gt;&lt;a href="more.html"&gt;more&lt;/a&gt; &lt;img src="/img/a.png"&gt; &lt;a href="https://other.example/x"&gt;x&lt;/a&gt;&lt;/p&gt;</content></entry></feed>""")]
+    public void Parse_XmlBase_AppliesToRelativeAddressesInTheContent(string xml)
+    {
+        var content = Assert.Single(Parse(xml).Entries).ContentHtml!;
+
+        Assert.Contains("href=\"https://site.example/blog/posts/more.html\"", content, StringComparison.Ordinal);
+        Assert.Contains("src=\"https://site.example/img/a.png\"", content, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://other.example/x\"", content, StringComparison.Ordinal);
+    }
 }
