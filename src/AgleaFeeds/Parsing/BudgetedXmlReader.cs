@@ -47,32 +47,12 @@ internal sealed class BudgetedXmlReader(XmlReader inner, TimeSpan budget, long m
         }
     }
 
-    public override string LocalName
-    {
-        get
-        {
-            Tick();
-            return inner.LocalName;
-        }
-    }
+    // A loop that never reads still asks for the node type (IsStartElement, MoveToContent): that is where it is counted.
+    public override string LocalName => inner.LocalName;
 
-    public override string NamespaceURI
-    {
-        get
-        {
-            Tick();
-            return inner.NamespaceURI;
-        }
-    }
+    public override string NamespaceURI => inner.NamespaceURI;
 
-    public override bool IsEmptyElement
-    {
-        get
-        {
-            Tick();
-            return inner.IsEmptyElement;
-        }
-    }
+    public override bool IsEmptyElement => inner.IsEmptyElement;
 
     public override int AttributeCount => inner.AttributeCount;
 
@@ -151,6 +131,100 @@ internal sealed class BudgetedXmlReader(XmlReader inner, TimeSpan budget, long m
     }
 
     public override void ResolveEntity() => inner.ResolveEntity();
+
+    // The wrapped reader's own fast paths: XmlReader's generic versions of these, built on Read and Value,
+    // would make every parse slower by half. Each still counts as a call.
+    public override XmlNodeType MoveToContent()
+    {
+        Tick();
+        return inner.MoveToContent();
+    }
+
+    public override bool IsStartElement()
+    {
+        Tick();
+        return inner.IsStartElement();
+    }
+
+    public override bool IsStartElement(string name)
+    {
+        Tick();
+        return inner.IsStartElement(name);
+    }
+
+    public override bool IsStartElement(string localname, string ns)
+    {
+        Tick();
+        return inner.IsStartElement(localname, ns);
+    }
+
+    public override void ReadStartElement()
+    {
+        Tick();
+        inner.ReadStartElement();
+    }
+
+    public override void ReadStartElement(string name)
+    {
+        Tick();
+        inner.ReadStartElement(name);
+    }
+
+    public override void ReadStartElement(string localname, string ns)
+    {
+        Tick();
+        inner.ReadStartElement(localname, ns);
+    }
+
+    public override void ReadEndElement()
+    {
+        Tick();
+        inner.ReadEndElement();
+    }
+
+    public override string ReadElementContentAsString()
+    {
+        Tick();
+        return inner.ReadElementContentAsString();
+    }
+
+    public override string ReadElementContentAsString(string localName, string namespaceURI)
+    {
+        Tick();
+        return inner.ReadElementContentAsString(localName, namespaceURI);
+    }
+
+    public override string ReadContentAsString()
+    {
+        Tick();
+        return inner.ReadContentAsString();
+    }
+
+    public override string ReadString()
+    {
+        Tick();
+        return inner.ReadString();
+    }
+
+    public override string ReadInnerXml()
+    {
+        Tick();
+        return inner.ReadInnerXml();
+    }
+
+    public override string ReadOuterXml()
+    {
+        Tick();
+        return inner.ReadOuterXml();
+    }
+
+    public override void Skip()
+    {
+        Tick();
+        inner.Skip();
+    }
+
+    public override bool HasAttributes => inner.HasAttributes;
 
     protected override void Dispose(bool disposing)
     {

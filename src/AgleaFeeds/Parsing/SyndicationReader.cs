@@ -84,8 +84,10 @@ internal static class SyndicationReader
             CommentsUrl = NullIfEmpty(item.Comments) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentFeedUrl = NullIfEmpty(item.CommentRss) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentCount = Int(item.CommentCount),
-            Enclosures = item.Links.Where(l => l.RelationshipType == "enclosure" && LinkString(l) is not null)
-                .Select(l => new Enclosure(LinkString(l)!, NullIfEmpty(l.MediaType), l.Length > 0 ? l.Length : null)).ToList(),
+            Enclosures = item.Links.Any(l => l.RelationshipType == "enclosure")
+                ? item.Links.Where(l => l.RelationshipType == "enclosure" && LinkString(l) is not null)
+                    .Select(l => new Enclosure(LinkString(l)!, NullIfEmpty(l.MediaType), l.Length > 0 ? l.Length : null)).ToList()
+                : [],
         };
     }
 
@@ -104,9 +106,9 @@ internal static class SyndicationReader
     /// </summary>
     internal static string? PersonName(string? value)
     {
-        if (value is null)
+        if (value is null || !value.Contains('@', StringComparison.Ordinal))
         {
-            return null;
+            return value?.Trim();
         }
 
         var m = System.Text.RegularExpressions.Regex.Match(value, @"^\s*\S+@\S+\s*\((.+)\)\s*$");
