@@ -25,23 +25,58 @@ public static partial class AgleaFeedsApp
     internal const string NoConfigReload = "--hostBuilder:reloadConfigOnChange=false";
 
     /// <summary>Runs a verb (see --help) or, without one, the service.</summary>
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>
+    /// Runs a verb, or the service. A start that cannot happen (an invalid setting, the port taken, an
+    /// unknown flag) is one line naming the cause and the setting, exit code 1 (2 for usage), never a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stderr);
         if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) || args is ["--help" or "-h", ..])
         {
-            return await CliApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+            return await CliApp.RunAsync(args, stdout, stderr).ConfigureAwait(false);
         }
 
-        var app = Build(args);
-        await app.RunAsync().ConfigureAwait(false);
-        return 0;
+        if (CliApp.UnknownFlag(args) is { } unknown)
+        {
+            await stderr.WriteLineAsync($"AgleaFeeds: unknown option {unknown}. Settings are --Section:Key=value; see --help.").ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            await using var app = Build(args);
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception ex) when (StartFailure(ex) is { } message)
+        {
+            await stderr.WriteLineAsync($"AgleaFeeds did not start: {message}").ConfigureAwait(false);
+            return 1;
+        }
     }
+
+    /// <summary>The one line a failed start prints, or null for a bug (which keeps its stack trace).</summary>
+    internal static string? StartFailure(Exception ex) => ex switch
+    {
+        Microsoft.Extensions.Options.OptionsValidationException o => string.Join(" ", o.Failures.Distinct()),
+        IOException io when io.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } || io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+            => $"{io.Message.TrimEnd('.')}. Another AgleaFeeds (or another program) listens there: stop it, or choose another address with Urls (e.g. --Urls=http://127.0.0.1:5081).",
+        InvalidOperationException { InnerException: FormatException or InvalidCastException or OverflowException } bad when bad.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase)
+            => bad.Message.TrimEnd('.') + $" ({bad.InnerException!.Message.TrimEnd('.')}).",
+        UnauthorizedAccessException or DirectoryNotFoundException => ex.Message,
+        _ => null,
+    };
 
     /// <summary>Builds the web host; tests call it with their own configuration.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder([NoConfigReload, .. args]);
+        // A start that fails is reported as one line by RunAsync; the host's own log of it is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         configure?.Invoke(builder);
         builder.Services.AddAgleaFeedsPipeline(builder.Configuration);
         builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

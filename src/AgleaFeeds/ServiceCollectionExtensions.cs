@@ -30,7 +30,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<NetworkPolicy>();
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScrapingOptions>().Bind(configuration.GetSection(ScrapingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AgleaFeeds.Scoring.ScoringOptions>().Bind(configuration.GetSection(AgleaFeeds.Scoring.ScoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AgleaFeeds.Scoring.ScoringOptions>().Bind(configuration.GetSection(AgleaFeeds.Scoring.ScoringOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.HamThreshold < o.SpamThreshold, "Scoring:HamThreshold must be below Scoring:SpamThreshold (a comment scoring between them waits for a person).")
+            .ValidateOnStart();
         services.AddOptions<AgleaFeeds.Publishing.PublishingOptions>().Bind(configuration.GetSection(AgleaFeeds.Publishing.PublishingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -36,7 +36,12 @@ internal static class CliApp
         {
             return await RunVerbAsync(args, stdout, stderr).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or FormatException)
+        catch (Exception ex) when (AgleaFeedsApp.StartFailure(ex) is { } message)
+        {
+            await stderr.WriteLineAsync($"AgleaFeeds: {message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or FormatException or IOException or InvalidOperationException)
         {
             // Expected failures of the model verbs (no model, a corpus file missing or malformed): the message says what to do.
             await stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
@@ -44,8 +49,24 @@ internal static class CliApp
         }
     }
 
+    /// <summary>Flags the service and its verbs know: settings (--Section:Key=value) and ASP.NET Core's host flags.</summary>
+    private static readonly string[] KnownFlags = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot", "--help", "-h",
+        "--corpus", "--out", "--data", "--author-url", "--base"];
+
+    /// <summary>The first argument that looks like a flag and is neither a setting nor a known flag, or null.</summary>
+    internal static string? UnknownFlag(IEnumerable<string> args) =>
+        args.FirstOrDefault(a => a.StartsWith("-", StringComparison.Ordinal) && a.Length > 1 && !a.Contains(':', StringComparison.Ordinal)
+            && !KnownFlags.Contains(a.Split('=')[0], StringComparer.OrdinalIgnoreCase) && !(a.Contains('=', StringComparison.Ordinal) && a.StartsWith("--", StringComparison.Ordinal) && KnownFlags.Contains(a.Split('=')[0], StringComparer.OrdinalIgnoreCase)));
+
     private static async Task<int> RunVerbAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (UnknownFlag(args) is { } unknown)
+        {
+            await stderr.WriteLineAsync($"AgleaFeeds: unknown option {unknown}.").ConfigureAwait(false);
+            await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+
         var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
         string[] flagsWithValues = ["--corpus", "--out", "--data", "--author-url", "--base"];
         var operands = args.SkipWhile(a => a != verb).Skip(1)

@@ -34,6 +34,62 @@ public sealed class CliAppTests : IAsyncLifetime
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    private async Task<(int Code, string Err)> StartAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await AgleaFeedsApp.RunAsync([.. args, $"--Storage:DataDirectory={_data}", $"--Jobs:SourcesOpml={_opml}", "--Jobs:SamplesFolder="], stdout, stderr);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return (code, stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Start_ThresholdsInTheWrongOrder_IsOneLineNamingTheSettingsExitCode1()
+    {
+        var (code, err) = await StartAsync("--Urls=http://127.0.0.1:0", "--Scoring:HamThreshold=0.95", "--Scoring:SpamThreshold=0.9");
+
+        Assert.Equal(1, code);
+        Assert.Equal("AgleaFeeds did not start: Scoring:HamThreshold must be below Scoring:SpamThreshold (a comment scoring between them waits for a person).", err.Trim());
+    }
+
+    [Fact]
+    public async Task Start_PortAlreadyInUse_IsOneLineSayingWhatToDo()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (code, err) = await StartAsync($"--Urls=http://127.0.0.1:{port}");
+
+        Assert.Equal(1, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.StartsWith("AgleaFeeds did not start: ", err, StringComparison.Ordinal);
+        Assert.Contains("address already in use", err, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("--Urls=", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_UnknownFlag_IsRefusedNotIgnored()
+    {
+        var (code, err) = await StartAsync("--bogus");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("AgleaFeeds: unknown option --bogus.", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verbs_UnknownFlagOrMissingFolder_AreOneLineNotAStackTrace()
+    {
+        var (flagCode, _, flagErr) = await RunAsync("poll-once", "--bogus");
+        var (exportCode, _, exportErr) = await RunAsync("export", Path.Combine(_data, "no", "such", "folder", "out.jsonl"));
+
+        Assert.Equal(2, flagCode);
+        Assert.StartsWith("AgleaFeeds: unknown option --bogus.", flagErr, StringComparison.Ordinal);
+        Assert.Equal(1, exportCode);
+        Assert.DoesNotContain("   at ", exportErr, StringComparison.Ordinal);
+        Assert.Contains("no/such/folder", exportErr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_PrintsTheVerbs()
     {
