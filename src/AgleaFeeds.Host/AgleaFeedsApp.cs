@@ -155,6 +155,19 @@ public static partial class AgleaFeedsApp
         ServeSamples(app, jobsOptions.SamplesFolder);
         DashboardSetup.Register();
         var access = app.Services.GetRequiredService<DashboardAccess>();
+        // A browser without a session is sent to the login page, and back afterwards; other clients get Hangfire's 401.
+        app.Use(async (http, next) =>
+        {
+            if (HttpMethods.IsGet(http.Request.Method) && http.Request.Path.StartsWithSegments("/hangfire")
+                && http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+                && http.User.Identity?.IsAuthenticated != true && !access.IsLocalAnonymous(http))
+            {
+                http.Response.Redirect("/login?ReturnUrl=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
+                return;
+            }
+
+            await next(http).ConfigureAwait(false);
+        });
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "AgleaFeeds",

@@ -71,7 +71,7 @@ internal static class LoginEndpoints
                 if (link.TryConsume(token.ToString()))
                 {
                     await SignInAsync(http, LoginLink.OperatorName, DashboardAccess.ModeratorRole, LoginLink.OperatorName).ConfigureAwait(false);
-                    return Results.Redirect("/hangfire/moderation");
+                    return Results.Redirect(ReturnUrl(http.Request.Query["ReturnUrl"]));
                 }
 
                 return Page(http, antiforgery, "This login link was already used or belongs to an earlier start: open the newest one (the service prints it at start and keeps it in " + WebUtility.HtmlEncode(link.FilePath) + ").");
@@ -97,13 +97,14 @@ internal static class LoginEndpoints
             // The accounts as they are now: the same list every request's session check reads.
             var account = options.CurrentValue.Accounts.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal));
             var verified = Hasher.VerifyHashedPassword("agleafeeds", account?.PasswordHash ?? DummyHash, form["password"].ToString()) != PasswordVerificationResult.Failed;
+            var returnUrl = ReturnUrl(form["ReturnUrl"]);
             if (account is null || !verified)
             {
-                return Results.Redirect("/login?failed=1");
+                return Results.Redirect("/login?failed=1" + (returnUrl == Home ? string.Empty : "&ReturnUrl=" + Uri.EscapeDataString(returnUrl)));
             }
 
             await SignInAsync(http, account.Name, account.Role, SessionStore.Stamp(account)).ConfigureAwait(false);
-            return Results.Redirect("/hangfire/moderation");
+            return Results.Redirect(returnUrl);
         }).RequireRateLimiting(RateLimitPolicy);
 
         app.MapPost("/logout", async (HttpContext http, IAntiforgery antiforgery) =>
@@ -117,6 +118,12 @@ internal static class LoginEndpoints
             return Results.Redirect("/login");
         });
     }
+
+    private const string Home = "/hangfire/moderation";
+
+    /// <summary>Where to go after logging in: a path on this site only (never //host or a scheme: no open redirect), else the queue.</summary>
+    internal static string ReturnUrl(string? value) =>
+        value is { Length: > 1 } v && v[0] == '/' && v[1] is not ('/' or '\\') && !v.Contains("://", StringComparison.Ordinal) && !v.Any(char.IsControl) ? v : Home;
 
     private static async Task<bool> IsValidAsync(HttpContext http, IAntiforgery antiforgery)
     {
@@ -146,6 +153,7 @@ internal static class LoginEndpoints
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds: log in</title></head>
             <body><h1>Log in</h1>{error}<form method="post" action="/login">
             <input type="hidden" name="{tokens.FormFieldName}" value="{WebUtility.HtmlEncode(tokens.RequestToken)}">
+            <input type="hidden" name="ReturnUrl" value="{WebUtility.HtmlEncode(ReturnUrl(http.Request.Query["ReturnUrl"]))}">
             <label>Name <input name="name" autocomplete="username" required></label>
             <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
             <button type="submit">Log in</button></form>

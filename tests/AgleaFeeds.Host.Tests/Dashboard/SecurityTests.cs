@@ -31,6 +31,9 @@ public sealed class SecurityTests : IAsyncLifetime
             ["Security:Accounts:3:Name"] = "tim",
             ["Security:Accounts:3:PasswordHash"] = LoginEndpoints.Hash("timed"),
             ["Security:Accounts:3:Role"] = "Viewer",
+            ["Security:Accounts:4:Name"] = "rosa",
+            ["Security:Accounts:4:PasswordHash"] = LoginEndpoints.Hash("return trip"),
+            ["Security:Accounts:4:Role"] = "Moderator",
             ["Security:LoginAttemptsPerMinute"] = "4",
             ["Security:KnownProxies:0"] = "127.0.0.1",
             ["Security:MetricsToken"] = "metrics-secret",
@@ -47,6 +50,41 @@ public sealed class SecurityTests : IAsyncLifetime
     /// <summary>A browser elsewhere: its requests reach the host through a local reverse proxy that says who it is.</summary>
     private HttpClient Remote(string address = "203.0.113.7") =>
         new(new ForwardedFor(address) { InnerHandler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false } }) { BaseAddress = _host.BaseUrl };
+
+    [Fact]
+    public async Task Browser_WithoutASession_IsSentToLoginAndBackAfterwards_OtherClientsGet401()
+    {
+        using var browser = Remote();
+        using var page = new HttpRequestMessage(HttpMethod.Get, "hangfire/sources?x=1");
+        page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
+
+        using var redirect = await browser.SendAsync(page);
+        var form = await browser.GetStringAsync(redirect.Headers.Location!.OriginalString);
+        var (tokenName, tokenValue) = DashboardCommand.FormToken(form);
+        using var login = await browser.PostAsync("login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "rosa", ["password"] = "return trip", [tokenName] = tokenValue, ["ReturnUrl"] = "/hangfire/sources?x=1",
+        }));
+        using var script = Remote();
+
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Equal("/login?ReturnUrl=%2Fhangfire%2Fsources%3Fx%3D1", redirect.Headers.Location.OriginalString);
+        Assert.Contains("name=\"ReturnUrl\" value=\"/hangfire/sources?x=1\"", form, StringComparison.Ordinal);
+        Assert.Equal("/hangfire/sources?x=1", login.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("hangfire/sources?x=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("hangfire/sources")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("//evil.example/")]
+    [InlineData("https://evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("/hangfire/x\r\nSet-Cookie: a=b")]
+    public void ReturnUrl_AnythingButAPathOnThisSite_GoesToTheQueue(string value)
+    {
+        Assert.Equal("/hangfire/moderation", LoginEndpoints.ReturnUrl(value));
+    }
 
     private static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string name, string password, bool withToken = true)
     {
