@@ -36,7 +36,7 @@ internal static class InspectCommand
             http = new { fetch.StatusCode, FinalUrl = fetch.FinalUrl?.ToString(), fetch.ContentType, fetch.Charset, fetch.ETag, fetch.LastModified, Bytes = fetch.Body.Length };
             if (!fetch.IsSuccess)
             {
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(new { Target = target, Http = http, fetch.Error }, Json)).ConfigureAwait(false);
+                await stdout.WriteLineAsync(Line(new { Target = target, Http = http, fetch.Error })).ConfigureAwait(false);
                 return 1;
             }
 
@@ -89,9 +89,20 @@ internal static class InspectCommand
                 ContentChars = e.ContentHtml?.Length,
             }),
         };
-        await stdout.WriteLineAsync(JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);
+        await stdout.WriteLineAsync(Line(report)).ConfigureAwait(false);
         return result.IsSuccess ? 0 : 1;
     }
+
+    /// <summary>
+    /// One JSON line. System.Text.Json escapes characters beyond the BMP even with the relaxed encoder
+    /// (emoji as \uD83D\uDE00): they are written as themselves, which JSON allows, so a person can read them.
+    /// </summary>
+    internal static string Line(object report) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            JsonSerializer.Serialize(report, Json),
+            @"\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})",
+            m => string.Concat((char)Convert.ToInt32(m.Groups[1].Value, 16), (char)Convert.ToInt32(m.Groups[2].Value, 16)),
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
 
     /// <summary>Fetches once to see what the URL serves: a post page is scraped, anything else is read as a feed.</summary>
     private static async Task<bool> IsHtmlAsync(IServiceProvider services, Uri uri)
@@ -141,7 +152,7 @@ internal static class InspectCommand
             Problems = problems,
             Comments = children[null].Select(Node).ToList(),
         };
-        await stdout.WriteLineAsync(JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);
+        await stdout.WriteLineAsync(Line(report)).ConfigureAwait(false);
         return page is null ? 1 : 0;
     }
 }

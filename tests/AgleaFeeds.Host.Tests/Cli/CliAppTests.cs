@@ -162,6 +162,20 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inspect_EmojiAndNonAsciiTitles_AreWrittenAsThemselves()
+    {
+        var file = Path.Combine(_data, "emoji.xml");
+        await File.WriteAllTextAsync(file, "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>B</title><item><title>서울 😀 meetup</title><link>https://b.example/1</link></item></channel></rss>");
+
+        var (code, output, _) = await RunAsync("inspect", file);
+
+        Assert.Equal(0, code);
+        Assert.Contains("\"title\":\"서울 😀 meetup\"", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("서울 😀 meetup", json.RootElement.GetProperty("entries")[0].GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Inspect_HtmlPageThatIsNotAPost_ExitsNonZeroWithTheError()
     {
         var (code, output, _) = await RunAsync("inspect", _site.Url("/fail/html"));
