@@ -164,6 +164,8 @@ internal static class CliApp
                 using (var host = CreateHost(args))
                 {
                     var models = host.Services.GetRequiredService<Scoring.SpamModelProvider>();
+                    // The model that ships with the repository is always there to go back to.
+                    await stdout.WriteLineAsync("shipped (models/spam-model.zip)").ConfigureAwait(false);
                     foreach (var version in models.Versions())
                     {
                         await stdout.WriteLineAsync(version).ConfigureAwait(false);

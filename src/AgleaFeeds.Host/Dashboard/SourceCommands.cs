@@ -66,9 +66,13 @@ internal static class SourceCommands
                 return;
             }
 
-            var id = await http.RequestServices.GetRequiredService<IFeedStore>().AddSourceAsync(source, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
+            var store = http.RequestServices.GetRequiredService<IFeedStore>();
+            var existing = (await store.ListSourcesAsync(http.RequestAborted).ConfigureAwait(false)).FirstOrDefault(s => string.Equals(s.FeedUrl, source.FeedUrl, StringComparison.Ordinal));
+            var id = await store.AddSourceAsync(source, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
             PollSoon(http, [id]);
-            DashboardForms.Back(context, SourcesPage.Path, done: $"Added {source.Title} ({source.FeedUrl}); its first poll is under way.");
+            DashboardForms.Back(context, SourcesPage.Path, done: existing is null
+                ? $"Added {source.Title} ({source.FeedUrl}); its first poll is under way."
+                : $"{existing.Title} ({source.FeedUrl}) is already a source: nothing added; it is polled again now.");
         }
     }
 

@@ -63,4 +63,14 @@ public sealed class ModelCommandsTests
         Assert.Contains("confusion: spam caught", output, StringComparison.Ordinal);
         Assert.Contains("ham FPR", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ModelVersions_OnAFreshInstall_ListsTheShippedModel()
+    {
+        var (code, output, _) = await RunAsync("model-versions");
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("shipped (models/spam-model.zip)", output, StringComparison.Ordinal);
+        Assert.Contains("in use:", output, StringComparison.Ordinal);
+    }
 }

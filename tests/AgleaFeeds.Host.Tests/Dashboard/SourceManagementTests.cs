@@ -30,6 +30,18 @@ public sealed class SourceManagementTests : IAsyncLifetime
         DashboardCommand.SubmitAsync(_host.Http, "hangfire/sources", "hangfire/sources/import", [], ($"opml/{fileName}", System.Text.Encoding.UTF8.GetBytes(opml)));
 
     [Fact]
+    public async Task AddingAFeedThatIsAlreadyASource_SaysSoAndAddsNothing()
+    {
+        await AddAsync(_site.PostsFeed);
+
+        var again = WebUtility.HtmlDecode(await AddAsync(_site.Url("/samples/agla/")));
+
+        Assert.Single(await _host.Store.ListSourcesAsync(Ct));
+        Assert.Contains($"AGLA Blog ({_site.PostsFeed}) is already a source: nothing added; it is polled again now.", again, StringComparison.Ordinal);
+        Assert.DoesNotContain("Added AGLA Blog", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddFromTheBlogsHomePage_FindsThePostsFeed_PollsIt()
     {
         var page = await AddAsync(_site.Url("/samples/agla/"));
