@@ -85,7 +85,7 @@ public static class FeedParser
             case ("feed", Namespaces.Atom10):
                 return WithFallback(() => SyndicationReader.Read(reader, "Atom 1.0", problems), text, problems, budget);
             case ("feed", Namespaces.Atom03):
-                return LegacyFeedReader.ReadAtom03(XDocument.Load(reader), problems);
+                return TolerantReader.Read(XDocument.Load(reader), problems);
             case ("feed", _) when TolerantReader.IsAtom(ns):
                 return Tolerantly(text, problems, budget, $"Parsing: a pre-1.0 Atom namespace ({ns}); read as Atom.");
             case ("RDF", Namespaces.Rdf):
@@ -111,11 +111,14 @@ public static class FeedParser
             // document holds more entries than it returned, the tolerant reader's count is taken if higher.
             if (EntryTags(text) > feed.Entries.Count)
             {
-                var tolerant = Tolerantly(text, [], budget, null);
+                var own = new List<string>();
+                var tolerant = Tolerantly(text, own, budget, null);
                 if (tolerant.Entries.Count > feed.Entries.Count)
                 {
                     problems.RemoveRange(before, problems.Count - before);
-                    return Tolerantly(text, problems, budget, $"Parsing: the strict reader returned {feed.Entries.Count} of {tolerant.Entries.Count} entries; read tolerantly.");
+                    problems.Add($"Parsing: the strict reader returned {feed.Entries.Count} of {tolerant.Entries.Count} entries; read tolerantly.");
+                    problems.AddRange(own);
+                    return tolerant;
                 }
             }
 

@@ -16,7 +16,8 @@ internal static class FeedScreen
         string? Url(string? value)
         {
             // Relative links resolve against the document's own URL where it is known.
-            var screened = documentUrl is not null && SafeUrl.Screen(value) is { } kept ? SafeUrl.Http(kept, documentUrl) ?? kept : SafeUrl.Screen(value);
+            var kept = SafeUrl.Screen(value);
+            var screened = kept is not null && documentUrl is not null ? SafeUrl.Http(kept, documentUrl) ?? kept : kept;
             if (screened is null && !string.IsNullOrWhiteSpace(value))
             {
                 links++;

@@ -19,6 +19,7 @@ internal static class TolerantReader
     private static readonly XNamespace Slash = Namespaces.Slash;
     private static readonly XNamespace Thr = Namespaces.Threading;
     private static readonly XNamespace Sy = Namespaces.Syndication;
+    private static readonly XNamespace Xhtml = "http://www.w3.org/1999/xhtml";
 
     /// <summary>Whether a root element is an RSS or Atom document this reader can take.</summary>
     public static bool Reads(XElement root) =>
@@ -170,7 +171,7 @@ internal static class TolerantReader
 
     /// <summary>An RSS field read as HTML: escaped HTML as text, or markup written inline as child elements.</summary>
     private static string? Markup(XElement? e) =>
-        e is null ? null : e.HasElements ? SyndicationReader.NullIfEmpty(string.Concat(e.Nodes().Select(n => n.ToString(SaveOptions.DisableFormatting)))) : Text(e);
+        e is null ? null : e.HasElements ? SyndicationReader.NullIfEmpty(HtmlOf(e)) : Text(e);
 
     /// <summary>
     /// An Atom text construct as HTML: type text (or a text/* MIME type) escaped, html as is, xhtml (or an XML
@@ -204,10 +205,27 @@ internal static class TolerantReader
             // xhtml wraps its markup in one div; XML MIME types are the markup itself.
             var body = e.Elements().Count() == 1 && e.Elements().First().Name.LocalName == "div" && !e.Nodes().OfType<XText>().Any(t => t.Value.Trim().Length > 0)
                 ? e.Elements().First() : e;
-            return SyndicationReader.NullIfEmpty(string.Concat(body.Nodes().Select(n => n.ToString(SaveOptions.DisableFormatting))).Trim());
+            return SyndicationReader.NullIfEmpty(HtmlOf(body));
         }
 
         return type is "html" or "text/html" || mode == "escaped" ? Text(e) : Text(e) is { } plain ? System.Net.WebUtility.HtmlEncode(plain) : null;
+    }
+
+    /// <summary>The markup inside an element as HTML: XHTML's namespace dropped, so that it is not repeated on every element.</summary>
+    private static string HtmlOf(XElement body)
+    {
+        var copy = new XElement(body);
+        foreach (var element in copy.DescendantsAndSelf())
+        {
+            if (element.Name.Namespace == Xhtml)
+            {
+                element.Name = element.Name.LocalName;
+            }
+
+            element.Attributes().Where(a => a.IsNamespaceDeclaration && a.Value == Xhtml.NamespaceName).Remove();
+        }
+
+        return string.Concat(copy.Nodes().Select(n => n.ToString(SaveOptions.DisableFormatting))).Trim();
     }
 
     /// <summary>A title as plain text, from the HTML a text construct became.</summary>
@@ -217,7 +235,7 @@ internal static class TolerantReader
         value is not null && Uri.TryCreate(value, UriKind.Absolute, out var uri) && Safety.SafeUrl.IsHttp(uri);
 
     /// <summary>Reads dates, counting the unreadable ones for one report.</summary>
-    private sealed class DateReader
+    internal sealed class DateReader
     {
         private int _bad;
 
