@@ -108,17 +108,8 @@ public sealed partial class PostScraper(
     }
 
     /// <summary>A URL's path without a trailing comment page (/comment-page-N/), unescaped, for comparing posts.</summary>
-    internal static string PostPath(Uri url)
-    {
-        var path = Uri.UnescapeDataString(url.AbsolutePath);
-        var at = path.LastIndexOf("/comment-page-", StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            path = path[..(at + 1)];
-        }
-
-        return path.TrimEnd('/');
-    }
+    internal static string PostPath(Uri url) =>
+        Uri.UnescapeDataString(new Uri(Polling.FeedMapping.PostOf(url.GetLeftPart(UriPartial.Path))!).AbsolutePath).TrimEnd('/');
 
     private static bool SamePath(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 

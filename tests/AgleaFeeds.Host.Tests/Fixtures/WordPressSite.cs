@@ -1,3 +1,4 @@
+using AgleaFeeds.Testing;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -1,3 +1,4 @@
+using AgleaFeeds.Testing;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;

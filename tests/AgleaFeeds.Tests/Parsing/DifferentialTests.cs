@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AgleaFeeds.Parsing;
 
@@ -45,7 +44,7 @@ public class DifferentialTests
     [SkippableFact]
     public async Task Corpus_ReadByFeedParserAndPythonFeedparser_AgreesOnEveryFieldButTheDeliberateOnes()
     {
-        Skip.IfNot(File.Exists("/usr/lib/python3/dist-packages/feedparser/__init__.py"), "python3-feedparser is missing: apt-get install -y python3-feedparser (.ci/run installs it)");
+        AgleaFeeds.Testing.Tool.Require("/usr/lib/python3/dist-packages/feedparser/__init__.py", "python3-feedparser");
         var files = Directory.GetFiles(TestFiles.Data("differential"), "*.xml").Order(StringComparer.Ordinal).ToList();
         Assert.True(files.Count >= 18, "the corpus is in TestData/differential");
         var theirs = await FeedparserAsync(files);
@@ -103,21 +102,8 @@ public class DifferentialTests
 
     private static async Task<JsonElement> FeedparserAsync(IEnumerable<string> files)
     {
-        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(Script);
-        info.ArgumentList.Add(Base);
-        foreach (var f in files)
-        {
-            info.ArgumentList.Add(f);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, await stderr);
-        return JsonDocument.Parse(await stdout).RootElement.Clone();
+        var (code, stdout, stderr) = await AgleaFeeds.Testing.Tool.RunApartAsync(Python, ["-c", Script, Base, .. files]);
+        Assert.True(code == 0, stderr);
+        return JsonDocument.Parse(stdout).RootElement.Clone();
     }
 }
