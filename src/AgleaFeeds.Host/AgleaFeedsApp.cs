@@ -9,8 +9,6 @@ using Hangfire.Storage.SQLite;
 using AgleaFeeds.Fetching;
 using AgleaFeeds.Host.Security;
 using Prometheus;
-using Microsoft.AspNetCore.StaticFiles;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Host;
@@ -152,7 +150,6 @@ public static partial class AgleaFeedsApp
         app.Use(SecurityHeaders.MetricsAccessAsync);
         app.Use(SecurityHeaders.GuardDashboardStatsAsync);
         app.UseRateLimiter();
-        ServeSamples(app, jobsOptions.SamplesFolder);
         DashboardSetup.Register();
         var access = app.Services.GetRequiredService<DashboardAccess>();
         // A browser without a session is sent to the login page, and back afterwards; other clients get Hangfire's 401.
@@ -178,6 +175,7 @@ public static partial class AgleaFeedsApp
         Security.LoginEndpoints.Map(app);
         Endpoints.HealthEndpoint.Map(app);
         Endpoints.FeedEndpoints.Map(app);
+        Endpoints.SampleBlog.Map(app, jobsOptions.SamplesFolder);
         app.MapMetrics(registry: app.Services.GetRequiredService<Observability.PipelineMetrics>().Registry);
         app.MapGet("/", () => Results.Content(
             """
@@ -240,27 +238,12 @@ public static partial class AgleaFeedsApp
     {
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
-        var listening = ListenUrls.Parse(string.Join(';', addresses ?? [])).FirstOrDefault() ?? new Uri("http://127.0.0.1:5080");
-        // Listening on every address: the link a person on this machine can open is the loopback one.
-        var local = ListenUrls.IsAnyAddress(listening) ? new UriBuilder(listening) { Host = "127.0.0.1" }.Uri : listening;
+        // Where this service listens (port 0 resolved): the sample source and the feeds' self links follow it.
+        var self = app.Services.GetRequiredService<SelfOrigin>();
+        self.Set(addresses ?? []);
         var links = app.Services.GetRequiredService<LoginLink>();
-        var link = links.Renew(local.GetLeftPart(UriPartial.Authority));
+        var link = links.Renew(self.Value.GetLeftPart(UriPartial.Authority));
         Console.WriteLine($"AgleaFeeds is running. Open the dashboard as a moderator with this one-time link:{Environment.NewLine}    {link}{Environment.NewLine}(a new link replaces it once used; the current one is always in {Path.GetFullPath(links.FilePath)})");
-    }
-
-    private static void ServeSamples(WebApplication app, string? folder)
-    {
-        if (string.IsNullOrWhiteSpace(folder) || !Directory.Exists(folder))
-        {
-            return;
-        }
-
-        // Served the way WordPress serves them: /feed/ is an RSS document, a post URL is its page.
-        var files = new PhysicalFileProvider(Path.GetFullPath(folder));
-        var types = new FileExtensionContentTypeProvider();
-        types.Mappings[".xml"] = "application/rss+xml; charset=UTF-8";
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files, RequestPath = "/samples", DefaultFileNames = ["index.xml", "index.html"] });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, RequestPath = "/samples", ContentTypeProvider = types });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} job(s) left processing by a stopped process were enqueued again")]

@@ -28,6 +28,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.AllowedNetworks.All(n => ListenUrls.TryParseRange(n, out _)), "Fetching:AllowedNetworks: every entry must be an address or a CIDR range such as 10.0.0.0/8 or 127.0.0.1/32.")
             .ValidateOnStart();
         services.AddSingleton<NetworkPolicy>();
+        services.AddSingleton(new SelfOrigin(configuration["Urls"]));
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScrapingOptions>().Bind(configuration.GetSection(ScrapingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AgleaFeeds.Scoring.ScoringOptions>().Bind(configuration.GetSection(AgleaFeeds.Scoring.ScoringOptions.Section)).ValidateDataAnnotations()

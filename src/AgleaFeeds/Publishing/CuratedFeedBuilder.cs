@@ -22,7 +22,7 @@ public enum FeedKind
 /// when content does: the original guid when it is a URI, else a tag: URI. HTML is sanitized here,
 /// on the way out; the store keeps what was fetched.
 /// </summary>
-public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer sanitizer, IOptions<PublishingOptions> options)
+public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer sanitizer, IOptions<PublishingOptions> options, Fetching.SelfOrigin self)
 {
     private const string Thr = "http://purl.org/syndication/thread/1.0";
     private readonly PublishingOptions _o = options.Value;
@@ -207,5 +207,5 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
         Uri.TryCreate(guid, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "tag" or "urn" ? uri.AbsoluteUri : _o.TagBase + fallback;
 
     private Uri Absolute(string path, int page) =>
-        new(new Uri(_o.PublicBaseUrl.TrimEnd('/') + "/"), path.TrimStart('/') + (page > 1 ? $"?page={page}" : string.Empty));
+        new(_o.BaseUri(self), path.TrimStart('/') + (page > 1 ? $"?page={page}" : string.Empty));
 }

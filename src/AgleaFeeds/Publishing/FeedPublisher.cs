@@ -33,6 +33,7 @@ public sealed partial class FeedPublisher(
     HttpClient http,
     PublishedFeeds published,
     IOptions<PublishingOptions> options,
+    Fetching.SelfOrigin self,
     ILogger<FeedPublisher> logger)
 {
     /// <summary>Publishes what changed since the last run; a hub or disk failure is an error in the result, not an exception.</summary>
@@ -75,7 +76,7 @@ public sealed partial class FeedPublisher(
                     written++;
                 }
 
-                if (!string.IsNullOrWhiteSpace(o.HubUrl) && await PingAsync(o.HubUrl, new Uri(new Uri(o.PublicBaseUrl.TrimEnd('/') + "/"), path.TrimStart('/')), errors, ct).ConfigureAwait(false))
+                if (!string.IsNullOrWhiteSpace(o.HubUrl) && await PingAsync(o.HubUrl, new Uri(o.BaseUri(self), path.TrimStart('/')), errors, ct).ConfigureAwait(false))
                 {
                     pinged++;
                 }

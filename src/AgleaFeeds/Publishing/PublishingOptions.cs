@@ -7,11 +7,16 @@ public sealed class PublishingOptions : IValidatableObject
 {
     public const string Section = "Publishing";
 
-    /// <summary>Gets or sets the public address subscribers reach the feeds at (self links are absolute).</summary>
-    /// <value>The default value is "http://127.0.0.1:5080".</value>
-    [Required]
-    [Url]
-    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>Gets or sets the public address subscribers reach the feeds at (self links are absolute); empty: the address the service listens on.</summary>
+    /// <value>The default value is empty.</value>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The feeds' base address: <see cref="PublicBaseUrl"/>, or where this service listens.</summary>
+    public Uri BaseUri(Fetching.SelfOrigin self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return string.IsNullOrWhiteSpace(PublicBaseUrl) ? self.Value : new Uri(PublicBaseUrl.TrimEnd('/') + "/");
+    }
 
     /// <summary>Gets or sets the feeds' title.</summary>
     /// <value>The default value is "AgleaFeeds".</value>
@@ -53,6 +58,11 @@ public sealed class PublishingOptions : IValidatableObject
     /// <summary>Checks the keep and block rules at start, so a bad one stops the service with its reason.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!string.IsNullOrWhiteSpace(PublicBaseUrl) && !(Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"))
+        {
+            yield return new ValidationResult($"Publishing:PublicBaseUrl \"{PublicBaseUrl}\" is not an http(s) address (leave it empty to use the address the service listens on).", [nameof(PublicBaseUrl)]);
+        }
+
         foreach (var rule in KeepRules.Concat(BlockRules))
         {
             string? error = null;

@@ -8,8 +8,12 @@ namespace AgleaFeeds.Sources;
 /// <summary>Reads and writes OPML 2.0 subscription lists (outline title/text, xmlUrl, htmlUrl).</summary>
 public static class OpmlDocument
 {
-    /// <summary>Reads every outline with an xmlUrl, nested folders included; throws <see cref="XmlException"/> on a broken file.</summary>
-    public static IReadOnlyList<SourceDefinition> Read(Stream stream)
+    /// <summary>
+    /// Reads every outline with an xmlUrl, nested folders included; throws <see cref="XmlException"/> on a
+    /// broken file. An xmlUrl or htmlUrl written as a path ("/samples/agla/feed/") is on this service and
+    /// is resolved against <paramref name="self"/>; without it such outlines are skipped.
+    /// </summary>
+    public static IReadOnlyList<SourceDefinition> Read(Stream stream, Uri? self = null)
     {
         using var reader = XmlReader.Create(stream, FeedText.SafeSettings);
         var doc = XDocument.Load(reader);
@@ -19,16 +23,19 @@ public static class OpmlDocument
         }
 
         return doc.Descendants("outline")
-            .Select(o => (Outline: o, Url: ((string?)o.Attribute("xmlUrl"))?.Trim()))
+            .Select(o => (Outline: o, Url: OnThisService(((string?)o.Attribute("xmlUrl"))?.Trim(), self)))
             .Where(x => Uri.TryCreate(x.Url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
             .Select(x => new SourceDefinition(
                 Title: ((string?)x.Outline.Attribute("title") ?? (string?)x.Outline.Attribute("text"))?.Trim() is { Length: > 0 } t ? t : x.Url!,
                 FeedUrl: x.Url!,
-                SiteUrl: ((string?)x.Outline.Attribute("htmlUrl"))?.Trim(),
+                SiteUrl: OnThisService(((string?)x.Outline.Attribute("htmlUrl"))?.Trim(), self),
                 PollInterval: Interval((string?)x.Outline.Attribute("pollInterval"))))
             .DistinctBy(s => s.FeedUrl)
             .ToList();
     }
+
+    private static string? OnThisService(string? url, Uri? self) =>
+        self is not null && url is { Length: > 1 } && url[0] == '/' && url[1] != '/' ? new Uri(self, url).AbsoluteUri : url;
 
     /// <summary>AgleaFeeds' own outline attribute pollInterval: minutes ("30") or a TimeSpan ("01:00:00"), at least a minute.</summary>
     private static TimeSpan? Interval(string? value)

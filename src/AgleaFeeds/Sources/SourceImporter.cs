@@ -3,7 +3,7 @@ using AgleaFeeds.Storage;
 namespace AgleaFeeds.Sources;
 
 /// <summary>Adds the sources of an OPML file to the store; importing the same file again adds nothing.</summary>
-public sealed class SourceImporter(IFeedStore store, TimeProvider time)
+public sealed class SourceImporter(IFeedStore store, TimeProvider time, Fetching.SelfOrigin self)
 {
     /// <summary>
     /// Imports the sources file read at start; returns the ids of its sources (existing or new). A source
@@ -21,8 +21,10 @@ public sealed class SourceImporter(IFeedStore store, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyList<long>> ImportAsync(Stream opml, bool keepRemoved, CancellationToken ct)
     {
-        var sources = OpmlDocument.Read(opml);
+        var origin = self.Value;
+        var sources = OpmlDocument.Read(opml, origin);
         var removed = keepRemoved ? await store.ListRemovedFeedUrlsAsync(ct).ConfigureAwait(false) : new HashSet<string>();
+        await FollowThisServiceAsync(sources, origin, ct).ConfigureAwait(false);
         var ids = new List<long>();
         foreach (var source in sources.Where(s => !removed.Contains(s.FeedUrl)))
         {
@@ -30,5 +32,33 @@ public sealed class SourceImporter(IFeedStore store, TimeProvider time)
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// A source on this service (the sample blog, written as a path in the OPML) that was stored under
+    /// another loopback address (the service listened on another port then) moves to this address with
+    /// its posts and comments, rather than being polled where nothing answers.
+    /// </summary>
+    private async Task FollowThisServiceAsync(IReadOnlyList<SourceDefinition> sources, Uri origin, CancellationToken ct)
+    {
+        var local = sources.Where(s => s.FeedUrl.StartsWith(origin.AbsoluteUri, StringComparison.Ordinal)).ToList();
+        if (local.Count == 0)
+        {
+            return;
+        }
+
+        var stored = await store.ListSourcesAsync(ct).ConfigureAwait(false);
+        foreach (var source in local)
+        {
+            var path = new Uri(source.FeedUrl).PathAndQuery;
+            foreach (var moved in stored.Where(s => Uri.TryCreate(s.FeedUrl, UriKind.Absolute, out var u) && u.IsLoopback && u.PathAndQuery == path && u.GetLeftPart(UriPartial.Authority) + "/" != origin.AbsoluteUri))
+            {
+                if (!stored.Any(s => s.FeedUrl == source.FeedUrl))
+                {
+                    var from = new Uri(moved.FeedUrl).GetLeftPart(UriPartial.Authority);
+                    await store.MoveSourceOriginAsync(moved.Id, from, origin.GetLeftPart(UriPartial.Authority), ct).ConfigureAwait(false);
+                }
+            }
+        }
     }
 }

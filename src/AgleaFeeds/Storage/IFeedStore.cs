@@ -163,6 +163,12 @@ public interface IFeedStore
     /// <summary>Removes a source with its posts, comments and their history, and remembers its feed URL as removed; false when there is none.</summary>
     Task<bool> RemoveSourceAsync(long id, string moderator, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Moves a source from one origin to another ("http://127.0.0.1:5080" to "http://127.0.0.1:8080"): every
+    /// address stored for it, its posts and comments (keys, links, content) rewritten, validators forgotten.
+    /// </summary>
+    Task MoveSourceOriginAsync(long id, string from, string to, CancellationToken ct);
+
     /// <summary>The feed URLs an operator removed (adding one again explicitly forgets the removal).</summary>
     Task<IReadOnlySet<string>> ListRemovedFeedUrlsAsync(CancellationToken ct);
 

@@ -657,6 +657,32 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task MoveSourceOriginAsync(long id, string from, string to, CancellationToken ct)
+    {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        var args = new { id, from, to };
+        await connection.ExecuteAsync(
+            """
+            UPDATE sources SET feed_url = replace(feed_url, @from, @to), site_url = replace(site_url, @from, @to),
+                comments_feed_url = replace(comments_feed_url, @from, @to), api_root = replace(api_root, @from, @to),
+                etag = NULL, last_modified = NULL
+            WHERE id = @id;
+            DELETE FROM http_validators WHERE source_id = @id;
+            UPDATE posts SET key = replace(key, @from, @to), guid = replace(guid, @from, @to), link = replace(link, @from, @to),
+                comments_url = replace(comments_url, @from, @to), comment_feed_url = replace(comment_feed_url, @from, @to),
+                summary_html = replace(summary_html, @from, @to), content_html = replace(content_html, @from, @to),
+                page_content_html = replace(page_content_html, @from, @to)
+            WHERE source_id = @id;
+            UPDATE comments SET key = replace(key, @from, @to), guid = replace(guid, @from, @to), link = replace(link, @from, @to),
+                content_html = replace(content_html, @from, @to), author_url = replace(author_url, @from, @to)
+            WHERE post_id IN (SELECT id FROM posts WHERE source_id = @id);
+            """, args, tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<int> CountSpamSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

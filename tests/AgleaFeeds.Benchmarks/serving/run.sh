@@ -10,11 +10,10 @@ work=$(mktemp -d /tmp/agleafeeds-serving.XXXXXX)
 port=5099
 cp -r "$repo/feeds/samples" "$work/samples"
 dotnet build "$repo/src/AgleaFeeds.Host" -c Release -nologo -clp:ErrorsOnly >/dev/null
-sed "s/127.0.0.1:5080/127.0.0.1:$port/g" "$repo/feeds/sources.opml" > "$work/sources.opml"
-grep -rl "127.0.0.1:5080" "$work/samples" | xargs sed -i "s/127.0.0.1:5080/127.0.0.1:$port/g"
+cp "$repo/feeds/sources.opml" "$work/sources.opml"
 (cd "$repo" && Logging__LogLevel__Default=Warning dotnet "src/AgleaFeeds.Host/bin/Release/net10.0/AgleaFeeds.Host.dll" \
   --urls "http://127.0.0.1:$port" --Storage:DataDirectory="$work/data" --Jobs:SourcesOpml="$work/sources.opml" \
-  --Jobs:SamplesFolder="$work/samples" --Scraping:MinDelayPerHost=00:00:00 --Publishing:PublicBaseUrl="http://127.0.0.1:$port" > "$work/host.log" 2>&1) &
+  --Jobs:SamplesFolder="$work/samples" --Scraping:MinDelayPerHost=00:00:00 > "$work/host.log" 2>&1) &
 host=$!
 trap 'kill $host 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do

@@ -18,7 +18,7 @@ namespace AgleaFeeds.Host.Tests.Fixtures;
 /// </summary>
 internal sealed class FixtureSite : IAsyncDisposable
 {
-    private const string SampleBase = "http://127.0.0.1:5080";
+    private const string SampleBase = "http://sample.agleafeeds.invalid";
     private readonly ConcurrentDictionary<string, Page> _pages = new(StringComparer.Ordinal);
     private WebApplication _app = null!;
 

@@ -65,6 +65,44 @@ public sealed class HostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_RepositorySampleOnAnyPort_PollsItThereAndFollowsTheServiceToAnotherPort()
+    {
+        // The repository's own sources file and sample blog, as `dotnet run` uses them, on a port the OS picks (never 5080).
+        var sample = new Dictionary<string, string?>
+        {
+            ["Jobs:SourcesOpml"] = Path.Combine(TestPaths.RepositoryRoot, "feeds", "sources.opml"),
+            ["Jobs:SamplesFolder"] = Path.Combine(TestPaths.RepositoryRoot, "feeds", "samples"),
+        };
+        int posts;
+        Uri firstAddress;
+        await using (var first = await RunningHost.StartAsync(_data, sample))
+        {
+            firstAddress = first.BaseUrl;
+            await RunningHost.WaitUntilAsync(async () => (await first.Store.ListSourcesAsync(Ct)) is [{ CommentCount: 21 }], TimeSpan.FromSeconds(60), "the sample blog on this port to be polled and scraped");
+            var source = Assert.Single(await first.Store.ListSourcesAsync(Ct));
+            Assert.Equal(new Uri(first.BaseUrl, "samples/agla/feed/").ToString(), source.FeedUrl);
+            Assert.Equal(0, source.ErrorCount);
+            posts = source.PostCount;
+            var feed = await first.Http.GetStringAsync("feeds/all.atom");
+            Assert.Contains($"href=\"{first.BaseUrl}feeds/all.atom\"", feed, StringComparison.Ordinal);
+            Assert.Contains($"{first.BaseUrl}samples/agla/2025/03/14/", feed, StringComparison.Ordinal);
+            Assert.DoesNotContain("agleafeeds.invalid", feed, StringComparison.Ordinal);
+        }
+
+        await using var second = await RunningHost.StartAsync(_data, sample);
+        Assert.NotEqual(firstAddress, second.BaseUrl);
+        var moved = Assert.Single(await second.Store.ListSourcesAsync(Ct));
+        Assert.Equal(new Uri(second.BaseUrl, "samples/agla/feed/").ToString(), moved.FeedUrl);
+        await second.Store.MakeDueAsync(moved.Id, DateTimeOffset.UtcNow, Ct);
+        second.App.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(PollSchedulerJob.RecurringJobId);
+        await RunningHost.WaitUntilAsync(async () => (await second.Store.GetSourceAsync(moved.Id, Ct))!.LastPolledAt > moved.LastPolledAt, TimeSpan.FromSeconds(60), "a poll on the new port");
+        var after = Assert.Single(await second.Store.ListSourcesAsync(Ct));
+        Assert.Equal((posts, 21, 0), (after.PostCount, after.CommentCount, after.ErrorCount));
+        var page = await second.Http.GetStringAsync("hangfire/posts");
+        Assert.DoesNotContain(firstAddress.GetLeftPart(UriPartial.Authority), page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_WithTheRepositoryAppSettings_EveryOptionValidatesAndTheServiceIsHealthy()
     {
         await using var host = await RunningHost.StartAsync(_data, new Dictionary<string, string?>(), repositorySettings: true, _site.PostsFeed);

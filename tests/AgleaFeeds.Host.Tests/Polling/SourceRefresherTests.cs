@@ -98,16 +98,16 @@ public sealed class SourceRefresherTests : IAsyncLifetime
         const string NewComment = """
             	<item>
             		<title>By: Ha-eun</title>
-            		<link>http://127.0.0.1:5080/samples/agla/2025/03/14/jack-mas-advice-learn-from-failure-and-share-your-success/#comment-105</link>
+            		<link>http://sample.agleafeeds.invalid/samples/agla/2025/03/14/jack-mas-advice-learn-from-failure-and-share-your-success/#comment-105</link>
             		<dc:creator><![CDATA[Ha-eun]]></dc:creator>
             		<pubDate>Mon, 17 Mar 2025 10:00:00 +0000</pubDate>
-            		<guid isPermaLink="false">http://127.0.0.1:5080/samples/agla/?p=41#comment-105</guid>
+            		<guid isPermaLink="false">http://sample.agleafeeds.invalid/samples/agla/?p=41#comment-105</guid>
             		<description><![CDATA[Shared this with my team.]]></description>
             		<content:encoded><![CDATA[<p>Shared this with my team.</p>]]></content:encoded>
             	</item>
             """;
         var postFeed = _site.Get(JackMaPath + "feed/");
-        _site.Set(JackMaPath + "feed/", postFeed.Insert(postFeed.IndexOf("\t<item>", StringComparison.Ordinal), NewComment.Replace("http://127.0.0.1:5080/", _site.BaseUrl.ToString(), StringComparison.Ordinal) + "\n"), modified: later);
+        _site.Set(JackMaPath + "feed/", postFeed.Insert(postFeed.IndexOf("\t<item>", StringComparison.Ordinal), NewComment.Replace("http://sample.agleafeeds.invalid/", _site.BaseUrl.ToString(), StringComparison.Ordinal) + "\n"), modified: later);
         _pipeline.Time.Advance(TimeSpan.FromHours(1));
 
         var result = (await _pipeline.Refresher.RefreshAsync(id, Ct))!;

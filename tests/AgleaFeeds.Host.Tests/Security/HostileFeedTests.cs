@@ -11,7 +11,7 @@ namespace AgleaFeeds.Host.Tests.Security;
 /// </summary>
 public sealed class HostileFeedTests : IAsyncLifetime
 {
-    private const string Base = "http://127.0.0.1:5080";
+    private const string Base = "http://sample.agleafeeds.invalid";
     private static readonly string Deep = string.Concat(Enumerable.Repeat("<b>", 100_000)) + "deep";
     private static readonly string DeepEscaped = SecurityElement.Escape(Deep);
     private FixtureSite _site = null!;

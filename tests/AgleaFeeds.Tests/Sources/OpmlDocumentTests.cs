@@ -10,15 +10,30 @@ public class OpmlDocumentTests
     private static MemoryStream Stream(string s) => new(Encoding.UTF8.GetBytes(s));
 
     [Fact]
-    public void Read_ProjectSourcesFile_ListsTheSampleBlog()
+    public void Read_ProjectSourcesFile_ListsTheSampleBlogOnThisService()
     {
         using var file = File.OpenRead(Path.Combine(TestFiles.RepositoryRoot, "feeds", "sources.opml"));
 
-        var source = Assert.Single(OpmlDocument.Read(file));
+        var source = Assert.Single(OpmlDocument.Read(file, new Uri("http://127.0.0.1:8123/")));
 
         Assert.Equal("AGLA Blog", source.Title);
-        Assert.Equal("http://127.0.0.1:5080/samples/agla/feed/", source.FeedUrl);
-        Assert.Equal("http://127.0.0.1:5080/samples/agla", source.SiteUrl);
+        Assert.Equal("http://127.0.0.1:8123/samples/agla/feed/", source.FeedUrl);
+        Assert.Equal("http://127.0.0.1:8123/samples/agla/", source.SiteUrl);
+    }
+
+    [Fact]
+    public void Read_PathWithoutThisServiceOrProtocolRelative_IsSkipped()
+    {
+        const string Opml = """
+            <opml version="2.0"><body>
+              <outline text="Here" xmlUrl="/samples/agla/feed/" />
+              <outline text="Elsewhere" xmlUrl="//cdn.example/feed/" />
+            </body></opml>
+            """;
+
+        Assert.Empty(OpmlDocument.Read(Stream(Opml)));
+        var here = Assert.Single(OpmlDocument.Read(Stream(Opml), new Uri("http://[::1]:9000/")));
+        Assert.Equal("http://[::1]:9000/samples/agla/feed/", here.FeedUrl);
     }
 
     [Fact]
