@@ -77,6 +77,8 @@ public static partial class AgleaFeedsApp
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         configure?.Invoke(builder);
         builder.Services.AddAgleaFeedsPipeline(builder.Configuration);
+        // The pages' components write every language's letters as themselves (markup characters are still encoded).
+        builder.Services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var jobsOptions = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
@@ -177,14 +179,7 @@ public static partial class AgleaFeedsApp
         Endpoints.FeedEndpoints.Map(app);
         Endpoints.SampleBlog.Map(app, jobsOptions.SamplesFolder);
         app.MapMetrics(registry: app.Services.GetRequiredService<Observability.PipelineMetrics>().Registry);
-        app.MapGet("/", () => Results.Content(
-            """
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds</title>
-            <link rel="alternate" type="application/atom+xml" title="Posts" href="/feeds/posts.atom">
-            <link rel="alternate" type="application/atom+xml" title="Comments" href="/feeds/comments.atom">
-            <link rel="alternate" type="application/atom+xml" title="Posts and comments" href="/feeds/all.atom"></head>
-            <body><h1>AgleaFeeds</h1><ul><li><a href="/feeds/posts.atom">Posts feed</a>, <a href="/feeds/comments.atom">comments feed</a>, <a href="/feeds/all.atom">both</a> (Atom)</li><li><a href="/hangfire">Dashboard</a> (jobs, sources)</li><li><a href="/samples/agla/">Sample blog</a></li><li><a href="/health">Health</a></li></ul></body></html>
-            """, "text/html; charset=utf-8"));
+        Endpoints.SiteEndpoints.Map(app, hasSample: !string.IsNullOrWhiteSpace(jobsOptions.SamplesFolder) && Directory.Exists(jobsOptions.SamplesFolder));
 
         // Sources and jobs are set up once the host is listening: the sample blog is served by this host.
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -1,23 +1,14 @@
-using System.Net;
 using Hangfire.Dashboard;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace AgleaFeeds.Host.Dashboard;
 
 /// <summary>
 /// Plain HTML forms on the dashboard's pages (adding a source, importing OPML, adding a list entry):
-/// the antiforgery field they carry, and the POST they send, answered with a redirect back to the page
-/// with a message. The dashboard middleware validates the token before a dispatcher runs.
+/// the POST they send (with the antiforgery field of Views/TokenField.razor), answered with a redirect
+/// back to the page with a message (Views/Notice.razor). The dashboard middleware validates the token before a dispatcher runs.
 /// </summary>
 internal static class DashboardForms
 {
-    /// <summary>The hidden antiforgery field for a form on this request's page.</summary>
-    public static string TokenField(HttpContext http)
-    {
-        var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
-        return $"<input type=\"hidden\" name=\"{WebUtility.HtmlEncode(tokens.FormFieldName)}\" value=\"{WebUtility.HtmlEncode(tokens.RequestToken)}\">";
-    }
-
     /// <summary>The posted form, or null after answering 405 (not a POST) or 403 (a read-only viewer).</summary>
     public static async Task<IFormCollection?> ReadAsync(DashboardContext context)
     {
@@ -44,16 +35,5 @@ internal static class DashboardForms
         var http = context.GetHttpContext();
         http.Response.StatusCode = StatusCodes.Status303SeeOther;
         http.Response.Headers.Location = context.Options.PrefixPath + context.Request.PathBase + path + query;
-    }
-
-    /// <summary>The page's message from a form's redirect, as a Bootstrap alert (HTML-encoded).</summary>
-    public static string Message(RazorPage page)
-    {
-        if (page.Query("error") is { Length: > 0 } error)
-        {
-            return $"<div class=\"alert alert-danger\" role=\"alert\">{WebUtility.HtmlEncode(error)}</div>";
-        }
-
-        return page.Query("done") is { Length: > 0 } done ? $"<div class=\"alert alert-success\" role=\"status\">{WebUtility.HtmlEncode(done)}</div>" : string.Empty;
     }
 }

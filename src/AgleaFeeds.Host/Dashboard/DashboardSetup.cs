@@ -33,6 +33,9 @@ internal static class DashboardSetup
             return;
         }
 
+        DashboardRoutes.AddStylesheet(typeof(DashboardSetup).Assembly, "AgleaFeeds.Host.Views.dashboard.css");
+        DashboardRoutes.AddJavaScript(typeof(DashboardSetup).Assembly, "AgleaFeeds.Host.Views.dashboard.js");
+        DashboardRoutes.AddJavaScript(typeof(DashboardSetup).Assembly, "AgleaFeeds.Host.Views.moderation.js");
         DashboardRoutes.Routes.AddRazorPage(ModerationPage.Path, _ => new ModerationPage());
         DashboardRoutes.Routes.AddCommand(ModerationCommands.Route, ModerationCommands.Execute);
         DashboardRoutes.Routes.Add(ModerationDecide.Route, new ModerationDecide());
@@ -51,6 +54,8 @@ internal static class DashboardSetup
         DashboardRoutes.Routes.Add(SourceCommands.ImportRoute, new SourceCommands.Import());
         DashboardRoutes.Routes.Add(SourceCommands.OpmlRoute, new SourceCommands.OpmlExport());
         DashboardRoutes.Routes.AddRazorPage(PostsPage.Path, _ => new PostsPage());
+        DashboardRoutes.Routes.AddCommand(PostsPage.HideRoute, PostsPage.Hide);
+        DashboardRoutes.Routes.AddCommand(PostsPage.RescrapeRoute, PostsPage.Rescrape);
         AddMenuItem("Sources", SourcesPage.Path);
         AddMenuItem("Posts", PostsPage.Path);
         DashboardRoutes.Routes.AddRazorPage(ModelPage.Path, _ => new ModelPage());

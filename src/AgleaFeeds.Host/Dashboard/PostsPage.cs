@@ -1,62 +1,53 @@
+using AgleaFeeds.Host.Jobs;
+using AgleaFeeds.Model;
 using AgleaFeeds.Storage;
+using Hangfire;
 using Hangfire.Dashboard;
-using Hangfire.Dashboard.Pages;
 
 namespace AgleaFeeds.Host.Dashboard;
 
-/// <summary>The Posts page of the dashboard: the newest posts with what their feed and page announced and how the last scrape went.</summary>
-internal sealed class PostsPage : RazorPage
+public sealed record PostsModel(Views.PageLinks Links, DateTimeOffset Now, IReadOnlyList<Post> Posts);
+
+/// <summary>The Posts page of the dashboard: the newest posts with what their feed and page announced, how the last scrape went, and hide/show and rescrape.</summary>
+internal sealed class PostsPage : DashboardPage
 {
     public const string Path = "/posts";
+    public const string HideRoute = "/posts/(?<action>hide|show)/(?<id>\\d+)";
+    public const string RescrapeRoute = "/posts/rescrape/(?<id>\\d+)";
 
     public override void Execute()
     {
-        Layout = new LayoutPage("Posts");
-        var services = Context.GetHttpContext().RequestServices;
-        var posts = services.GetRequiredService<IFeedStore>().ListRecentPostsAsync(200, CancellationToken.None).GetAwaiter().GetResult();
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var posts = Get<IFeedStore>().ListRecentPostsAsync(200, CancellationToken.None).GetAwaiter().GetResult();
+        Show<Views.PostsView>("Posts", new PostsModel(Links(), Get<TimeProvider>().GetUtcNow(), posts));
+    }
 
-        WriteLiteral("<div class=\"row\"><div class=\"col-md-12\"><h1 class=\"page-header\">Posts</h1>");
-        if (posts.Count == 0)
+    /// <summary>Hides a post and its comments from the published feeds, or shows them again; republishes at once. False (422) for an unknown post.</summary>
+    public static bool Hide(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        var services = http.RequestServices;
+        var id = long.Parse(context.UriMatch.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var hidden = context.UriMatch.Groups["action"].Value == "hide";
+        var changed = services.GetRequiredService<IFeedStore>().SetPostHiddenAsync(id, hidden, Security.DashboardAccess.Who(http), services.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted).GetAwaiter().GetResult();
+        if (changed)
         {
-            WriteLiteral("<div class=\"alert alert-info\">No posts yet: they appear after the first poll.</div></div></div>");
-            return;
+            PublishJob.EnqueueNow(services.GetRequiredService<IBackgroundJobClient>());
         }
 
-        WriteLiteral("<div class=\"table-responsive\"><table class=\"table table-striped\" id=\"posts\"><thead><tr>");
-        foreach (var h in new[] { "Post", "Published", "Feed says", "Page says", "Stored", "Last scrape", "Outcome", "Error" })
+        return changed;
+    }
+
+    /// <summary>Scrapes the post's page and comments again now (a Hangfire job, as the scheduled rescrape).</summary>
+    public static bool Rescrape(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        var id = long.Parse(context.UriMatch.Groups["id"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (http.RequestServices.GetRequiredService<IFeedStore>().GetPostAsync(id, http.RequestAborted).GetAwaiter().GetResult() is null)
         {
-            WriteLiteral("<th>");
-            Write(h);
-            WriteLiteral("</th>");
+            return false;
         }
 
-        WriteLiteral("</tr></thead><tbody>");
-        foreach (var p in posts)
-        {
-            WriteLiteral(p.ScrapeError is null ? "<tr data-post-id=\"" : "<tr class=\"danger\" data-post-id=\"");
-            Write(p.Id);
-            WriteLiteral("\"><td><a href=\"");
-            Write(AgleaFeeds.Safety.SafeUrl.Href(p.Link));
-            WriteLiteral("\" rel=\"noreferrer\">");
-            Write(p.PageTitle ?? p.Title ?? p.Link ?? p.Key);
-            WriteLiteral("</a></td><td>");
-            Write(p.PublishedAt is { } at ? SourcesPage.Relative(at, now) : "");
-            WriteLiteral("</td><td>");
-            Write(p.FeedCommentCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
-            WriteLiteral("</td><td>");
-            Write(p.PageCommentCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
-            WriteLiteral("</td><td>");
-            Write(p.CommentCount);
-            WriteLiteral("</td><td>");
-            Write(p.ScrapedAt is { } s ? SourcesPage.Relative(s, now) : "never");
-            WriteLiteral("</td><td class=\"outcome\"><small>");
-            Write(p.ScrapeOutcome ?? "");
-            WriteLiteral("</small></td><td class=\"scrape-error\"><small>");
-            Write(p.ScrapeError ?? "");
-            WriteLiteral("</small></td></tr>");
-        }
-
-        WriteLiteral("</tbody></table></div></div></div>");
+        ScrapeBatchJob.Enqueue(http.RequestServices.GetRequiredService<IBackgroundJobClient>(), [id]);
+        return true;
     }
 }

@@ -74,10 +74,10 @@ internal static class LoginEndpoints
                     return Results.Redirect(ReturnUrl(http.Request.Query["ReturnUrl"]));
                 }
 
-                return Page(http, antiforgery, "This login link was already used or belongs to an earlier start: open the newest one (the service prints it at start and keeps it in " + WebUtility.HtmlEncode(link.FilePath) + ").");
+                return await PageAsync(http, antiforgery, "This login link was already used or belongs to an earlier start: open the newest one (the service prints it at start and keeps it in " + link.FilePath + ").").ConfigureAwait(false);
             }
 
-            return Page(http, antiforgery, http.Request.Query.ContainsKey("failed") ? "Wrong name or password." : null);
+            return await PageAsync(http, antiforgery, http.Request.Query.ContainsKey("failed") ? "Wrong name or password." : null).ConfigureAwait(false);
         });
 
         app.MapPost("/login", async (HttpContext http, IOptionsMonitor<SecurityOptions> options, IAntiforgery antiforgery, AccountLimiter limiter) =>
@@ -144,21 +144,17 @@ internal static class LoginEndpoints
         return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
     }
 
-    private static IResult Page(HttpContext http, IAntiforgery antiforgery, string? message)
+    private static async Task<IResult> PageAsync(HttpContext http, IAntiforgery antiforgery, string? message)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
-        var error = message is null ? string.Empty : $"<p class=\"error\">{message}</p>";
-        return Results.Content(
-            $"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>AgleaFeeds: log in</title></head>
-            <body><h1>Log in</h1>{error}<form method="post" action="/login">
-            <input type="hidden" name="{tokens.FormFieldName}" value="{WebUtility.HtmlEncode(tokens.RequestToken)}">
-            <input type="hidden" name="ReturnUrl" value="{WebUtility.HtmlEncode(ReturnUrl(http.Request.Query["ReturnUrl"]))}">
-            <label>Name <input name="name" autocomplete="username" required></label>
-            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit">Log in</button></form>
-            <p>Running the service yourself? Open the login link it printed at start (also in the data folder, <code>login-link.txt</code>).</p></body></html>
-            """, "text/html; charset=utf-8");
+        var html = await Views.ViewRenderer.RenderAsync<Views.LoginView>(http.RequestServices, new Dictionary<string, object?>
+        {
+            ["Message"] = message,
+            ["TokenName"] = tokens.FormFieldName,
+            ["TokenValue"] = tokens.RequestToken,
+            ["ReturnUrl"] = ReturnUrl(http.Request.Query["ReturnUrl"]),
+        }).ConfigureAwait(false);
+        return Results.Content(html, "text/html; charset=utf-8");
     }
 
     /// <summary>Login attempts per account name, whatever address they come from (rotating addresses gain nothing).</summary>

@@ -19,6 +19,12 @@ public sealed record Source
     public string? LastError { get; init; }
     /// <summary>A one-line outcome of the last poll ("3 new posts, 2 new comments", "not modified").</summary>
     public string? LastOutcome { get; init; }
+    /// <summary>The feed's own update hint (sy:updatePeriod/Frequency, RSS ttl) as last read.</summary>
+    public TimeSpan? FeedInterval { get; init; }
+
+    /// <summary>Why the next poll is when it is ("the feed asks for hourly updates", "backoff after 3 errors").</summary>
+    public string? ScheduleReason { get; init; }
+
     /// <summary>The blog's WordPress REST API root (e.g. https://blog.example/wp-json/), once discovered.</summary>
     public string? ApiRoot { get; init; }
 

@@ -139,7 +139,10 @@ public sealed partial class SourceRefresher(
             ? await store.ListPostsToRecheckAsync(source.Id, _options.RecheckPostsPerPoll, ct).ConfigureAwait(false)
             : [];
         var notModified = fetch.Outcome == FetchOutcome.NotModified;
-        var nextPollAt = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feed?.UpdateInterval, _options);
+        // A 304 carries no feed: the hint the feed gave last time still holds.
+        var feedInterval = feed is null ? source.FeedInterval : feed.UpdateInterval;
+        var next = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feedInterval, _options, ownInterval: source.PollInterval > TimeSpan.Zero);
+        var nextPollAt = next.At;
         PollResult? result = null;
         await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published, PublishedPostIds = synced?.PublishedPosts }, write =>
         {
@@ -179,6 +182,8 @@ public sealed partial class SourceRefresher(
                 ErrorCount = 0,
                 Error = warnings.Count > 0 ? string.Join(Environment.NewLine, warnings) : null,
                 Outcome = result.Summary,
+                FeedInterval = feed is null ? null : feed.UpdateInterval ?? TimeSpan.Zero,
+                ScheduleReason = next.Reason,
             };
         }, ct).ConfigureAwait(false);
         metrics.Polled(result!.NotModified && result.NewComments == 0 ? "not_modified" : "ok");
@@ -199,12 +204,13 @@ public sealed partial class SourceRefresher(
     private async Task<PollResult> FailAsync(Source source, DateTimeOffset now, TimeSpan interval, string error, TimeSpan? retryAfter, string? newFeedUrl, CancellationToken ct)
     {
         var errorCount = source.ErrorCount + 1;
+        var next = PollSchedule.AfterFailure(now, interval, errorCount, retryAfter, _options);
         var result = new PollResult
         {
             SourceId = source.Id,
             Title = source.Title,
             Error = error,
-            NextPollAt = PollSchedule.AfterFailure(now, interval, errorCount, retryAfter, _options),
+            NextPollAt = next.At,
         };
         await store.SavePollStateAsync(new SourcePollState
         {
@@ -216,6 +222,7 @@ public sealed partial class SourceRefresher(
             ErrorCount = errorCount,
             Error = error,
             Outcome = result.Summary,
+            ScheduleReason = next.Reason,
         }, ct).ConfigureAwait(false);
         metrics.Polled("error");
         LogPollFailed(logger, source.Id, errorCount, error, result.NextPollAt);

@@ -118,6 +118,13 @@ public sealed class CuratedFeedBuilder(IFeedStore store, ContentSanitizer saniti
         using var buffer = new MemoryStream();
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
         {
+            writer.WriteStartDocument();
+            if (!string.IsNullOrWhiteSpace(_o.Stylesheet))
+            {
+                // A browser shows the feed as a page through it; feed readers and validators ignore it.
+                writer.WriteProcessingInstruction("xml-stylesheet", $"type=\"text/xsl\" href=\"{System.Security.SecurityElement.Escape(_o.Stylesheet)}\"");
+            }
+
             new Atom10FeedFormatter(feed).WriteTo(writer);
         }
 

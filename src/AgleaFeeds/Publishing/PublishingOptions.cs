@@ -18,6 +18,10 @@ public sealed class PublishingOptions : IValidatableObject
         return string.IsNullOrWhiteSpace(PublicBaseUrl) ? self.Value : new Uri(PublicBaseUrl.TrimEnd('/') + "/");
     }
 
+    /// <summary>Gets or sets the XSLT stylesheet a browser shows the feeds through (an xml-stylesheet instruction); empty writes none.</summary>
+    /// <value>The default value is "/feeds/feed.xsl" (served by the service).</value>
+    public string? Stylesheet { get; set; } = "/feeds/feed.xsl";
+
     /// <summary>Gets or sets the feeds' title.</summary>
     /// <value>The default value is "AgleaFeeds".</value>
     [Required]

@@ -142,6 +142,9 @@ public interface IFeedStore
     /// <summary>Counts the comments of every status.</summary>
     Task<IReadOnlyDictionary<Model.CommentStatus, int>> CountCommentsByStatusAsync(CancellationToken ct);
 
+    /// <summary>How many posts and approved comments the curated feeds can carry (before Publishing:KeepRules and BlockRules).</summary>
+    Task<(int Posts, int Comments)> CountPublishableAsync(CancellationToken ct);
+
     /// <summary>Lists a source's posts, newest first.</summary>
     Task<IReadOnlyList<Post>> ListPostsAsync(long sourceId, CancellationToken ct);
 

@@ -15,6 +15,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         s.poll_interval_seconds AS PollIntervalSeconds, s.etag AS ETag, s.last_modified AS LastModified,
         s.last_polled_at AS LastPolledAt, s.last_success_at AS LastSuccessAt, s.next_poll_at AS NextPollAt,
         s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal, s.api_post_total AS ApiPostTotal, s.api_synced_at AS ApiSyncedAt,
+        s.feed_interval_seconds AS FeedIntervalSeconds, s.schedule_reason AS ScheduleReason,
         (SELECT COUNT(*) FROM posts p WHERE p.source_id = s.id) AS PostCount,
         (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = s.id) AS CommentCount
         """;
@@ -409,6 +410,17 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public async Task<(int Posts, int Comments)> CountPublishableAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await connection.QuerySingleAsync<(int, int)>(
+            """
+            SELECT (SELECT COUNT(*) FROM posts WHERE link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)),
+                   (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.status = 'Approved' AND c.removed_at IS NULL AND p.hidden_at IS NULL)
+            """).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<FeedComment>> ListApprovedCommentsAsync(long? postId, int offset, int limit, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
@@ -776,6 +788,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public int? ApiCommentTotal { get; set; }
         public int? ApiPostTotal { get; set; }
         public long? ApiSyncedAt { get; set; }
+        public long? FeedIntervalSeconds { get; set; }
+        public string? ScheduleReason { get; set; }
         public int PostCount { get; set; }
         public int CommentCount { get; set; }
 
@@ -800,6 +814,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             ApiCommentTotal = ApiCommentTotal,
             ApiPostTotal = ApiPostTotal,
             ApiSyncedAt = Time(ApiSyncedAt),
+            FeedInterval = FeedIntervalSeconds is { } f ? TimeSpan.FromSeconds(f) : null,
+            ScheduleReason = ScheduleReason,
             PostCount = PostCount,
             CommentCount = CommentCount,
         };

@@ -694,13 +694,16 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 error_count = $errorCount,
                 last_error = $error,
                 last_outcome = $outcome,
+                feed_interval_seconds = COALESCE($feedInterval, feed_interval_seconds),
+                schedule_reason = $scheduleReason,
                 lease_until = NULL
             WHERE id = $id
             """,
             ("$id", state.SourceId), ("$newFeedUrl", state.NewFeedUrl), ("$commentsFeedUrl", state.CommentsFeedUrl), ("$siteUrl", state.SiteUrl), ("$apiRoot", state.ApiRoot), ("$apiTotal", state.ApiCommentTotal), ("$apiPostTotal", state.ApiPostTotal), ("$apiSynced", state.ApiSynced), ("$backfilled", state.Backfilled),
             ("$succeeded", state.Succeeded), ("$etag", state.ETag), ("$lastModified", state.LastModified),
             ("$polledAt", state.PolledAt.ToUnixTimeMilliseconds()), ("$nextPollAt", state.NextPollAt.ToUnixTimeMilliseconds()),
-            ("$errorCount", state.ErrorCount), ("$error", state.Error), ("$outcome", state.Outcome));
+            ("$errorCount", state.ErrorCount), ("$error", state.Error), ("$outcome", state.Outcome),
+            ("$feedInterval", state.FeedInterval is { } f ? (long)f.TotalSeconds : null), ("$scheduleReason", state.ScheduleReason));
         command.ExecuteNonQuery();
     }
 

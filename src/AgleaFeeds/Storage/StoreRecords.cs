@@ -31,6 +31,10 @@ public sealed record SourcePollState
     public int ErrorCount { get; init; }
     public string? Error { get; init; }
     public string? Outcome { get; init; }
+    /// <summary>The feed's own update hint this poll read, or null to keep the stored one (a 304 carries none).</summary>
+    public TimeSpan? FeedInterval { get; init; }
+    /// <summary>Why the next poll is at <see cref="NextPollAt"/> ("the feed asks for hourly updates").</summary>
+    public string? ScheduleReason { get; init; }
 }
 
 /// <summary>A post as a poll saw it, keyed within its source.</summary>

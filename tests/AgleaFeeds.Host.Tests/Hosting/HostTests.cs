@@ -44,7 +44,9 @@ public sealed class HostTests : IAsyncLifetime
         Assert.Contains("Test blog 1", page, StringComparison.Ordinal);
         Assert.Contains("4 new post(s), 0 changed, 19 new comment(s)", page, StringComparison.Ordinal);
         Assert.Contains("(in 60 min)", page, StringComparison.Ordinal);
-        Assert.Contains("polled every 15 min (default)", page, StringComparison.Ordinal);
+        // The sample feed asks for hourly polls (sy:updatePeriod): the page says so, and why the next poll is an hour away.
+        Assert.Contains("polled every 1 h: the feed asks for 1 h (the default 15 min is shorter)", page, StringComparison.Ordinal);
+        Assert.Contains("the feed asks to be read every 1 h (sy:updatePeriod or ttl)", page, StringComparison.Ordinal);
         var recurring = await host.Http.GetStringAsync("hangfire/recurring");
         Assert.Contains(PollSchedulerJob.RecurringJobId, recurring, StringComparison.Ordinal);
         Assert.Contains(RescrapeRecentJob.RecurringJobId, recurring, StringComparison.Ordinal);

@@ -36,6 +36,19 @@
     all[current].scrollIntoView({ block: 'nearest' });
   }
 
+  // The tabs' counts follow each decision; the last one leaves "Nothing here." rather than a blank table.
+  function recount(from, to, n) {
+    [[from, -n], [to, n]].forEach(function (change) {
+      var badge = document.querySelector('.tab-count[data-status="' + change[0] + '"]');
+      if (badge) { badge.textContent = String(Math.max(0, parseInt(badge.textContent, 10) + change[1])); }
+    });
+    if (rows().length === 0) {
+      var empty = document.getElementById('moderation-empty');
+      if (empty) { empty.hidden = false; }
+      Array.prototype.forEach.call(document.querySelectorAll('.js-queue'), function (e) { e.hidden = true; });
+    }
+  }
+
   function say(html, kind) {
     notice.innerHTML = '<div class="alert alert-' + kind + '">' + html + '</div>';
   }
@@ -85,6 +98,7 @@
         }
       });
       if (applied.length > 0) {
+        recount(status, statusFor[action], applied.length);
         var stack = undoStack();
         stack.push({ ids: applied, from: status, to: statusFor[action] });
         saveUndo(stack);
