@@ -10,6 +10,9 @@ internal static class FeedEndpoints
 {
     public const string ContentType = "application/atom+xml; charset=utf-8";
 
+    /// <summary>The same feed for a browser, which applies its stylesheet to XML but not to Atom.</summary>
+    public const string BrowserContentType = "application/xml; charset=utf-8";
+
     /// <summary>The highest ?page= served.</summary>
     public const int MaxPage = 100_000;
 
@@ -54,13 +57,18 @@ internal static class FeedEndpoints
         }
 
         var options = http.RequestServices.GetRequiredService<IOptions<PublishingOptions>>().Value;
+        // A browser navigating to the feed gets the same bytes as XML, which it shows through the feed's XSLT
+        // stylesheet (Chromium shows application/atom+xml as plain text); feed readers get Atom. Each variant has its own ETag.
+        var browser = !string.IsNullOrWhiteSpace(options.Stylesheet) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        var etag = browser ? feed.ETag.Insert(feed.ETag.Length - 1, "-page") : feed.ETag;
         var headers = response.GetTypedHeaders();
-        headers.ETag = new EntityTagHeaderValue(feed.ETag);
+        response.Headers.Vary = "Accept";
+        headers.ETag = new EntityTagHeaderValue(etag);
         headers.LastModified = feed.LastModified;
         headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = options.MaxAge };
         var typed = request.GetTypedHeaders();
         var notModified = typed.IfNoneMatch.Count > 0
-            ? typed.IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Value == feed.ETag)
+            ? typed.IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Value == etag)
             : typed.IfModifiedSince is { } since && since >= feed.LastModified;
         if (notModified)
         {
@@ -68,7 +76,7 @@ internal static class FeedEndpoints
             return;
         }
 
-        response.ContentType = ContentType;
+        response.ContentType = browser ? BrowserContentType : ContentType;
         response.ContentLength = feed.Body.Length;
         if (!HttpMethods.IsHead(request.Method))
         {

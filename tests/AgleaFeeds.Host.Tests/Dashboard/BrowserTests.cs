@@ -42,21 +42,12 @@ public sealed class BrowserTests : IAsyncLifetime
     {
         Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing (apt-get install chromium): the browser test needs Debian's Chromium.");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseUrl.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
         var page = await context.NewPageAsync();
 
         // Log in: the form sends the moderator to the queue.
-        await page.GotoAsync("login");
-        await page.GetByLabel("Name").FillAsync("ann");
-        await page.GetByLabel("Password").FillAsync("correct horse");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-        await page.WaitForURLAsync("**/hangfire/moderation");
+        await LogInAsync(page);
 
         // The queue: four comments wait, each with its score and reasons; the menu badge says 4.
         var rows = page.Locator("tr.comment-row");
@@ -93,6 +84,9 @@ public sealed class BrowserTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve selected" }).ClickAsync();
         await Expect(rows).ToHaveCountAsync(0);
         await Expect(page.Locator("#moderation-notice")).ToContainTextAsync("Approved: 2 comments");
+        // The last decision leaves a note, not a blank page, and the tab's count follows.
+        await Expect(page.Locator("#moderation-empty")).ToBeVisibleAsync();
+        await Expect(page.Locator(".tab-count[data-status='Pending']")).ToHaveTextAsync("0");
         await page.Keyboard.PressAsync("u");
         await Expect(rows).ToHaveCountAsync(2);
         Assert.Equal(bulkIds.Order(), (await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.getAttribute('data-comment-id'))")).Order());
@@ -113,5 +107,68 @@ public sealed class BrowserTests : IAsyncLifetime
         Assert.Contains(published, link => link!.EndsWith("#comment-101", StringComparison.Ordinal));
         Assert.DoesNotContain(published, link => link!.EndsWith($"#comment-{spam.WordPressId}", StringComparison.Ordinal));
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the queue's screenshot was saved");
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_At800_1024_1400Pixels_MenuNeverCoversThePage_LongValuesWrap_FeedsReadAsPages()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing (apt-get install chromium): the browser test needs Debian's Chromium.");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var spam = await _host.CommentAsync(103);
+        var folder = Path.Combine(TestPaths.RepositoryRoot, "TestResults", "dashboard");
+        Directory.CreateDirectory(folder);
+        foreach (var width in new[] { 800, 1024, 1400 })
+        {
+            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseUrl.ToString(), ViewportSize = new ViewportSize { Width = width, Height = 900 } });
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("login");
+            // The login page wears the dashboard's Bootstrap: a primary button is blue, not the browser's grey.
+            Assert.Equal("rgb(51, 122, 183)", await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).EvaluateAsync<string>("b => getComputedStyle(b).backgroundColor"));
+            await LogInAsync(page);
+            foreach (var (name, path) in new[] { ("moderation", "hangfire/moderation"), ("sources", "hangfire/sources"), ("posts", "hangfire/posts"), ("model", "hangfire/model"), ("comment", $"hangfire/moderation/comment/{spam.Id}") })
+            {
+                await page.GotoAsync(path);
+                var menuBottom = await page.Locator(".navbar").First.EvaluateAsync<double>("n => n.getBoundingClientRect().bottom");
+                var headingTop = await page.Locator("h1.page-header").EvaluateAsync<double>("h => h.getBoundingClientRect().top");
+                Assert.True(headingTop >= menuBottom, $"{name} at {width} px: the menu (bottom {menuBottom}) covers the heading (top {headingTop})");
+                // Nothing of ours runs off the right edge: buttons with long domains wrap.
+                var overflowing = await page.EvaluateAsync<string[]>("w => Array.from(document.querySelectorAll('.js-page-container .btn')).filter(b => b.offsetParent && b.getBoundingClientRect().right > w + 1).map(b => b.textContent.trim())", width);
+                Assert.True(overflowing.Length == 0, $"{name} at {width} px: buttons run off: {string.Join(" | ", overflowing)}");
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{width}.png"), FullPage = true });
+            }
+
+            // The badges say what they count (to screen readers, and in a tooltip: Bootstrap moves the title into data-original-title).
+            var badge = page.Locator("[data-metric='agleafeeds:pending']").First;
+            Assert.EndsWith(" comments waiting for a person", await badge.GetAttributeAsync("aria-label"), StringComparison.Ordinal);
+            Assert.Equal("comments waiting for a person", await badge.GetAttributeAsync("data-original-title") ?? await badge.GetAttributeAsync("title"));
+            await page.GotoAsync("hangfire/model");
+            Assert.Equal("normal", await page.Locator("pre.figures").First.EvaluateAsync<string>("p => getComputedStyle(p).wordBreak"));
+
+            // A feed opened in the browser reads as a page that says how to subscribe.
+            await page.GotoAsync("feeds/all.atom");
+            await Expect(page.Locator("#subscribe")).ToContainTextAsync("copy its address into your feed reader");
+            await Expect(page.Locator("#feed-title")).ToHaveTextAsync("AgleaFeeds: posts and comments");
+            await Expect(page.Locator("article.feed-entry").First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"feed-{width}.png"), FullPage = true });
+        }
+
+        Assert.Equal(18, Directory.GetFiles(folder, "*.png").Length);
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+
+    private static async Task LogInAsync(IPage page)
+    {
+        await page.GotoAsync("login");
+        await page.GetByLabel("Name").FillAsync("ann");
+        await page.GetByLabel("Password").FillAsync("correct horse");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await page.WaitForURLAsync("**/hangfire/moderation");
     }
 }

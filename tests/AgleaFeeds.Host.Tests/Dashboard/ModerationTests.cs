@@ -41,6 +41,56 @@ public sealed partial class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queue_TabsCountEachStatusAndPagingSaysWhereYouAre()
+    {
+        var counts = await _host.Store.CountCommentsByStatusAsync(Ct);
+
+        var page = await _host.Http.GetStringAsync("hangfire/moderation?status=Approved");
+
+        foreach (var status in Enum.GetValues<CommentStatus>())
+        {
+            Assert.Contains($"<span class=\"badge tab-count\" data-status=\"{status}\">{counts.GetValueOrDefault(status)}</span>", page, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("waiting for a person", page, StringComparison.Ordinal);
+        Assert.Contains("caught as spam today", page, StringComparison.Ordinal);
+        // The sample's approved comments fit on one page: no pager, and the empty-state note stays hidden.
+        Assert.DoesNotContain("class=\"pager\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"moderation-empty\" hidden", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostsPage_HidesAndShowsAPost_RescrapesIt_LinksToItsComments()
+    {
+        var daniel = await _host.CommentAsync(101);
+        var post = (await _host.Store.GetPostAsync(daniel.PostId, Ct))!;
+        var page = await _host.Http.GetStringAsync("hangfire/posts");
+        Assert.Contains($"href=\"/hangfire/moderation?status=Pending&amp;post={post.Id}\"", page, StringComparison.Ordinal);
+        Assert.Contains($"data-ajax=\"/hangfire/posts/hide/{post.Id}\"", page, StringComparison.Ordinal);
+        await DashboardCommand.PostAsync(_host.Http, $"hangfire/moderation/approve/{daniel.Id}/from/Pending");
+        await RunningHost.WaitUntilAsync(async () => (await _host.Http.GetStringAsync("feeds/all.atom")).Contains("#comment-101", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the approved comment to be published");
+
+        var hide = await DashboardCommand.PostAsync(_host.Http, $"hangfire/posts/hide/{post.Id}");
+        await RunningHost.WaitUntilAsync(async () => !(await _host.Http.GetStringAsync("feeds/all.atom")).Contains(post.Link!, StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the hidden post to leave the feeds");
+        var hiddenPage = await _host.Http.GetStringAsync("hangfire/posts");
+        var comments = await _host.Http.GetStringAsync("feeds/comments.atom");
+        var show = await DashboardCommand.PostAsync(_host.Http, $"hangfire/posts/show/{post.Id}");
+        await RunningHost.WaitUntilAsync(async () => (await _host.Http.GetStringAsync("feeds/all.atom")).Contains("#comment-101", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the shown post and its comments to return");
+        var scrapedBefore = post.ScrapedAt;
+        var rescrape = await DashboardCommand.PostAsync(_host.Http, $"hangfire/posts/rescrape/{post.Id}");
+        await RunningHost.WaitUntilAsync(async () => (await _host.Store.GetPostAsync(post.Id, Ct))!.ScrapedAt > scrapedBefore, TimeSpan.FromSeconds(30), "the rescrape");
+        var unknown = await DashboardCommand.PostAsync(_host.Http, "hangfire/posts/hide/999999");
+
+        Assert.Equal(HttpStatusCode.NoContent, hide.StatusCode);
+        Assert.Contains("hidden-label", hiddenPage, StringComparison.Ordinal);
+        Assert.Contains($"data-ajax=\"/hangfire/posts/show/{post.Id}\"", hiddenPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("#comment-101", comments, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, show.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, rescrape.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task Queue_SearchReasonFilterAndScoreOrder_NarrowAndSort()
     {
         var byText1 = await _host.Http.GetStringAsync("hangfire/moderation?status=Pending&q=careful%20reporting");

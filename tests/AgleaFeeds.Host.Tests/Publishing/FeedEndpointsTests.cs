@@ -190,6 +190,31 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Feed_NamesItsBrowserStylesheet_WhichIsServedAsXsl()
+    {
+        var feed = await _host.Http.GetStringAsync("feeds/all.atom");
+        var xsl = await _host.Http.GetAsync("feeds/feed.xsl");
+        var home = await _host.Http.GetStringAsync("/");
+
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"utf-8\"?><?xml-stylesheet type=\"text/xsl\" href=\"/feeds/feed.xsl\"?><feed", feed, StringComparison.Ordinal);
+        Assert.Equal("text/xsl", xsl.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"", await xsl.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A browser gets the same bytes as XML (which it shows through the stylesheet), under its own ETag; a reader gets Atom.
+        using var asBrowser = new HttpRequestMessage(HttpMethod.Get, "feeds/all.atom");
+        asBrowser.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        var page = await _host.Http.SendAsync(asBrowser);
+        var reader = await _host.Http.GetAsync("feeds/all.atom");
+        Assert.Equal("application/xml", page.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/atom+xml", reader.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(await reader.Content.ReadAsStringAsync(), await page.Content.ReadAsStringAsync());
+        Assert.NotEqual(reader.Headers.ETag, page.Headers.ETag);
+        Assert.Contains("Accept", page.Headers.Vary);
+        // The home page lists each feed with what it holds.
+        Assert.Matches(@"<td class=""entries"">\d+ posts</td>", home);
+        Assert.Matches(@"<td class=""entries"">\d+ approved comments</td>", home);
+    }
+
+    [Fact]
     public async Task HomePage_AdvertisesTheFeedsInItsHead()
     {
         var html = await _host.Http.GetStringAsync("/");
