@@ -19,7 +19,7 @@ internal static class CliApp
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
           AgleaFeeds.Host train [--corpus DIR] [--out FILE]   train the spam model on ../shared/data/spam, print held-out figures
           AgleaFeeds.Host evaluate --data FILE      metrics and confusion matrix of the model on a labelled CSV/TSV
-          AgleaFeeds.Host score "text" [--author-url URL]     the model's spam score of one comment
+          AgleaFeeds.Host score "text" [--author NAME] [--author-url URL]   the verdict the service would give one comment (model, thresholds, rules)
           AgleaFeeds.Host retrain              train on the corpus plus moderators' decisions; promote if not worse
           AgleaFeeds.Host model-versions       list the promoted model versions and the one in use
           AgleaFeeds.Host rollback VERSION     use an earlier version again ("shipped" for models/spam-model.zip)
@@ -51,7 +51,7 @@ internal static class CliApp
 
     /// <summary>Flags the service and its verbs know: settings (--Section:Key=value) and ASP.NET Core's host flags.</summary>
     private static readonly string[] KnownFlags = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot", "--help", "-h",
-        "--corpus", "--out", "--data", "--author-url", "--base"];
+        "--corpus", "--out", "--data", "--author", "--author-url", "--base"];
 
     /// <summary>The first argument that looks like a flag and is neither a setting nor a known flag, or null.</summary>
     internal static string? UnknownFlag(IEnumerable<string> args) =>
@@ -68,7 +68,7 @@ internal static class CliApp
         }
 
         var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
-        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author-url", "--base"];
+        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author", "--author-url", "--base"];
         var operands = args.SkipWhile(a => a != verb).Skip(1)
             .Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !flagsWithValues.Contains(args.SkipWhile(x => x != verb).Skip(1).ElementAt(i - 1))))
             .ToArray();
@@ -137,7 +137,8 @@ internal static class CliApp
             case "score" when operands.Length >= 1:
                 using (var host = CreateHost(args))
                 {
-                    return await ModelCommands.ScoreAsync(host.Services, operands[0], Option(args, "--author-url"), stdout).ConfigureAwait(false);
+                    await host.Services.GetRequiredService<IFeedStore>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                    return await ModelCommands.ScoreAsync(host.Services, operands[0], Option(args, "--author"), Option(args, "--author-url"), stdout, stderr).ConfigureAwait(false);
                 }
 
             case "hash-password":

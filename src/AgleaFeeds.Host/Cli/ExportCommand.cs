@@ -13,6 +13,20 @@ internal static class ExportCommand
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter() },
+        // A source polled at the default interval has no interval of its own (stored as zero): the field is left out, not written as 00:00:00.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type == typeof(Model.Source) && info.Properties.FirstOrDefault(p => p.Name == "pollInterval") is { } interval)
+                    {
+                        interval.ShouldSerialize = (_, value) => value is TimeSpan t && t > TimeSpan.Zero;
+                    }
+                },
+            },
+        },
     };
 
     public static async Task WriteAsync(IFeedStore store, TextWriter output, CancellationToken ct)

@@ -34,15 +34,48 @@ internal static class ModelCommands
     {
         var options = services.GetRequiredService<IOptions<ScoringOptions>>().Value;
         var model = SpamModel.Load(options.ModelPath);
+        if (TrainedOn(data) is { } share)
+        {
+            // Figures on data the model learned from say little about comments it has never seen.
+            await stdout.WriteLineAsync($"warning: {share} of {Path.GetFileName(data)} is training data of the shipped model: these figures are optimistic. The held-out parts (every 5th SMS message, {SpamTraining.HeldOutVideo}) are measured by `train`.").ConfigureAwait(false);
+        }
+
         await PrintAsync(stdout, Path.GetFileName(data), model, SpamCorpus.Read(data), options.SpamThreshold).ConfigureAwait(false);
         return 0;
     }
 
-    public static async Task<int> ScoreAsync(IServiceProvider services, string text, string? authorUrl, TextWriter stdout)
+    /// <summary>How much of a file the shipped model was trained on (the shared corpus' training files), or null.</summary>
+    private static string? TrainedOn(string data) => Path.GetFileName(data) switch
+    {
+        SpamTraining.Sms => "80 %",
+        var name when SpamTraining.TrainingVideos.Contains(name, StringComparer.OrdinalIgnoreCase) => "all",
+        _ => null,
+    };
+
+    /// <summary>Decides one comment as the service would: the model in use, both thresholds, the rules and the moderators' lists.</summary>
+    public static async Task<int> ScoreAsync(IServiceProvider services, string text, string? author, string? authorUrl, TextWriter stdout, TextWriter stderr)
     {
         var options = services.GetRequiredService<IOptions<ScoringOptions>>().Value;
-        var score = SpamModel.Load(options.ModelPath).Score([(text, authorUrl)])[0];
-        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"score {score:0.0000} ({(score >= options.SpamThreshold ? "spam" : "not spam")} at threshold {options.SpamThreshold})")).ConfigureAwait(false);
+        var models = services.GetRequiredService<SpamModelProvider>();
+        if (models.Error is { } error)
+        {
+            await stderr.WriteLineAsync(error).ConfigureAwait(false);
+            return 1;
+        }
+
+        var rules = options.Rules.With(await services.GetRequiredService<Storage.IFeedStore>().ListAuthorRulesAsync(CancellationToken.None).ConfigureAwait(false));
+        var score = models.Model?.Score([(text, authorUrl)])[0];
+        var hits = ModerationRules.Evaluate(new RuleInput { Author = author, AuthorUrl = authorUrl, Content = text }, rules);
+        var verdict = Verdict.Decide(score, hits, options.HamThreshold, options.SpamThreshold, models.Error);
+        var meaning = verdict.Status switch
+        {
+            Model.CommentStatus.Approved => "approved automatically",
+            Model.CommentStatus.Spam => "caught as spam automatically",
+            _ => "waits for a person",
+        };
+        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{verdict.Status} ({meaning}): score {(score is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "none")} with {models.Version}; approved at or below {options.HamThreshold:0.00}, spam at or above {options.SpamThreshold:0.00}")).ConfigureAwait(false);
+        await stdout.WriteLineAsync("reasons: " + (verdict.Reasons.Count > 0 ? string.Join("; ", verdict.Reasons) : "none")).ConfigureAwait(false);
         return 0;
     }
 

@@ -217,6 +217,9 @@ public sealed class CliAppTests : IAsyncLifetime
         Assert.Equal(19, comments.Count);
         Assert.All(comments, c => Assert.Equal("Pending", c.GetProperty("history")[0].GetProperty("to").GetString()));
         Assert.Contains(comments, c => c.GetProperty("comment").GetProperty("author").GetString() == "김민지");
+        // A source at the default interval has none of its own: no "00:00:00".
+        Assert.DoesNotContain("00:00:00", output, StringComparison.Ordinal);
+        Assert.All(lines.Where(l => l.GetProperty("type").GetString() == "source"), s => Assert.False(s.GetProperty("source").TryGetProperty("pollInterval", out _)));
     }
 
     [Fact]

@@ -37,16 +37,26 @@ public sealed class ModelCommandsTests
     }
 
     [Fact]
-    public async Task Score_Text_PrintsTheScore()
+    public async Task Score_Text_PrintsTheVerdictTheServiceWouldGive()
     {
         TrainSmallModel();
 
         var (code, spam, _) = await RunAsync("score", "BUY CHEAP PILLS NOW!!! http://pills.example casino");
         var (_, ham, _) = await RunAsync("score", "Thank you for the careful reporting on the meetup.");
+        // A moderation key holds a comment the model would pass: the service would hold it, and so does `score`.
+        var (_, held, _) = await RunAsync("score", "Thank you for the careful reporting on the meetup.", "--Scoring:Rules:ModerationKeys=meetup");
+        // Between the thresholds a person decides.
+        var (_, between, _) = await RunAsync("score", "Thank you for the careful reporting on the meetup.", "--Scoring:HamThreshold=0.0001", "--Scoring:SpamThreshold=0.9999");
+        var (_, linked, _) = await RunAsync("score", "Nice post", "--author", "Eve", "--author-url", "http://x.example/", "--Scoring:Rules:BlockedAuthors:0=Eve");
 
         Assert.Equal(0, code);
-        Assert.Matches(@"^score (0\.9\d{3}|1\.0000) \(spam at threshold 0\.9\)", spam);
-        Assert.Matches(@"^score 0\.[0-8]\d{3} \(not spam at threshold 0\.9\)", ham);
+        Assert.Matches(@"^Spam \(caught as spam automatically\): score (0\.9\d{3}|1\.0000) with ", spam);
+        Assert.Matches(@"^Approved \(approved automatically\): score 0\.0\d{3} with ", ham);
+        Assert.Contains("approved at or below 0.10, spam at or above 0.90", ham, StringComparison.Ordinal);
+        Assert.StartsWith("Pending (waits for a person)", held, StringComparison.Ordinal);
+        Assert.Contains("reasons: moderation-key:meetup", held, StringComparison.Ordinal);
+        Assert.StartsWith("Pending (waits for a person)", between, StringComparison.Ordinal);
+        Assert.StartsWith("Spam", linked, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,6 +72,19 @@ public sealed class ModelCommandsTests
         Assert.Contains("labelled.csv: 2 comments, 1 spam", output, StringComparison.Ordinal);
         Assert.Contains("confusion: spam caught", output, StringComparison.Ordinal);
         Assert.Contains("ham FPR", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_OnTheTrainingCorpus_WarnsThatTheFiguresAreOptimistic()
+    {
+        TrainSmallModel();
+        var data = Path.Combine(_folder, SpamTraining.Sms);
+        await File.WriteAllTextAsync(data, "ham\tSee you at the meetup\nspam\tWIN cash now http://x.example\n");
+
+        var (code, output, _) = await RunAsync("evaluate", "--data", data);
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("warning: 80 % of SMSSpamCollection.tsv is training data", output, StringComparison.Ordinal);
     }
 
     [Fact]
