@@ -26,20 +26,41 @@ internal static class ModerationHtml
         {
             var href = a.GetAttributeValue("href", string.Empty);
             a.SetAttributeValue("rel", "nofollow noreferrer");
-            a.ParentNode?.InsertAfter(HtmlNode.CreateNode($"<small class=\"link-target\"> [{HtmlEntity.Entitize(href)}]</small>"), a);
+            a.ParentNode?.InsertAfter(Element(doc, "small", "link-target", $" [{href}]"), a);
         }
 
         foreach (var img in doc.DocumentNode.Descendants("img").ToList())
         {
             var src = SafeUrl.Http(img.GetAttributeValue("src", string.Empty));
-            var alt = HtmlEntity.Entitize(HtmlEntity.DeEntitize(img.GetAttributeValue("alt", string.Empty)));
-            var open = src is null || img.Ancestors("a").Any()
-                ? string.Empty
-                : $" <a href=\"{HtmlEntity.Entitize(src)}\" target=\"_blank\" rel=\"nofollow noreferrer\">open</a>";
-            var note = HtmlNode.CreateNode($"<span class=\"remote-image text-muted\">[image{(alt.Length > 0 ? ": " + alt : string.Empty)} from {HtmlEntity.Entitize(src is null ? "?" : new Uri(src).Host)}, not loaded{open}]</span>");
+            var alt = HtmlEntity.DeEntitize(img.GetAttributeValue("alt", string.Empty));
+            var note = Element(doc, "span", "remote-image text-muted", $"[image{(alt.Length > 0 ? ": " + alt : string.Empty)} from {(src is null ? "?" : new Uri(src).Host)}, not loaded");
+            if (src is not null && !img.Ancestors("a").Any())
+            {
+                var open = Element(doc, "a", null, "open");
+                open.SetAttributeValue("href", src);
+                open.SetAttributeValue("target", "_blank");
+                open.SetAttributeValue("rel", "nofollow noreferrer");
+                note.AppendChild(doc.CreateTextNode(" "));
+                note.AppendChild(open);
+            }
+
+            note.AppendChild(doc.CreateTextNode("]"));
             img.ParentNode?.ReplaceChild(note, img);
         }
 
         return doc.DocumentNode.OuterHtml;
+    }
+
+    /// <summary>An element with a class and text, built node by node (the text is encoded when written).</summary>
+    private static HtmlNode Element(HtmlDocument doc, string name, string? css, string text)
+    {
+        var element = doc.CreateElement(name);
+        if (css is not null)
+        {
+            element.SetAttributeValue("class", css);
+        }
+
+        element.AppendChild(doc.CreateTextNode(HtmlEntity.Entitize(text, useNames: true, entitizeQuotAmpAndLtGt: true)));
+        return element;
     }
 }
