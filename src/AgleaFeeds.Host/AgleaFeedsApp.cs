@@ -184,7 +184,12 @@ public static partial class AgleaFeedsApp
         // Sources and jobs are set up once the host is listening: the sample blog is served by this host.
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            PrintLoginLink(app);
+            // Where this service listens (port 0 resolved): the sample source, the feeds' self links and the login link follow it.
+            var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+            var self = app.Services.GetRequiredService<SelfOrigin>();
+            self.Set(addresses ?? []);
+            PrintLoginLink(app.Services, self.Value);
             StartAsync(app.Services).GetAwaiter().GetResult();
         });
         return app;
@@ -229,15 +234,10 @@ public static partial class AgleaFeedsApp
     }
 
     /// <summary>Prints the one-time login link (and writes it under the data folder), as Jupyter does.</summary>
-    private static void PrintLoginLink(WebApplication app)
+    private static void PrintLoginLink(IServiceProvider services, Uri self)
     {
-        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
-            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
-        // Where this service listens (port 0 resolved): the sample source and the feeds' self links follow it.
-        var self = app.Services.GetRequiredService<SelfOrigin>();
-        self.Set(addresses ?? []);
-        var links = app.Services.GetRequiredService<LoginLink>();
-        var link = links.Renew(self.Value.GetLeftPart(UriPartial.Authority));
+        var links = services.GetRequiredService<LoginLink>();
+        var link = links.Renew(self.GetLeftPart(UriPartial.Authority));
         Console.WriteLine($"AgleaFeeds is running. Open the dashboard as a moderator with this one-time link:{Environment.NewLine}    {link}{Environment.NewLine}(a new link replaces it once used; the current one is always in {Path.GetFullPath(links.FilePath)})");
     }
 

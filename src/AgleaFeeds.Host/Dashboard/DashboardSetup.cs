@@ -19,11 +19,16 @@ internal static class DashboardSetup
     /// <summary>The menu's second badge: comments caught as spam since midnight UTC.</summary>
     private static readonly DashboardMetric SpamTodayMetric = new("agleafeeds:spam-today", "Spam caught today", page =>
     {
-        var services = page.Context.GetHttpContext().RequestServices;
-        var today = new DateTimeOffset(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var caught = services.GetRequiredService<AgleaFeeds.Storage.IFeedStore>().CountSpamSinceAsync(today, CancellationToken.None).GetAwaiter().GetResult();
+        var caught = SpamCaughtToday(page.Context.GetHttpContext().RequestServices);
         return new Metric(caught) { Style = caught > 0 ? MetricStyle.Danger : MetricStyle.Default };
     });
+
+    /// <summary>Comments caught as spam since midnight UTC (the badge, and the Moderation page's legend).</summary>
+    internal static int SpamCaughtToday(IServiceProvider services)
+    {
+        var today = new DateTimeOffset(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        return services.GetRequiredService<AgleaFeeds.Storage.IFeedStore>().CountSpamSinceAsync(today, CancellationToken.None).GetAwaiter().GetResult();
+    }
 
     /// <summary>Registers the pages once per process (the dashboard's route table is static).</summary>
     public static void Register()

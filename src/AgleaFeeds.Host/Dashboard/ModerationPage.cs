@@ -41,8 +41,6 @@ internal sealed class ModerationPage : DashboardPage
         var query = new ModerationQuery(status, Query("order") == "score", Blank(Query("q")), Blank(Query("reason")), Id(Query("source")), Id(Query("post")));
         var items = store.ListForModerationAsync(query, (page - 1) * PageSize, PageSize + 1, CancellationToken.None).GetAwaiter().GetResult();
         var counts = store.CountCommentsByStatusAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var today = new DateTimeOffset(Get<TimeProvider>().GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var spamToday = store.CountSpamSinceAsync(today, CancellationToken.None).GetAwaiter().GetResult();
         var sanitizer = Get<ContentSanitizer>();
         var rows = items.Take(PageSize).Select(i => new ModerationRow(
             i,
@@ -55,7 +53,7 @@ internal sealed class ModerationPage : DashboardPage
             Links(),
             query,
             counts,
-            spamToday,
+            DashboardSetup.SpamCaughtToday(Services),
             store.ListSourcesAsync(CancellationToken.None).GetAwaiter().GetResult(),
             Enum.GetValues<CommentStatus>().ToDictionary(tab => tab, tab => Link(query with { Status = tab }, 1)),
             Link(query with { PostId = null }, 1),

@@ -24,15 +24,15 @@ internal sealed class SourcesPage : DashboardPage
         Show<Views.SourcesView>("Sources", new SourcesModel(Links(), now, rows));
     }
 
-    /// <summary>How often the source is polled when all is well, and what sets it.</summary>
+    /// <summary>How often the source is polled when all is well, and what sets it: the schedule's own answer without server hints.</summary>
     internal static string Interval(Source s, PollingOptions options)
     {
         var own = s.PollInterval > TimeSpan.Zero;
-        var interval = own ? s.PollInterval : options.DefaultInterval;
-        var text = $"polled every {PollSchedule.Describe(interval)} ({(own ? "the source's own interval" : "default")})";
-        return s.FeedInterval is { } asked && asked > interval
-            ? $"polled every {PollSchedule.Describe(asked < options.MaxInterval ? asked : options.MaxInterval)}: the feed asks for {PollSchedule.Describe(asked)} (the {(own ? "source's" : "default")} {PollSchedule.Describe(interval)} is shorter)"
-            : text;
+        var interval = options.IntervalOf(s.PollInterval);
+        var wait = PollSchedule.AfterSuccess(DateTimeOffset.UnixEpoch, interval, null, s.FeedInterval, options, own).At - DateTimeOffset.UnixEpoch;
+        return wait > interval && s.FeedInterval is { } asked
+            ? $"polled every {PollSchedule.Describe(wait)}: the feed asks for {PollSchedule.Describe(asked)} (the {(own ? "source's" : "default")} {PollSchedule.Describe(interval)} is shorter)"
+            : $"polled every {PollSchedule.Describe(interval)} ({(own ? "the source's own interval" : "default")})";
     }
 
     private static string Why(Source s) =>

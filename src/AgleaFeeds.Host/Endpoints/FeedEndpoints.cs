@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace AgleaFeeds.Host.Endpoints;
 
-/// <summary>The curated Atom feeds over HTTP: strong ETag, Last-Modified, 304, HEAD, Cache-Control, compression.</summary>
+/// <summary>The curated Atom feeds over HTTP: strong ETag, Last-Modified, 304, HEAD (<see cref="ConditionalResponse"/>), Cache-Control, compression.</summary>
 internal static class FeedEndpoints
 {
     public const string ContentType = "application/atom+xml; charset=utf-8";
@@ -61,26 +61,8 @@ internal static class FeedEndpoints
         // stylesheet (Chromium shows application/atom+xml as plain text); feed readers get Atom. Each variant has its own ETag.
         var browser = !string.IsNullOrWhiteSpace(options.Stylesheet) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
         var etag = browser ? feed.ETag.Insert(feed.ETag.Length - 1, "-page") : feed.ETag;
-        var headers = response.GetTypedHeaders();
         response.Headers.Vary = "Accept";
-        headers.ETag = new EntityTagHeaderValue(etag);
-        headers.LastModified = feed.LastModified;
-        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = options.MaxAge };
-        var typed = request.GetTypedHeaders();
-        var notModified = typed.IfNoneMatch.Count > 0
-            ? typed.IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Value == etag)
-            : typed.IfModifiedSince is { } since && since >= feed.LastModified;
-        if (notModified)
-        {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            return;
-        }
-
-        response.ContentType = browser ? BrowserContentType : ContentType;
-        response.ContentLength = feed.Body.Length;
-        if (!HttpMethods.IsHead(request.Method))
-        {
-            await response.Body.WriteAsync(feed.Body, http.RequestAborted).ConfigureAwait(false);
-        }
+        response.GetTypedHeaders().CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = options.MaxAge };
+        await ConditionalResponse.WriteAsync(http, feed.Body, browser ? BrowserContentType : ContentType, etag, feed.LastModified).ConfigureAwait(false);
     }
 }

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Net.Http.Headers;
 
 namespace AgleaFeeds.Host.Endpoints;
 
@@ -63,26 +62,8 @@ internal static class SampleBlog
         }
 
         var modified = DateTimeOffset.FromUnixTimeSeconds(file.LastModified.ToUnixTimeSeconds());
-        var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8)) + "\"");
-        var response = http.Response.GetTypedHeaders();
-        response.LastModified = modified;
-        response.ETag = etag;
-        var request = http.Request.GetTypedHeaders();
-        var notModified = request.IfNoneMatch.Count > 0
-            ? request.IfNoneMatch.Any(e => e.Tag == etag.Tag)
-            : request.IfModifiedSince is { } since && since >= modified;
-        if (notModified)
-        {
-            http.Response.StatusCode = StatusCodes.Status304NotModified;
-            return;
-        }
-
-        http.Response.ContentType = type;
-        http.Response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(http.Request.Method))
-        {
-            await http.Response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
-        }
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 8)) + "\"";
+        await ConditionalResponse.WriteAsync(http, body, type, etag, modified).ConfigureAwait(false);
     }
 
     /// <summary>The file for a path: itself, or a folder's index.xml or index.html; null when none (<paramref name="isFolder"/> when the path names a folder without its slash).</summary>

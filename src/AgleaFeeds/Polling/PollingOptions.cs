@@ -12,6 +12,9 @@ public sealed class PollingOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan DefaultInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>The interval a source is polled at: its own (zero: none set), else <see cref="DefaultInterval"/>.</summary>
+    public TimeSpan IntervalOf(TimeSpan own) => own > TimeSpan.Zero ? own : DefaultInterval;
+
     /// <summary>Gets or sets the longest wait a server's hints (max-age, Expires, ttl, sy:updatePeriod) can impose.</summary>
     /// <value>The default value is 24 hours.</value>
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]

@@ -33,7 +33,7 @@ public sealed partial class SourceRefresher(
         }
 
         var now = time.GetUtcNow();
-        var interval = source.PollInterval > TimeSpan.Zero ? source.PollInterval : _options.DefaultInterval;
+        var interval = _options.IntervalOf(source.PollInterval);
         var fetch = await fetcher.FetchAsync(new FetchRequest(new Uri(source.FeedUrl), source.ETag, source.LastModified), ct).ConfigureAwait(false);
         if (!fetch.IsSuccess)
         {
@@ -197,7 +197,7 @@ public sealed partial class SourceRefresher(
         ArgumentNullException.ThrowIfNull(exception);
         var source = await store.GetSourceAsync(sourceId, ct).ConfigureAwait(false)
             ?? new Source { Id = sourceId, Title = $"#{sourceId}", FeedUrl = string.Empty };
-        var interval = source.PollInterval > TimeSpan.Zero ? source.PollInterval : _options.DefaultInterval;
+        var interval = _options.IntervalOf(source.PollInterval);
         return await FailAsync(source, time.GetUtcNow(), interval, $"Polling: unexpected {exception.GetType().Name}: {exception.Message}", null, null, ct).ConfigureAwait(false);
     }
 

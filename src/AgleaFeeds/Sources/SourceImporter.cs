@@ -41,23 +41,21 @@ public sealed class SourceImporter(IFeedStore store, TimeProvider time, Fetching
     /// </summary>
     private async Task FollowThisServiceAsync(IReadOnlyList<SourceDefinition> sources, Uri origin, CancellationToken ct)
     {
-        var local = sources.Where(s => s.FeedUrl.StartsWith(origin.AbsoluteUri, StringComparison.Ordinal)).ToList();
+        var here = origin.GetLeftPart(UriPartial.Authority);
+        var local = sources.Where(s => s.FeedUrl.StartsWith(origin.AbsoluteUri, StringComparison.Ordinal)).Select(s => new Uri(s.FeedUrl).PathAndQuery).ToHashSet();
         if (local.Count == 0)
         {
             return;
         }
 
         var stored = await store.ListSourcesAsync(ct).ConfigureAwait(false);
-        foreach (var source in local)
+        var storedUrls = stored.Select(s => s.FeedUrl).ToHashSet(StringComparer.Ordinal);
+        foreach (var source in stored)
         {
-            var path = new Uri(source.FeedUrl).PathAndQuery;
-            foreach (var moved in stored.Where(s => Uri.TryCreate(s.FeedUrl, UriKind.Absolute, out var u) && u.IsLoopback && u.PathAndQuery == path && u.GetLeftPart(UriPartial.Authority) + "/" != origin.AbsoluteUri))
+            if (Uri.TryCreate(source.FeedUrl, UriKind.Absolute, out var url) && url.IsLoopback && local.Contains(url.PathAndQuery)
+                && url.GetLeftPart(UriPartial.Authority) is var there && there != here && !storedUrls.Contains(here + url.PathAndQuery))
             {
-                if (!stored.Any(s => s.FeedUrl == source.FeedUrl))
-                {
-                    var from = new Uri(moved.FeedUrl).GetLeftPart(UriPartial.Authority);
-                    await store.MoveSourceOriginAsync(moved.Id, from, origin.GetLeftPart(UriPartial.Authority), ct).ConfigureAwait(false);
-                }
+                await store.MoveSourceOriginAsync(source.Id, there, here, ct).ConfigureAwait(false);
             }
         }
     }

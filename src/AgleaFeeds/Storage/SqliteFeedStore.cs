@@ -10,6 +10,12 @@ namespace AgleaFeeds.Storage;
 /// <summary>The embedded default store: one SQLite file in WAL mode, through Microsoft.Data.Sqlite and Dapper.</summary>
 public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedStore
 {
+    /// <summary>A post the curated feeds carry: it has a link and content, and is not hidden.</summary>
+    private const string PublishedPost = "link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)";
+
+    /// <summary>A comment (c) the curated feeds carry: approved, still on the blog, its post (p) not hidden.</summary>
+    private const string PublishedComment = "c.status = 'Approved' AND c.removed_at IS NULL AND p.hidden_at IS NULL";
+
     private const string SourceColumns = """
         s.id AS Id, s.title AS Title, s.site_url AS SiteUrl, s.feed_url AS FeedUrl, s.comments_feed_url AS CommentsFeedUrl,
         s.poll_interval_seconds AS PollIntervalSeconds, s.etag AS ETag, s.last_modified AS LastModified,
@@ -403,7 +409,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         var rows = await connection.QueryAsync<PostRow>(
             $"""
             SELECT {PostColumns.Replace("(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id)", "(SELECT COUNT(*) FROM comments c WHERE c.post_id = posts.id AND c.status = 'Approved' AND c.removed_at IS NULL)", StringComparison.Ordinal)}
-            FROM posts WHERE link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)
+            FROM posts WHERE {PublishedPost}
             ORDER BY COALESCE(published_at, first_seen_at) DESC, id DESC LIMIT @limit OFFSET @offset
             """, new { limit, offset }).ConfigureAwait(false);
         return rows.Select(r => new FeedPost(r.ToModel(), r.CommentCount)).ToList();
@@ -414,9 +420,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         return await connection.QuerySingleAsync<(int, int)>(
-            """
-            SELECT (SELECT COUNT(*) FROM posts WHERE link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)),
-                   (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.status = 'Approved' AND c.removed_at IS NULL AND p.hidden_at IS NULL)
+            $"""
+            SELECT (SELECT COUNT(*) FROM posts WHERE {PublishedPost}),
+                   (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE {PublishedComment})
             """).ConfigureAwait(false);
     }
 
@@ -431,7 +437,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
                    parent.link AS ParentLink, parent.guid AS ParentGuid, parent.id AS ParentCommentId,
                    COALESCE(p.page_author, p.author) AS PostAuthor, CASE WHEN p.page_categories <> '[]' THEN p.page_categories ELSE p.categories END AS PostCategories
             FROM comments c JOIN posts p ON p.id = c.post_id LEFT JOIN comments parent ON parent.id = c.parent_id
-            WHERE c.status = 'Approved' AND c.removed_at IS NULL AND p.hidden_at IS NULL AND (@postId IS NULL OR c.post_id = @postId)
+            WHERE {PublishedComment} AND (@postId IS NULL OR c.post_id = @postId)
             ORDER BY COALESCE(c.published_at, c.first_seen_at) DESC, c.id DESC LIMIT @limit OFFSET @offset
             """,
             (comment, feed) => (comment, feed),

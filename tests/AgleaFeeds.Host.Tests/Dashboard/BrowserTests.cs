@@ -40,7 +40,7 @@ public sealed class BrowserTests : IAsyncLifetime
     [SkippableFact]
     public async Task Moderator_InChromium_ApprovesWithTheMouse_SpamsWithTheKeyboard_BulkApproves_Undoes()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing (apt-get install chromium): the browser test needs Debian's Chromium.");
+        AgleaFeeds.Testing.Tool.Require(Chromium, "chromium");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.BaseUrl.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
@@ -113,7 +113,7 @@ public sealed class BrowserTests : IAsyncLifetime
     [SkippableFact]
     public async Task Dashboard_At800_1024_1400Pixels_MenuNeverCoversThePage_LongValuesWrap_FeedsReadAsPages()
     {
-        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is missing (apt-get install chromium): the browser test needs Debian's Chromium.");
+        AgleaFeeds.Testing.Tool.Require(Chromium, "chromium");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var spam = await _host.CommentAsync(103);

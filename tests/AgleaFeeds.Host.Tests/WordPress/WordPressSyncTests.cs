@@ -1,4 +1,3 @@
-using AgleaFeeds.Testing;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -145,11 +144,9 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
     public async Task RepublishedFeeds_OfTheRealBlog_AreValidAtomWithAsciiUrisAndReadByFeedparser()
     {
         var site = await WordPressSite.RequireAsync();
-        Tool.Require("/usr/bin/jing", "jing");
-        Tool.Require("/usr/lib/python3/dist-packages/feedparser/__init__.py", "python3-feedparser");
-        Tool.Require("/usr/bin/newsboat", "newsboat");
-        var schema = Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "spec", "atom.rnc");
-        Skip.IfNot(File.Exists(schema), $"the Atom schema is not at {Path.GetFullPath(schema)} (../shared/spec, present in CI)");
+        var schema = FeedClients.RequireAtomSchema();
+        FeedClients.RequireFeedparser();
+        FeedClients.RequireNewsboat();
         await site.SeedAsync("twentytwentyone");
         _host = await RunningHost.StartAsync(_folder, site.FeedUrl);
         await WaitUntilSyncedAsync(await site.TruthAsync());
@@ -161,7 +158,7 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
             var body = await _host.Http.GetByteArrayAsync(path);
             var file = Path.Combine(_folder, path.Replace('/', '_'));
             await File.WriteAllBytesAsync(file, body);
-            var (code, output) = await Tool.RunAsync("/usr/bin/jing", ["-c", schema, file]);
+            var (code, output) = await FeedClients.JingAsync(schema, file);
             Assert.True(code == 0, $"jing {path}: {output}");
 
             // Every link, ref and id an ASCII absolute URI (non-ASCII percent-encoded): valid as URI and IRI alike.
@@ -180,20 +177,13 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
             }
         }
 
-        const string Script = "import feedparser, json, sys; d = feedparser.parse(sys.argv[1]); print(json.dumps({'bozo': int(d.bozo), 'entries': len(d.entries), 'titles': [e.title for e in d.entries]}))";
-        var (pcode, poutput) = await Tool.RunAsync("/usr/bin/python3", ["-c", Script, new Uri(_host.BaseUrl, "feeds/posts.atom").ToString()]);
-        Assert.True(pcode == 0, poutput);
-        using var json = System.Text.Json.JsonDocument.Parse(poutput);
+        using var json = await FeedClients.FeedparserAsync(new Uri(_host.BaseUrl, "feeds/posts.atom").ToString());
         Assert.Equal(0, json.RootElement.GetProperty("bozo").GetInt32());
         Assert.Equal(truth.Posts.Select(p => p.Title).Order(), json.RootElement.GetProperty("titles").EnumerateArray().Select(t => t.GetString()!).Order());
 
         // newsboat subscribed to the posts and the comments: every post and every approved comment, unread.
         var approved = (await _host.CommentsAsync()).Count(c => c.Status == Model.CommentStatus.Approved && c.RemovedAt is null);
-        var urls = Path.Combine(_folder, "urls");
-        await File.WriteAllTextAsync(urls, $"{new Uri(_host.BaseUrl, "feeds/posts.atom")}\n{new Uri(_host.BaseUrl, "feeds/comments.atom")}\n");
-        var config = Path.Combine(_folder, "config");
-        await File.WriteAllTextAsync(config, string.Empty);
-        var (ncode, noutput) = await Tool.RunAsync("/usr/bin/newsboat", ["-u", urls, "-c", Path.Combine(_folder, "cache.db"), "-C", config, "-x", "reload", "print-unread"], _folder);
+        var (ncode, noutput) = await FeedClients.NewsboatAsync(_folder, new Uri(_host.BaseUrl, "feeds/posts.atom").ToString(), new Uri(_host.BaseUrl, "feeds/comments.atom").ToString());
         Assert.True(ncode == 0, noutput);
         Assert.Contains($"{truth.Posts.Count + approved} unread articles", noutput, StringComparison.Ordinal);
     }
