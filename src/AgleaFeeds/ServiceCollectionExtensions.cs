@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HostThrottle>();
         services.AddTransient<PostScraper>();
         services.AddSingleton<AgleaFeeds.Scoring.SpamModelProvider>();
+        services.AddSingleton<AgleaFeeds.Scoring.BlogModelProvider>();
         services.AddTransient<AgleaFeeds.Scoring.CommentScorer>();
         services.AddTransient<AgleaFeeds.Scoring.ModelRetrainer>();
         services.AddSingleton<AgleaFeeds.Publishing.ContentSanitizer>();

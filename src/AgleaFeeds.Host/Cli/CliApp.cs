@@ -17,9 +17,15 @@ internal static class CliApp
                                                print, one JSON object a line, how AgleaFeeds reads each feed, or post page and its
                                                comment tree; --base gives files their document URL (for relative links)
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
-          AgleaFeeds.Host train [--corpus DIR] [--out FILE]   train the spam model on ../shared/data/spam, print held-out figures
-          AgleaFeeds.Host evaluate --data FILE      metrics and confusion matrix of the model on a labelled CSV/TSV
+          AgleaFeeds.Host train [--corpus DIR] [--labels FILE] [--exclude NAME] [--out FILE]
+                                               train the spam model on ../shared/data/spam (plus a blog's labelled CSV, weighted as
+                                               moderator decisions; --exclude leaves a corpus file out), print held-out figures; without
+                                               --out it is saved as a new version (use it with `rollback VERSION`), never over models/
+          AgleaFeeds.Host evaluate --data FILE      F1, AUC, confusion and the verdicts (caught, waiting, approved) on a labelled CSV/TSV
           AgleaFeeds.Host score "text" [--author NAME] [--author-url URL]   the verdict the service would give one comment (model, thresholds, rules)
+          AgleaFeeds.Host score --data FILE    the verdict, score and reasons of every comment of a CSV (labelled or not), one line each
+          AgleaFeeds.Host learning-curve --data FILE [--sizes 25,50,100,200,400] [--exclude NAME]
+                                               how fast the blog's model learns from N of that file's labels, measured on the rest
           AgleaFeeds.Host retrain              train on the corpus plus moderators' decisions; promote if not worse
           AgleaFeeds.Host model-versions       list the promoted model versions and the one in use
           AgleaFeeds.Host rollback VERSION     use an earlier version again ("shipped" for models/spam-model.zip)
@@ -51,7 +57,7 @@ internal static class CliApp
 
     /// <summary>Flags the service and its verbs know: settings (--Section:Key=value) and ASP.NET Core's host flags.</summary>
     private static readonly string[] KnownFlags = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot", "--help", "-h",
-        "--corpus", "--out", "--data", "--author", "--author-url", "--base"];
+        "--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes"];
 
     /// <summary>The first argument that looks like a flag and is neither a setting nor a known flag, or null.</summary>
     internal static string? UnknownFlag(IEnumerable<string> args) =>
@@ -68,7 +74,7 @@ internal static class CliApp
         }
 
         var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
-        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author", "--author-url", "--base"];
+        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes"];
         var operands = args.SkipWhile(a => a != verb).Skip(1)
             .Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !flagsWithValues.Contains(args.SkipWhile(x => x != verb).Skip(1).ElementAt(i - 1))))
             .ToArray();
@@ -125,13 +131,26 @@ internal static class CliApp
             case "train":
                 using (var host = CreateHost(args))
                 {
-                    return await ModelCommands.TrainAsync(host.Services, Option(args, "--corpus"), Option(args, "--out"), stdout).ConfigureAwait(false);
+                    return await ModelCommands.TrainAsync(host.Services, new(Option(args, "--corpus"), Option(args, "--labels"), Option(args, "--exclude"), Option(args, "--out")), stdout).ConfigureAwait(false);
                 }
 
             case "evaluate" when Option(args, "--data") is { } data:
                 using (var host = CreateHost(args))
                 {
                     return await ModelCommands.EvaluateAsync(host.Services, data, stdout).ConfigureAwait(false);
+                }
+
+            case "score" when Option(args, "--data") is { } data:
+                using (var host = CreateHost(args))
+                {
+                    await host.Services.GetRequiredService<IFeedStore>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                    return await ModelCommands.ScoreFileAsync(host.Services, data, stdout, stderr).ConfigureAwait(false);
+                }
+
+            case "learning-curve" when Option(args, "--data") is { } data:
+                using (var host = CreateHost(args))
+                {
+                    return await ModelCommands.LearningCurveAsync(host.Services, data, Option(args, "--sizes"), Option(args, "--exclude"), stdout, stderr).ConfigureAwait(false);
                 }
 
             case "score" when operands.Length >= 1:

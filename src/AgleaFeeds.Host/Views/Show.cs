@@ -43,6 +43,7 @@ internal static class Show
         "scoring:none" => "automatic (no model: held for a person)",
         "system" => "AgleaFeeds",
         "blog" => "the blog (WordPress)",
+        _ when actor.StartsWith("scoring:", StringComparison.Ordinal) && actor.Split("+blog") is [var model, var labels] => $"automatic ({Version(model["scoring:".Length..])} and this blog's model of {labels} decisions)",
         _ when actor.StartsWith("scoring:", StringComparison.Ordinal) => $"automatic ({Version(actor["scoring:".Length..])})",
         _ => actor,
     };

@@ -5,14 +5,16 @@ using Microsoft.ML.Data;
 namespace AgleaFeeds.Scoring;
 
 /// <summary>
-/// What the model sees of a comment: its text (with the link targets spelled out) for word and
-/// character n-grams, and the signals blog spam carries that the corpora lack: links, an author
-/// URL, shouting, digits, length.
+/// What the model sees of a comment: its visible text with every contact (link, bare domain, e-mail,
+/// phone number) replaced by a word for its kind, for word and character n-grams, and the signals
+/// blog spam carries that the corpora lack: links and how they are written, phone numbers, e-mail
+/// addresses, messenger handles, an author URL, shouting, digits, length. Links to the blog's own
+/// hosts are not evidence and are left out.
 /// </summary>
 public sealed partial class CommentFeatures
 {
     /// <summary>The number of numeric features.</summary>
-    public const int NumericCount = 6;
+    public const int NumericCount = 11;
 
     public string Text { get; set; } = string.Empty;
 
@@ -23,13 +25,27 @@ public sealed partial class CommentFeatures
 
     public float Weight { get; set; } = 1f;
 
-    /// <summary>Builds the features of a comment (content HTML or text, optional author URL).</summary>
-    public static CommentFeatures From(string content, string? authorUrl, bool label = false, float weight = 1f)
+    /// <summary>Builds the features of a comment (content HTML or text, optional author URL, the blog's own hosts).</summary>
+    public static CommentFeatures From(string content, string? authorUrl, bool label = false, float weight = 1f, IReadOnlyCollection<string>? ownHosts = null) =>
+        From(Read(content ?? string.Empty, ownHosts), authorUrl, label, weight);
+
+    /// <summary>Builds the features from a comment already read.</summary>
+    public static CommentFeatures From(Contacts contacts, string? authorUrl, bool label = false, float weight = 1f)
     {
-        var (text, links) = TextAndLinks(content ?? string.Empty);
-        var letters = text.Count(char.IsLetter);
-        var upper = text.Count(char.IsUpper);
-        var digits = text.Count(char.IsDigit);
+        ArgumentNullException.ThrowIfNull(contacts);
+        var text = contacts.Masked;
+        var letters = 0;
+        var upper = 0;
+        var digits = 0;
+        var bangs = 0;
+        foreach (var c in text)
+        {
+            letters += char.IsLetter(c) ? 1 : 0;
+            upper += char.IsUpper(c) ? 1 : 0;
+            digits += char.IsDigit(c) ? 1 : 0;
+            bangs += c == '!' ? 1 : 0;
+        }
+
         return new CommentFeatures
         {
             Text = text,
@@ -37,26 +53,36 @@ public sealed partial class CommentFeatures
             Weight = weight,
             Numeric =
             [
-                MathF.Log(1 + links),
+                MathF.Log(1 + contacts.Links),
+                MathF.Log(1 + contacts.BareDomains + contacts.Obfuscated),
+                contacts.Shorteners > 0 ? 1f : 0f,
+                MathF.Log(1 + contacts.Phones),
+                MathF.Log(1 + contacts.Emails),
+                contacts.Handles > 0 ? 1f : 0f,
                 string.IsNullOrWhiteSpace(authorUrl) ? 0f : 1f,
                 letters == 0 ? 0f : (float)upper / letters,
                 text.Length == 0 ? 0f : (float)digits / text.Length,
                 MathF.Log(1 + text.Length),
-                MathF.Log(1 + text.Count(c => c == '!')),
+                MathF.Log(1 + bangs),
             ],
         };
     }
 
-    /// <summary>The comment's text with each link's target appended, and how many links it has (markup, bare URLs, BBCode).</summary>
-    public static (string Text, int Links) TextAndLinks(string content)
+    /// <summary>The same comment with its contacts (links, phone numbers, e-mail addresses, handles) taken out: what the rest of it says on its own.</summary>
+    public static CommentFeatures WithoutContacts(Contacts contacts, string? authorUrl) =>
+        From(contacts with { Masked = ContactWords().Replace(contacts.Masked, " "), Urls = 0, BareDomains = 0, Obfuscated = 0, Shorteners = 0, Phones = 0, Emails = 0, Handles = 0 }, authorUrl);
+
+    /// <summary>Reads a comment (HTML or text): its visible text and the contacts in it and in its links.</summary>
+    public static Contacts Read(string content, IReadOnlyCollection<string>? ownHosts = null)
     {
+        ArgumentNullException.ThrowIfNull(content);
         if (content.Length == 0)
         {
-            return (string.Empty, 0);
+            return ContactFinder.Find(string.Empty);
         }
 
-        string text;
         var hrefs = new List<string>();
+        string text;
         if (content.AsSpan().IndexOfAny('<', '&') < 0)
         {
             // Plain text (SMS, most feeds' descriptions): nothing for an HTML parser to do.
@@ -67,11 +93,23 @@ public sealed partial class CommentFeatures
             ParseHtml(content, hrefs, out text);
         }
 
-        var bare = BareUrl().Matches(text).Count;
-        var bbcode = BbCodeLink().Matches(content).Count;
-        var links = hrefs.Count + bare + bbcode;
-        var full = hrefs.Count == 0 ? text : text + " " + string.Join(' ', hrefs);
-        return (Whitespace().Replace(full, " ").Trim(), links);
+        return ContactFinder.Find(Whitespace().Replace(text, " ").Trim(), hrefs, ownHosts);
+    }
+
+    /// <summary>The comment's visible text and how many links it has (markup, written out or bare, its own blog's included), as WordPress's link limit counts them.</summary>
+    public static (string Text, int Links) TextAndLinks(string content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var hrefs = new List<string>();
+        var text = content;
+        if (content.AsSpan().IndexOfAny('<', '&') >= 0)
+        {
+            ParseHtml(content, hrefs, out text);
+        }
+
+        text = Whitespace().Replace(text, " ").Trim();
+        var contacts = ContactFinder.Find(text, hrefs);
+        return (text, contacts.Links + contacts.OwnLinks);
     }
 
     private static void ParseHtml(string content, List<string> hrefs, out string text)
@@ -87,11 +125,8 @@ public sealed partial class CommentFeatures
         hrefs.AddRange(doc.DocumentNode.Descendants("a").Select(a => a.GetAttributeValue("href", string.Empty)).Where(h => h.Length > 0));
     }
 
-    [GeneratedRegex(@"(?<!\[url=|\[url\])(?:https?://|www\.)\S+", RegexOptions.IgnoreCase)]
-    private static partial Regex BareUrl();
-
-    [GeneratedRegex(@"\[url(?:=|\])", RegexOptions.IgnoreCase)]
-    private static partial Regex BbCodeLink();
+    [GeneratedRegex(@"\b(?:xlink|xbaredomain|xshortlink|xphone|xemail)\b")]
+    internal static partial Regex ContactWords();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -5,12 +5,14 @@ using Microsoft.Extensions.Options;
 namespace AgleaFeeds.Scoring;
 
 /// <summary>
-/// Judges the comments waiting for a verdict, in batches: one batch transform of the model for all
-/// of them, the rules for each, and the verdicts stored as moderation events by "scoring:{version}".
+/// Judges the comments waiting for a verdict, in batches, as <see cref="Judge"/> decides: the model in
+/// use, this blog's model when moderators have taught it enough, the rules; the verdicts stored as
+/// moderation events by "scoring:{version}" ("+blogN" when the blog's model of N decisions took part).
 /// </summary>
 public sealed partial class CommentScorer(
     IFeedStore store,
     SpamModelProvider models,
+    BlogModelProvider blogs,
     IOptions<ScoringOptions> options,
     TimeProvider time,
     Observability.PipelineMetrics metrics,
@@ -21,7 +23,8 @@ public sealed partial class CommentScorer(
     {
         var counts = new Dictionary<Model.CommentStatus, int>();
         var o = options.Value;
-        var actor = $"scoring:{models.Version}";
+        var blog = await blogs.GetAsync(ct).ConfigureAwait(false);
+        var actor = blog is null ? $"scoring:{models.Version}" : $"scoring:{models.Version}+blog{blog.Labels}";
         var rules = o.Rules.With(await store.ListAuthorRulesAsync(ct).ConfigureAwait(false));
         if (models.Error is { } error)
         {
@@ -37,22 +40,21 @@ public sealed partial class CommentScorer(
             }
 
             var started = time.GetTimestamp();
-            var scores = models.Model?.Score(batch.Select(c => (c.ContentHtml ?? string.Empty, c.AuthorUrl)).ToList());
+            var decided = Judge.Decide(models.Model, batch.Select(c => new RuleInput
+            {
+                Author = c.Author,
+                AuthorUrl = c.AuthorUrl,
+                Content = c.ContentHtml,
+                AuthorPreviouslyApproved = c.AuthorPreviouslyApproved,
+                DuplicateOnPost = c.DuplicateOnPost,
+                SincePreviousByAuthor = c.SincePreviousByAuthor,
+                OwnHosts = c.OwnHosts,
+            }).ToList(), o, rules, models.Error, blog);
             var verdicts = new List<VerdictWrite>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                var c = batch[i];
-                var hits = ModerationRules.Evaluate(new RuleInput
-                {
-                    Author = c.Author,
-                    AuthorUrl = c.AuthorUrl,
-                    Content = c.ContentHtml,
-                    AuthorPreviouslyApproved = c.AuthorPreviouslyApproved,
-                    DuplicateOnPost = c.DuplicateOnPost,
-                    SincePreviousByAuthor = c.SincePreviousByAuthor,
-                }, rules);
-                var verdict = Verdict.Decide(scores?[i], hits, o.HamThreshold, o.SpamThreshold, models.Error);
-                verdicts.Add(new VerdictWrite(c.CommentId, verdict.Status, verdict.Score, string.Join("; ", verdict.Reasons), actor));
+                var verdict = decided[i];
+                verdicts.Add(new VerdictWrite(batch[i].CommentId, verdict.Status, verdict.Score, string.Join("; ", verdict.Reasons), actor));
                 counts[verdict.Status] = counts.GetValueOrDefault(verdict.Status) + 1;
             }
 

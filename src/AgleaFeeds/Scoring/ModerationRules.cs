@@ -31,6 +31,8 @@ public sealed record RuleInput
     public bool DuplicateOnPost { get; init; }
     /// <summary>Time since the same author's previous comment on this blog, if any.</summary>
     public TimeSpan? SincePreviousByAuthor { get; init; }
+    /// <summary>The hosts of the comment's own blog: links there are not evidence for the model.</summary>
+    public IReadOnlyCollection<string>? OwnHosts { get; init; }
 }
 
 /// <summary>WordPress's comment rules (Settings → Discussion), with its defaults, plus the moderators' trust and block lists.</summary>

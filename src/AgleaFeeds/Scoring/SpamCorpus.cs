@@ -14,37 +14,51 @@ public static class SpamCorpus
     /// <summary>Reads a labelled file, choosing the format from its first line; throws <see cref="FormatException"/> with the reason.</summary>
     public static IReadOnlyList<LabelledComment> Read(string path)
     {
+        var (comments, labelled) = ReadAny(path);
+        return labelled ? comments : throw new FormatException($"Scoring: {path} has no label column (spam/ham or 1/0).");
+    }
+
+    /// <summary>Reads a labelled file, or a CSV with a content column and no label (every comment then reads as ham, and Labelled is false).</summary>
+    public static (IReadOnlyList<LabelledComment> Comments, bool Labelled) ReadAny(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Scoring: no file at {Path.GetFullPath(path)}.", path);
+        }
+
         var firstLine = File.ReadLines(path).FirstOrDefault() ?? throw new FormatException($"Scoring: {path} is empty.");
         var header = SplitHeader(firstLine);
         if (header.Contains("CONTENT") && header.Contains("CLASS"))
         {
-            return ReadCsv(path, header, "CONTENT", "CLASS", "AUTHOR", null, null, youTube: true);
+            return (ReadCsv(path, header, "CONTENT", "CLASS", "AUTHOR", null, null, youTube: true), true);
         }
 
-        if (header.Contains("content") && header.Contains("label"))
+        if (header.Contains("content"))
         {
-            return ReadCsv(path, header, "content", "label", "author", "author_url", "author_email", youTube: false);
+            var labelled = header.Contains("label");
+            return (ReadCsv(path, header, "content", labelled ? "label" : null, "author", "author_url", "author_email", youTube: false), labelled);
         }
 
         if (firstLine.StartsWith("ham\t", StringComparison.Ordinal) || firstLine.StartsWith("spam\t", StringComparison.Ordinal))
         {
-            return ReadSmsTsv(path);
+            return (ReadSmsTsv(path), true);
         }
 
-        throw new FormatException($"Scoring: {path} is neither a labelled CSV (header with content and label), the YouTube CSV nor the SMS TSV.");
+        throw new FormatException($"Scoring: {path} is neither a CSV with a header naming a content column (and a label column: spam/ham or 1/0), the YouTube CSV nor the SMS TSV.");
     }
 
     private static List<string> SplitHeader(string line) =>
         line.Split(',').Select(c => c.Trim().Trim('"').Trim()).ToList();
 
-    private static List<LabelledComment> ReadCsv(string path, List<string> header, string content, string label, string? author, string? url, string? email, bool youTube)
+    private static List<LabelledComment> ReadCsv(string path, List<string> header, string content, string? label, string? author, string? url, string? email, bool youTube)
     {
         var ml = new MLContext(seed: 1);
         int Index(string? name) => name is null ? -1 : header.IndexOf(name);
         var columns = new List<TextLoader.Column>
         {
             new("Content", DataKind.String, Index(content)),
-            new("Label", DataKind.String, Index(label)),
+            new("Label", DataKind.String, label is null ? Index(content) : Index(label)),
         };
         foreach (var (name, column) in new[] { ("Author", author), ("AuthorUrl", url), ("AuthorEmail", email) })
         {
@@ -65,7 +79,7 @@ public static class SpamCorpus
         var result = new List<LabelledComment>();
         foreach (var row in rows)
         {
-            var isSpam = row.Label?.Trim().ToLowerInvariant() switch
+            var isSpam = label is not null && row.Label?.Trim().ToLowerInvariant() switch
             {
                 "1" or "spam" or "true" => true,
                 "0" or "ham" or "false" => false,

@@ -7,12 +7,22 @@ namespace AgleaFeeds.Scoring;
 /// <summary>
 /// The model in use: the version promoted last (`{DataDirectory}/models/current`), else the shipped
 /// Scoring:ModelPath. A missing or corrupt file is an error saying so (<see cref="Error"/>), never a
-/// crash: comments then wait for a person. Promotion and rollback switch it in place.
+/// crash: comments then wait for a person. Promotion and rollback switch it in place; a version
+/// promoted by another process (the CLI, another host on the same data) is picked up within
+/// <see cref="RecheckEvery"/>. Saved versions are pruned to the newest <see cref="KeepVersions"/>
+/// (and the one in use); a model identical to the one in use is never saved again.
 /// </summary>
-public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions<StorageOptions> storage)
+public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions<StorageOptions> storage, TimeProvider time)
 {
+    /// <summary>How many saved versions are kept besides the shipped model and the one in use.</summary>
+    public const int KeepVersions = 10;
+
+    /// <summary>How often the `current` pointer is read again for a version promoted elsewhere.</summary>
+    public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
-    private (SpamModel? Model, string Version, string? Error)? _loaded;
+    private (SpamModel? Model, string Version, string? Error, string? Pointer)? _loaded;
+    private long _checkedAt;
 
     /// <summary>Gets the folder holding promoted versions and the `current` pointer.</summary>
     public string VersionsFolder => Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "models");
@@ -26,16 +36,102 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
     /// <summary>Gets why there is no model ("Scoring: no model file at …"), or null.</summary>
     public string? Error => Loaded.Error;
 
-    private (SpamModel? Model, string Version, string? Error) Loaded
+    private (SpamModel? Model, string Version, string? Error, string? Pointer) Loaded
     {
         get
         {
             lock (_gate)
             {
-                return _loaded ??= Load();
+                if (_loaded is { } loaded && time.GetElapsedTime(_checkedAt) >= RecheckEvery)
+                {
+                    _checkedAt = time.GetTimestamp();
+                    if (ReadPointer() != loaded.Pointer)
+                    {
+                        _loaded = null;
+                    }
+                }
+
+                if (_loaded is null)
+                {
+                    _checkedAt = time.GetTimestamp();
+                    _loaded = Load();
+                }
+
+                return _loaded.Value;
             }
         }
     }
+
+    /// <summary>
+    /// Saves a model as a new version (not yet in use) with its note; returns its name, or null when it
+    /// is identical to the model in use. Prunes old versions.
+    /// </summary>
+    public string? Save(SpamModel model, string note, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Directory.CreateDirectory(VersionsFolder);
+        var version = now.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var path = Path.Combine(VersionsFolder, version + ".zip");
+        var temporary = path + ".saving";
+        model.Save(temporary);
+        if (CurrentPath() is { } current && File.Exists(current) && ContentHash(current) == ContentHash(temporary))
+        {
+            File.Delete(temporary);
+            return null;
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        File.WriteAllText(Path.ChangeExtension(path, ".txt"), note.Trim() + "\n");
+        Prune(keep: version);
+        return version;
+    }
+
+    /// <summary>Deletes all but the newest <see cref="KeepVersions"/> versions, never the one in use nor <paramref name="keep"/>.</summary>
+    private void Prune(string keep)
+    {
+        var inUse = ReadPointer();
+        foreach (var old in Versions().Reverse().Skip(KeepVersions).Where(v => v != inUse && v != keep))
+        {
+            File.Delete(Path.Combine(VersionsFolder, old + ".zip"));
+            File.Delete(Path.Combine(VersionsFolder, old + ".txt"));
+        }
+    }
+
+    /// <summary>A hash of a model file's entries (names and bytes), so two trainings to the same model compare equal though the zip's timestamps differ.</summary>
+    private static string ContentHash(string path)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var entry in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(entry.FullName));
+            using var stream = entry.Open();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    private string? ReadPointer()
+    {
+        var pointer = Path.Combine(VersionsFolder, "current");
+        try
+        {
+            return File.Exists(pointer) ? File.ReadAllText(pointer).Trim() is { Length: > 0 } v ? v : null : null;
+        }
+        catch (IOException)
+        {
+            // Being written by another process this moment: read it at the next check.
+            return _loaded?.Pointer;
+        }
+    }
+
+    private string CurrentPath() => ReadPointer() is { } current ? Path.Combine(VersionsFolder, current + ".zip") : options.Value.ModelPath;
 
     /// <summary>Lists the promoted versions, oldest first.</summary>
     public IReadOnlyList<string> Versions() =>
@@ -76,7 +172,10 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
         }
 
         SpamModel.Load(path);
-        File.WriteAllText(Path.Combine(VersionsFolder, "current"), version);
+        // Written beside and moved, so another process never reads half a name.
+        var pointerPath = Path.Combine(VersionsFolder, "current");
+        File.WriteAllText(pointerPath + ".new", version);
+        File.Move(pointerPath + ".new", pointerPath, overwrite: true);
         Reset();
     }
 
@@ -88,19 +187,18 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
         }
     }
 
-    private (SpamModel?, string, string?) Load()
+    private (SpamModel?, string, string?, string?) Load()
     {
-        var pointer = Path.Combine(VersionsFolder, "current");
-        var current = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : null;
-        var path = current is { Length: > 0 } ? Path.Combine(VersionsFolder, current + ".zip") : options.Value.ModelPath;
+        var current = ReadPointer();
+        var path = current is not null ? Path.Combine(VersionsFolder, current + ".zip") : options.Value.ModelPath;
         try
         {
             var model = SpamModel.Load(path);
-            return (model, current ?? "shipped-" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))[..12], null);
+            return (model, current ?? "shipped-" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))[..12], null, current);
         }
         catch (InvalidDataException ex)
         {
-            return (null, "none", ex.Message);
+            return (null, "none", ex.Message, current);
         }
     }
 }

@@ -10,19 +10,33 @@ public static class SpamTraining
     public static readonly string[] TrainingVideos = ["Youtube01-Psy.csv", "Youtube02-KatyPerry.csv"];
     public const string Sms = "SMSSpamCollection.tsv";
 
-    /// <summary>Reads the corpus folder and splits it; throws <see cref="FileNotFoundException"/> naming a missing file.</summary>
-    public static CorpusSplit Split(string corpusFolder, float videoWeight = 1f)
+    /// <summary>
+    /// Reads the corpus folder and splits it; throws <see cref="FileNotFoundException"/> naming a missing file.
+    /// <paramref name="exclude"/> names a corpus file left out altogether (to measure a kind of site the model never saw).
+    /// </summary>
+    public static CorpusSplit Split(string corpusFolder, float videoWeight = 1f, string? exclude = null)
     {
-        string PathOf(string name)
+        string[] known = [Sms, HeldOutVideo, .. TrainingVideos];
+        if (exclude is not null && !known.Contains(exclude, StringComparer.OrdinalIgnoreCase))
         {
-            var path = Path.Combine(corpusFolder, name);
-            return File.Exists(path) ? path : throw new FileNotFoundException($"Scoring: corpus file {Path.GetFullPath(path)} not found (setting Scoring:CorpusPath).", path);
+            throw new FileNotFoundException($"Scoring: --exclude names none of the corpus files ({string.Join(", ", known)}).", exclude);
         }
 
-        var sms = SpamCorpus.Read(PathOf(Sms));
-        var train = TrainingVideos.SelectMany(v => SpamCorpus.Read(PathOf(v))).Select(c => c with { Weight = videoWeight }).ToList();
+        IReadOnlyList<LabelledComment> Read(string name)
+        {
+            if (string.Equals(name, exclude, StringComparison.OrdinalIgnoreCase))
+            {
+                return [];
+            }
+
+            var path = Path.Combine(corpusFolder, name);
+            return File.Exists(path) ? SpamCorpus.Read(path) : throw new FileNotFoundException($"Scoring: corpus file {Path.GetFullPath(path)} not found (setting Scoring:CorpusPath).", path);
+        }
+
+        var sms = Read(Sms);
+        var train = TrainingVideos.SelectMany(Read).Select(c => c with { Weight = videoWeight }).ToList();
         train.AddRange(sms.Where((_, i) => i % 5 != 4));
-        return new CorpusSplit(train, SpamCorpus.Read(PathOf(HeldOutVideo)), sms.Where((_, i) => i % 5 == 4).ToList());
+        return new CorpusSplit(train, Read(HeldOutVideo), sms.Where((_, i) => i % 5 == 4).ToList());
     }
 }
 

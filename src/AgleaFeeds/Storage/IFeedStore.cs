@@ -112,6 +112,9 @@ public interface IFeedStore
     /// <summary>Lists the labels moderators gave: each comment's latest moderator decision, spam or approved, with its id.</summary>
     Task<IReadOnlyList<(long CommentId, AgleaFeeds.Scoring.LabelledComment Label)>> ListModeratorLabelsAsync(CancellationToken ct);
 
+    /// <summary>Gets a value that changes whenever a moderator decides (the newest moderator event's id), 0 when none has.</summary>
+    Task<long> ModeratorDecisionsStampAsync(CancellationToken ct);
+
     /// <summary>Lists the published posts of every source, newest first, with their approved comment counts.</summary>
     Task<IReadOnlyList<FeedPost>> ListFeedPostsAsync(int offset, int limit, CancellationToken ct);
 

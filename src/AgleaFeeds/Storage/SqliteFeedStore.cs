@@ -330,6 +330,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         var rows = await connection.QueryAsync<CandidateRow>(
             """
             SELECT c.id AS CommentId, c.post_id AS PostId, c.author AS Author, c.author_url AS AuthorUrl, c.content_html AS ContentHtml,
+                s.site_url AS SiteUrl, s.feed_url AS FeedUrl, p.link AS PostLink,
                 EXISTS (SELECT 1 FROM comments o JOIN posts op ON op.id = o.post_id
                         WHERE op.source_id = p.source_id AND o.id <> c.id AND o.status = 'Approved'
                           AND o.author = c.author AND o.author_url = c.author_url) AS PreviouslyApproved,
@@ -338,7 +339,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
                 c.published_at - (SELECT MAX(f.published_at) FROM comments f JOIN posts fp ON fp.id = f.post_id
                                   WHERE fp.source_id = p.source_id AND f.id <> c.id AND f.author = c.author
                                     AND f.published_at <= c.published_at) AS SincePreviousMs
-            FROM comments c JOIN posts p ON p.id = c.post_id
+            FROM comments c JOIN posts p ON p.id = c.post_id JOIN sources s ON s.id = p.source_id
             WHERE c.status = 'Pending' AND c.removed_at IS NULL
               AND (c.rescore = 1 OR NOT EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = c.id AND e.actor LIKE 'scoring:%' AND e.actor <> 'scoring:none'))
             ORDER BY c.id LIMIT @limit
@@ -353,6 +354,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             AuthorPreviouslyApproved = r.PreviouslyApproved,
             DuplicateOnPost = r.Duplicate,
             SincePreviousByAuthor = r.SincePreviousMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            OwnHosts = new[] { r.SiteUrl, r.FeedUrl, r.PostLink }.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri.IdnHost : null).OfType<string>().Where(h => h.Length > 0).Distinct().ToList(),
         }).ToList();
     }
 
@@ -390,6 +392,14 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         return rows.Select(r => (r.Id, new AgleaFeeds.Scoring.LabelledComment(r.Content ?? string.Empty, r.Status == "Spam", r.Author, r.AuthorUrl))).ToList();
     }
 
+    /// <inheritdoc />
+    public async Task<long> ModeratorDecisionsStampAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long?>(
+            "SELECT MAX(id) FROM moderation_events WHERE actor <> 'system' AND actor NOT LIKE 'scoring:%'").ConfigureAwait(false) ?? 0;
+    }
+
     private sealed class CandidateRow
     {
         public long CommentId { get; set; }
@@ -400,6 +410,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public bool PreviouslyApproved { get; set; }
         public bool Duplicate { get; set; }
         public long? SincePreviousMs { get; set; }
+        public string? SiteUrl { get; set; }
+        public string? FeedUrl { get; set; }
+        public string? PostLink { get; set; }
     }
 
     /// <inheritdoc />

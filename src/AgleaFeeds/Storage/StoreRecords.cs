@@ -174,6 +174,8 @@ public sealed record ScoringCandidate
     public bool AuthorPreviouslyApproved { get; init; }
     public bool DuplicateOnPost { get; init; }
     public TimeSpan? SincePreviousByAuthor { get; init; }
+    /// <summary>The hosts of the comment's blog (site, feed, post): links there are not evidence.</summary>
+    public IReadOnlyList<string> OwnHosts { get; init; } = [];
 }
 
 /// <summary>A verdict to record: status, score and reasons, by whom.</summary>

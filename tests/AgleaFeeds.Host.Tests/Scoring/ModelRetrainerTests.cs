@@ -63,7 +63,7 @@ public sealed class ModelRetrainerTests
         var result = await pipeline.Get<ModelRetrainer>().RetrainAsync(Ct);
 
         Assert.False(result.Promoted);
-        Assert.StartsWith("Scoring: retrain refused: 6 moderator label(s) (3 spam;", result.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Scoring: retrain refused: 6 moderator label(s) (3 spam,", result.Message, StringComparison.Ordinal);
         Assert.Contains("at least 200 labels", result.Message, StringComparison.Ordinal);
         Assert.StartsWith("shipped-", pipeline.Get<SpamModelProvider>().Version, StringComparison.Ordinal);
     }
