@@ -22,12 +22,14 @@ public sealed class BlogModel
     /// <summary>The fewest of each kind.</summary>
     public const int MinEachKind = 3;
 
+    private readonly SpamModel _shipped;
     private readonly MLContext _ml;
     private readonly ITransformer _model;
     private readonly Dictionary<string, (int Spam, int Ham)> _reputation;
 
-    private BlogModel(MLContext ml, ITransformer model, Dictionary<string, (int Spam, int Ham)> reputation, TrainingProfile profile, int labels)
+    private BlogModel(SpamModel shipped, MLContext ml, ITransformer model, Dictionary<string, (int Spam, int Ham)> reputation, TrainingProfile profile, int labels)
     {
+        _shipped = shipped;
         _ml = ml;
         _model = model;
         _reputation = reputation;
@@ -90,7 +92,7 @@ public sealed class BlogModel
                 NumberOfThreads = 1,
             }));
         var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
-        return new BlogModel(ml, model, reputation, TrainingProfile.Build(assessed.Select(a => a.Contacts.Masked)), labels.Count);
+        return new BlogModel(shipped, ml, model, reputation, TrainingProfile.Build(assessed.Select(a => a.Contacts.Masked)), labels.Count);
     }
 
     /// <summary>
@@ -98,43 +100,72 @@ public sealed class BlogModel
     /// (also without the links), a comment like the blog's labelled ones is familiar, and the sites and
     /// authors moderators have decided on before are named with their record.
     /// </summary>
-    public IReadOnlyList<SpamAssessment> Assess(IReadOnlyList<SpamAssessment> shipped, IReadOnlyList<(string? Author, string? AuthorUrl)> authors)
+    public IReadOnlyList<SpamAssessment> Assess(IReadOnlyList<SpamAssessment> shipped, IReadOnlyList<(string? Author, string? AuthorUrl)> authors, float evidenceFrom = SpamModel.EvidenceFrom)
     {
         ArgumentNullException.ThrowIfNull(shipped);
         ArgumentNullException.ThrowIfNull(authors);
         using var engine = _ml.Model.CreatePredictionEngine<Row, Prediction>(_model);
         var prediction = new Prediction();
+        var scores = new float[shipped.Count];
+        for (var i = 0; i < shipped.Count; i++)
+        {
+            engine.Predict(Row.From(shipped[i], authors[i].Author, authors[i].AuthorUrl), ref prediction);
+            scores[i] = prediction.Probability;
+        }
+
+        // The evidence of comments this blog's model may catch that the shipped model did not weigh.
+        var unweighed = Enumerable.Range(0, shipped.Count).Where(i => scores[i] >= evidenceFrom && shipped[i].Score < evidenceFrom && shipped[i].Contacts.Total > 0).ToList();
+        var bareScores = _shipped.ScoreWithoutContacts(unweighed.Select(i => (shipped[i].Contacts, authors[i].AuthorUrl)).ToList());
+        var shippedBare = new Dictionary<int, float>();
+        for (var k = 0; k < unweighed.Count; k++)
+        {
+            shippedBare[unweighed[k]] = bareScores[k];
+        }
+
         var result = new SpamAssessment[shipped.Count];
         for (var i = 0; i < shipped.Count; i++)
         {
             var a = shipped[i];
             var (author, authorUrl) = authors[i];
-            engine.Predict(Row.From(a, author, authorUrl), ref prediction);
-            var score = prediction.Probability;
-            float? withoutLinks = null;
-            if (a.WithoutContacts is { } bare)
+            var score = scores[i];
+            if (score < evidenceFrom && a.Score < evidenceFrom)
             {
-                engine.Predict(Row.From(a with { Score = bare, Contacts = a.Contacts with { Masked = a.Contacts.Masked, Sites = [] } }, author, authorUrl, linksOut: true), ref prediction);
+                result[i] = a with { Score = score, WithoutContacts = null, Unfamiliar = null, Reputation = Record(a.Contacts, author, authorUrl).Text };
+                continue;
+            }
+
+            float? withoutLinks = null;
+            if ((a.WithoutContacts ?? (shippedBare.TryGetValue(i, out var b) ? b : null)) is { } bare)
+            {
+                engine.Predict(Row.From(a with { Score = bare, Contacts = a.Contacts with { Sites = [] } }, author, authorUrl, linksOut: true), ref prediction);
                 withoutLinks = prediction.Probability;
             }
 
-            var record = Keys(a.Contacts, author, authorUrl).Distinct()
-                .Select(k => (Key: k, Counts: _reputation.GetValueOrDefault(k)))
-                .Where(k => k.Counts.Spam + k.Counts.Ham > 0)
-                .ToList();
-            var reputation = record.Count == 0 ? null : string.Join(", ", record.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key}: {r.Counts.Spam} spam, {r.Counts.Ham} approved")));
-            // A site or author moderators caught again and again, and never approved, is evidence on its own.
-            var known = record.Any(r => r.Counts.Spam >= 2 && r.Counts.Ham == 0);
+            var unlike = a.Score >= evidenceFrom ? a.Unfamiliar : _shipped.Profile?.Unfamiliar(a.Contacts.Masked);
+
+            var (reputation, known) = Record(a.Contacts, author, authorUrl);
             result[i] = a with
             {
                 Score = score,
                 WithoutContacts = known ? null : withoutLinks,
-                Unfamiliar = a.Unfamiliar is null || Profile.Unfamiliar(a.Contacts.Masked) is null ? null : a.Unfamiliar,
+                Unfamiliar = unlike is null || Profile.Unfamiliar(a.Contacts.Masked) is null ? null : unlike,
                 Reputation = reputation,
             };
         }
 
         return result;
+    }
+
+    /// <summary>The moderators' record of a comment's sites and author, and whether one was caught again and again and never approved (evidence on its own).</summary>
+    private (string? Text, bool Known) Record(Contacts contacts, string? author, string? authorUrl)
+    {
+        var record = Keys(contacts, author, authorUrl).Distinct()
+            .Select(k => (Key: k, Counts: _reputation.GetValueOrDefault(k)))
+            .Where(k => k.Counts.Spam + k.Counts.Ham > 0)
+            .ToList();
+        return record.Count == 0
+            ? (null, false)
+            : (string.Join(", ", record.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key}: {r.Counts.Spam} spam, {r.Counts.Ham} approved"))), record.Any(r => r.Counts.Spam >= 2 && r.Counts.Ham == 0));
     }
 
     /// <summary>The keys a comment's reputation is kept under: each linked site, the author's site, the author's name.</summary>

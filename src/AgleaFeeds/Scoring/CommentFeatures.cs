@@ -96,7 +96,7 @@ public sealed partial class CommentFeatures
         return ContactFinder.Find(Whitespace().Replace(text, " ").Trim(), hrefs, ownHosts);
     }
 
-    /// <summary>The comment's visible text and how many links it has (markup, written out or bare, its own blog's included), as WordPress's link limit counts them.</summary>
+    /// <summary>The comment's visible text and how many links it has as WordPress's link limit counts them: markup links and written-out URLs (BBCode included).</summary>
     public static (string Text, int Links) TextAndLinks(string content)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -108,8 +108,7 @@ public sealed partial class CommentFeatures
         }
 
         text = Whitespace().Replace(text, " ").Trim();
-        var contacts = ContactFinder.Find(text, hrefs);
-        return (text, contacts.Links + contacts.OwnLinks);
+        return (text, hrefs.Count + WrittenUrl().Count(text));
     }
 
     private static void ParseHtml(string content, List<string> hrefs, out string text)
@@ -127,6 +126,9 @@ public sealed partial class CommentFeatures
 
     [GeneratedRegex(@"\b(?:xlink|xbaredomain|xshortlink|xphone|xemail)\b")]
     internal static partial Regex ContactWords();
+
+    [GeneratedRegex(@"(?:https?://|www\.)\S+", RegexOptions.IgnoreCase)]
+    private static partial Regex WrittenUrl();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -46,18 +46,20 @@ public static partial class ContactFinder
 
         var (plain, obfuscations) = Deobfuscate(Fold(text));
         var spans = new List<(int Start, int End, string Token)>();
-        foreach (Match m in Url().Matches(plain))
+        // Each pattern runs only where its mark is: most comments carry none of them.
+        var hasUrl = plain.Contains("://", StringComparison.Ordinal) || plain.Contains("www", StringComparison.OrdinalIgnoreCase);
+        foreach (Match m in hasUrl ? Url().Matches(plain) : (IEnumerable<Match>)[])
         {
             spans.Add((m.Index, m.Index + m.Length, found.Url(m.Value, obfuscations > 0 && !text.Contains(m.Value, StringComparison.Ordinal))));
         }
 
-        foreach (Match m in Email().Matches(plain))
+        foreach (Match m in plain.Contains('@', StringComparison.Ordinal) ? Email().Matches(plain) : (IEnumerable<Match>)[])
         {
             found.Emails++;
             spans.Add((m.Index, m.Index + m.Length, "xemail"));
         }
 
-        foreach (Match m in BareDomain().Matches(plain))
+        foreach (Match m in plain.Contains('.', StringComparison.Ordinal) ? BareDomain().Matches(plain) : (IEnumerable<Match>)[])
         {
             if (spans.Any(t => m.Index < t.End && m.Index + m.Length > t.Start) || !IsDomain(m))
             {
@@ -138,13 +140,7 @@ public static partial class ContactFinder
 
     private static IEnumerable<(int Start, int Length)> Phones(string text)
     {
-        var digits = 0;
-        foreach (var c in text)
-        {
-            digits += char.IsAsciiDigit(c) ? 1 : 0;
-        }
-
-        if (digits < 7)
+        if (!HasDigitRun(text))
         {
             return [];
         }
@@ -167,8 +163,38 @@ public static partial class ContactFinder
         return found;
     }
 
+    /// <summary>Whether the text has 7 or more digits in one run, separated at most by spaces, dots, dashes, slashes or brackets: libphonenumber is costly, most comments have no such run.</summary>
+    private static bool HasDigitRun(string text)
+    {
+        var digits = 0;
+        var gap = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                if (++digits >= 7)
+                {
+                    return true;
+                }
+
+                gap = 0;
+            }
+            else if (digits > 0 && c is ' ' or '.' or '-' or '/' or '(' or ')' or '\u00A0' && ++gap <= 2)
+            {
+                continue;
+            }
+            else
+            {
+                digits = 0;
+                gap = 0;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>NFKC (full-width and styled letters), no zero-width or soft-hyphen characters, Cyrillic and Greek look-alikes in mixed-script words read as Latin.</summary>
-    internal static string Fold(string text)
+    public static string Fold(string text)
     {
         var normalized = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
         var needsMap = false;
@@ -214,7 +240,7 @@ public static partial class ContactFinder
     };
 
     /// <summary>Undoes the obfuscations spammers use to slip links past filters; returns the text and how many it undid.</summary>
-    internal static (string Text, int Count) Deobfuscate(string text)
+    public static (string Text, int Count) Deobfuscate(string text)
     {
         var count = 0;
         string Replace(Regex regex, string input, MatchEvaluator evaluator) => regex.Replace(input, m =>
@@ -225,6 +251,13 @@ public static partial class ContactFinder
         });
 
         // "w w w . e x a m p l e . c o m": a run of single characters collapsed when it then names a domain.
+        var marks = text.AsSpan().IndexOfAny("[({<") >= 0;
+        var dots = text.Contains('.', StringComparison.Ordinal) || text.Contains("dot", StringComparison.OrdinalIgnoreCase) || text.Contains("d0t", StringComparison.OrdinalIgnoreCase);
+        if (!dots && !marks && !text.Contains(" at ", StringComparison.OrdinalIgnoreCase))
+        {
+            return (text, 0);
+        }
+
         text = Replace(SpacedLetters(), text, m => m.Value.Replace(" ", string.Empty, StringComparison.Ordinal) is var joined && BareDomain().IsMatch(joined) && joined.Contains('.', StringComparison.Ordinal) ? joined + " " : m.Value);
         // "example[.]com", "example (dot) com", "example{.}com"
         text = Replace(BracketDot(), text, m => m.Groups[1].Value + "." + m.Groups[2].Value);

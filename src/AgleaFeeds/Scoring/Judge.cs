@@ -21,10 +21,12 @@ public static class Judge
         ArgumentNullException.ThrowIfNull(comments);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rules);
-        var assessments = model?.Assess(comments.Select(c => new ScoringInput(c.Content ?? string.Empty, c.AuthorUrl, c.OwnHosts)).ToList());
+        // Evidence is weighed only for comments that could be caught: those at or above the spam threshold.
+        var evidenceFrom = (float)options.SpamThreshold;
+        var assessments = model?.Assess(comments.Select(c => new ScoringInput(c.Content ?? string.Empty, c.AuthorUrl, c.OwnHosts)).ToList(), evidenceFrom);
         if (assessments is not null && blog is not null)
         {
-            assessments = blog.Assess(assessments, comments.Select(c => (c.Author, c.AuthorUrl)).ToList());
+            assessments = blog.Assess(assessments, comments.Select(c => (c.Author, c.AuthorUrl)).ToList(), evidenceFrom);
         }
 
         var verdicts = new Verdict[comments.Count];

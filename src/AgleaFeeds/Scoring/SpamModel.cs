@@ -120,12 +120,31 @@ public sealed class SpamModel
         return Assess(comments.Select(c => new ScoringInput(c.Content, c.AuthorUrl)).ToList()).Select(a => a.Score).ToList();
     }
 
+    /// <summary>The default score from which a comment's evidence is weighed (<see cref="SpamAssessment.WithoutContacts"/>, <see cref="SpamAssessment.Unfamiliar"/>); the service weighs it from its spam threshold.</summary>
+    public const float EvidenceFrom = 0.5f;
+
+    /// <summary>What comments score with their contacts taken out, in one batch.</summary>
+    public IReadOnlyList<float> ScoreWithoutContacts(IReadOnlyList<(Contacts Contacts, string? AuthorUrl)> comments)
+    {
+        ArgumentNullException.ThrowIfNull(comments);
+        using var engine = _ml.Model.CreatePredictionEngine<CommentFeatures, Prediction>(_model);
+        var prediction = new Prediction();
+        var scores = new float[comments.Count];
+        for (var i = 0; i < comments.Count; i++)
+        {
+            engine.Predict(CommentFeatures.WithoutContacts(comments[i].Contacts, comments[i].AuthorUrl), ref prediction);
+            scores[i] = prediction.Probability;
+        }
+
+        return scores;
+    }
+
     /// <summary>
     /// Scores comments in one batch and says how much the score can be trusted: whether the comment is
     /// unlike the training comments, and what it scores without its contacts (links, phone numbers,
     /// e-mail addresses: alone they are weak evidence, helpful comments carry them too).
     /// </summary>
-    public IReadOnlyList<SpamAssessment> Assess(IReadOnlyList<ScoringInput> comments)
+    public IReadOnlyList<SpamAssessment> Assess(IReadOnlyList<ScoringInput> comments, float evidenceFrom = EvidenceFrom)
     {
         ArgumentNullException.ThrowIfNull(comments);
         if (comments.Count == 0)
@@ -144,14 +163,21 @@ public sealed class SpamModel
             var contacts = CommentFeatures.Read(content ?? string.Empty, ownHosts);
             engine.Predict(CommentFeatures.From(contacts, authorUrl), ref prediction);
             var score = prediction.Probability;
-            float? withoutLinks = null;
-            if (contacts.Total > 0)
+            float? withoutContacts = null;
+            string? unfamiliar = null;
+            if (score >= evidenceFrom)
             {
-                engine.Predict(CommentFeatures.WithoutContacts(contacts, authorUrl), ref prediction);
-                withoutLinks = prediction.Probability;
+                // Only a comment that might be caught needs its evidence weighed.
+                if (contacts.Total > 0)
+                {
+                    engine.Predict(CommentFeatures.WithoutContacts(contacts, authorUrl), ref prediction);
+                    withoutContacts = prediction.Probability;
+                }
+
+                unfamiliar = Profile?.Unfamiliar(contacts.Masked);
             }
 
-            result[i] = new SpamAssessment(score, withoutLinks, Profile?.Unfamiliar(contacts.Masked), contacts);
+            result[i] = new SpamAssessment(score, withoutContacts, unfamiliar, contacts);
         }
 
         return result;
@@ -180,8 +206,9 @@ public sealed class SpamModel
 public sealed record ScoringInput(string Content, string? AuthorUrl, IReadOnlyCollection<string>? OwnHosts = null);
 
 /// <summary>
-/// The model's calibrated probability that a comment is spam, what it scores without its contacts
-/// (links, phone numbers, e-mail addresses, handles; when it has any), why it is unlike the training comments (null when it is
+/// The model's calibrated probability that a comment is spam; for a comment scoring
+/// <see cref="SpamModel.EvidenceFrom"/> or more, what it scores without its contacts (links, phone
+/// numbers, e-mail addresses, handles; when it has any) and why it is unlike the training comments (null when it is
 /// like them), and the contacts it carries.
 /// </summary>
 public sealed record SpamAssessment(float Score, float? WithoutContacts, string? Unfamiliar, Contacts Contacts)
