@@ -59,6 +59,27 @@ public sealed class CommentScorerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScorePendingAsync_AfterModeratorsDecide_TheNextCommentsAreJudgedWithThisBlogsModel()
+    {
+        await _pipeline.Get<CommentScorer>().ScorePendingAsync(50, Ct);
+        var comments = await CommentsAsync(_pipeline);
+        // Twelve decisions, of both kinds: enough for this blog's model.
+        foreach (var (comment, i) in comments.Take(12).Select((c, i) => (c, i)))
+        {
+            await _pipeline.Store.RecordDecisionAsync(comment.Id, i % 3 == 0 ? CommentStatus.Spam : CommentStatus.Approved, "moderator-ann", null, DateTimeOffset.UtcNow, Ct);
+        }
+
+        var post = (await _pipeline.Store.ListPostsAsync(_source, Ct)).First();
+        await _pipeline.Store.UpsertCommentsAsync(_source, [new Storage.CommentUpsert { PostGuid = post.Guid!, PostLink = post.Link!, Key = "new-1", WordPressId = 9001, Author = "New Reader", ContentHtml = "<p>Thanks, this helped our group a lot.</p>", SeenIn = "page" }], DateTimeOffset.UtcNow, Ct);
+
+        await _pipeline.Get<CommentScorer>().ScorePendingAsync(50, Ct);
+
+        var added = (await CommentsAsync(_pipeline)).Single(c => c.WordPressId == 9001);
+        var verdict = Assert.Single(await _pipeline.Store.ListEventsAsync(added.Id, Ct), e => e.Actor.StartsWith("scoring:", StringComparison.Ordinal));
+        Assert.EndsWith("+blog12", verdict.Actor, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ScorePendingAsync_ModeratorsStoredLists_BlockAndTrustWhatTheyName()
     {
         var store = _pipeline.Store;
