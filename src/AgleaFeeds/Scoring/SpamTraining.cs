@@ -10,6 +10,9 @@ public static class SpamTraining
     public static readonly string[] TrainingVideos = ["Youtube01-Psy.csv", "Youtube02-KatyPerry.csv"];
     public const string Sms = "SMSSpamCollection.tsv";
 
+    /// <summary>Every how many legitimate training comments one is added again with a link appended (see <see cref="Split"/>).</summary>
+    public const int LinkedHamEvery = 10;
+
     /// <summary>
     /// Reads the corpus folder and splits it; throws <see cref="FileNotFoundException"/> naming a missing file.
     /// <paramref name="exclude"/> names a corpus file left out altogether (to measure a kind of site the model never saw).
@@ -36,6 +39,11 @@ public static class SpamTraining
         var sms = Read(Sms);
         var train = TrainingVideos.SelectMany(Read).Select(c => c with { Weight = videoWeight }).ToList();
         train.AddRange(sms.Where((_, i) => i % 5 != 4));
+        // In both corpora nearly every link is spam's (the videos' ham links only to the video itself), which
+        // teaches "a link is spam"; on a blog, helpful comments link to code hosts and documentation. Every
+        // LinkedHamEvery-th legitimate training comment is added once more with such a link.
+        train.AddRange(train.Where((c, i) => !c.IsSpam && i % LinkedHamEvery == 0).ToList().Select((c, i) => c with { Content = c.Content + $" https://docs.example.org/page/{i}" }));
+
         return new CorpusSplit(train, Read(HeldOutVideo), sms.Where((_, i) => i % 5 == 4).ToList());
     }
 }
