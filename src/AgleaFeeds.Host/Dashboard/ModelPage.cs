@@ -10,7 +10,7 @@ namespace AgleaFeeds.Host.Dashboard;
 /// <summary>A saved model version: its name, where it is, whether it is in use, its figures.</summary>
 public sealed record ModelVersionRow(string Name, string Detail, bool Current, string? Figures);
 
-public sealed record ModelModel(Views.PageLinks Links, string? Error, string InUse, string Figures, string Thresholds, string Labels, string Schedule, IReadOnlyList<ModelVersionRow> Versions);
+public sealed record ModelModel(Views.PageLinks Links, string? Error, string InUse, string Figures, string Thresholds, string Labels, string BlogModel, string Schedule, IReadOnlyList<ModelVersionRow> Versions);
 
 /// <summary>
 /// The spam model: the version in use and its held-out figures, the moderators' labels the next
@@ -28,6 +28,11 @@ internal sealed class ModelPage : DashboardPage
         var options = Get<IOptions<ScoringOptions>>().Value;
         var labels = Get<IFeedStore>().ListModeratorLabelsAsync(CancellationToken.None).GetAwaiter().GetResult();
         var inUse = models.Version;
+        var blog = Get<BlogModelProvider>().GetAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var spam = labels.Count(l => l.Label.IsSpam);
+        var blogText = blog is not null
+            ? $"In use: learned from {blog.Labels} of this blog's decisions, on top of the model above; rebuilt after every decision, so it counts from the next comments scored."
+            : $"Not yet: it needs {BlogModel.MinLabels} decisions with at least {BlogModel.MinEachKind} spam and {BlogModel.MinEachKind} approved (now {spam} spam, {labels.Count - spam} approved).";
         var versions = models.Versions().Reverse().Append("shipped").Select(v => new ModelVersionRow(
             v,
             v == "shipped" ? options.ModelPath : v,
@@ -39,8 +44,9 @@ internal sealed class ModelPage : DashboardPage
             inUse,
             models.Describe(inUse) ?? "No figures were saved with this model.",
             string.Create(CultureInfo.InvariantCulture, $"approved at or below {options.HamThreshold:0.00}, spam at or above {options.SpamThreshold:0.00}, between them a person decides"),
-            $"{labels.Count} decisions ({labels.Count(l => l.Label.IsSpam)} spam, {labels.Count(l => !l.Label.IsSpam)} not spam), each weighing {options.LocalLabelWeight.ToString(CultureInfo.InvariantCulture)} corpus comments in the next retrain",
-            $"On the schedule \"{options.RetrainCron}\" (UTC); a candidate is promoted only if it is not worse on the held-out sets.",
+            $"{labels.Count} decisions ({spam} spam, {labels.Count - spam} not spam), each weighing {options.LocalLabelWeight.ToString(CultureInfo.InvariantCulture)} corpus comments in the next retrain",
+            blogText,
+            $"On the schedule \"{options.RetrainCron}\" (UTC); a candidate is promoted only if it is not worse on the held-out sets and, by {ModelRetrainer.Folds}-fold cross-validation, on this blog's decisions, and not identical to the model in use.",
             versions));
     }
 

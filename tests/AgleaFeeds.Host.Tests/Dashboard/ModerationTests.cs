@@ -252,6 +252,8 @@ public sealed partial class ModerationTests : IAsyncLifetime
         Assert.Contains("held-out video (Youtube03-LMFAO.csv): F1 0.", page, StringComparison.Ordinal);
         Assert.Contains("Retrain now", page, StringComparison.Ordinal);
         Assert.Contains("Use this version", page, StringComparison.Ordinal);
+        // No decision yet on this blog: its own model waits for them, and says how many it needs.
+        Assert.Contains("<dd class=\"model-blog\">Not yet: it needs 10 decisions with at least 3 spam and 3 approved (now 0 spam, 0 approved).</dd>", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NoContent, activate.StatusCode);
         Assert.Contains("<dd class=\"model-version\"><strong>model trained 2026-01-01 00:00 UTC</strong> <code class=\"text-muted\">20260101T000000Z</code>", after, StringComparison.Ordinal);
         Assert.Contains("held-out local labels: F1 0.900", after, StringComparison.Ordinal);

@@ -44,6 +44,8 @@ public sealed class ModelRetrainerTests
 
         Assert.True(result.Promoted, result.Message);
         Assert.Contains("80 moderator label(s) (40 spam", result.Message, StringComparison.Ordinal);
+        // Every label is measured, each by a candidate that never saw it.
+        Assert.Contains("local labels (3-fold cross-validation): F1 ", result.Message, StringComparison.Ordinal);
         Assert.Contains("no corpus at /nonexistent", result.Message, StringComparison.Ordinal);
         Assert.Equal(result.Version, models.Version);
         Assert.Contains(result.Version!, models.Versions());
