@@ -78,10 +78,7 @@ public static partial class ContactFinder
             }
         }
 
-        if (Messenger().IsMatch(plain))
-        {
-            found.Handles = Math.Max(1, Handle().Matches(plain).Count);
-        }
+        found.Handles = Messenger().Count(plain);
 
         return found.Build(Mask(plain, spans) + targets);
     }
@@ -151,7 +148,7 @@ public static partial class ContactFinder
         var found = new List<(int Start, int Length)>();
         foreach (var region in Regions)
         {
-            foreach (var m in util.FindNumbers(text, region, PhoneNumberUtil.Leniency.VALID, 10))
+            foreach (var m in util.FindNumbers(text, region, PhoneNumberUtil.Leniency.STRICT_GROUPING, 10))
             {
                 if (!found.Any(f => m.Start < f.Start + f.Length && m.Start + m.Length > f.Start))
                 {
@@ -408,14 +405,12 @@ public static partial class ContactFinder
     [GeneratedRegex(@"([\p{L}\p{N}])(?<dot>\s+(?:dot|d0t)\s+|\s+\.\s*|\.\s+)(\p{L}{2,12})\b(?![\p{L}\p{N}])", RegexOptions.IgnoreCase)]
     private static partial Regex WordDot();
 
-    [GeneratedRegex(@"([\w.+-])\s*(?:[\[\(\{]\s*at\s*[\]\)\}]|\s+at\s+(?=[\w-]+\s*(?:\.|dot|[\[\(])\s*(?:com|net|org)\b))\s*([\p{L}\p{N}])", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"([\w.+-])\s*(?:[\[\(\{]\s*at\s*[\]\)\}]|\s+at\s+(?=[\w-]+\s*(?:dot|[\[\(])\s*(?:com|net|org)\b))\s*([\p{L}\p{N}])", RegexOptions.IgnoreCase)]
     private static partial Regex BracketAt();
 
-    [GeneratedRegex(@"\b(?:whats\s?app|telegram|viber|wechat|we\s?chat|skype|kik|snapchat|line\s?id|icq|discord|signal\s?app)\b", RegexOptions.IgnoreCase)]
+    // A messenger named with a handle or number right after it: "WhatsApp +44 …", "telegram @name", "skype: john.doe77".
+    [GeneratedRegex(@"\b(?:whats\s?app|telegram|viber|wechat|we\s?chat|skype|kik|snapchat|line\s?id|icq|discord|signal)\b(?:\s+(?:me|id|number|no\.?|at|on))?\s*[:\-]?\s*(?:@[A-Za-z_][\w.]{2,}|\+?\d[\d\s().-]{6,}\d|(?<=[:\-]\s*)[A-Za-z][\w.]{2,})", RegexOptions.IgnoreCase)]
     private static partial Regex Messenger();
-
-    [GeneratedRegex(@"(?<![\w.])@[A-Za-z_][\w.]{2,}|\+\d[\d\s-]{6,}")]
-    private static partial Regex Handle();
 
     [GeneratedRegex(@"\S+|\s+")]
     private static partial Regex WordOrSpace();

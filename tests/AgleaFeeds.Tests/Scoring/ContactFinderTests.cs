@@ -49,6 +49,10 @@ public class ContactFinderTests
     [InlineData("write to me: lucy.jones (at) gmail dot com", 1, 0, 0)]
     [InlineData("Contact me on WhatsApp +44 7911 123456 for a loan", 0, 1, 1)]
     [InlineData("add me on telegram @cryptoking77", 0, 0, 1)]
+    [InlineData("add me on skype: john.doe77 for the offer", 0, 0, 1)]
+    [InlineData("Log in at icicibank.com and enter the code", 0, 0, 0)]
+    [InlineData("how can there be 2.124.821.694 views when I am the only one left", 0, 0, 0)]
+    [InlineData("Pls send his number to my skype.", 0, 0, 0)]
     public void Find_EmailsPhonesAndHandles(string text, int emails, int phones, int handles)
     {
         var found = ContactFinder.Find(text);
