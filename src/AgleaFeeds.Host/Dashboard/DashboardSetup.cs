@@ -43,6 +43,7 @@ internal static class DashboardSetup
         DashboardRoutes.AddJavaScript(typeof(DashboardSetup).Assembly, "AgleaFeeds.Host.Views.moderation.js");
         DashboardRoutes.Routes.AddRazorPage(ModerationPage.Path, _ => new ModerationPage());
         DashboardRoutes.Routes.AddCommand(ModerationCommands.Route, ModerationCommands.Execute);
+        DashboardRoutes.Routes.AddCommand(ModerationPage.RecheckRoute, ModerationPage.Recheck);
         DashboardRoutes.Routes.Add(ModerationDecide.Route, new ModerationDecide());
         DashboardRoutes.Routes.AddRazorPage(AuthorListsPage.Path, _ => new AuthorListsPage());
         DashboardRoutes.Routes.Add(AuthorRuleCommands.AddRoute, new AuthorRuleCommands.Add());

@@ -3,6 +3,8 @@ using AgleaFeeds.Model;
 using AgleaFeeds.Publishing;
 using AgleaFeeds.Scoring;
 using AgleaFeeds.Storage;
+using Hangfire;
+using Hangfire.Dashboard;
 
 namespace AgleaFeeds.Host.Dashboard;
 
@@ -31,6 +33,17 @@ public sealed record ModerationModel(
 internal sealed class ModerationPage : DashboardPage
 {
     public const string Path = "/moderation";
+    public const string RecheckRoute = "/moderation/recheck";
+
+    /// <summary>Scores the queue again (Akismet's "Check for Spam"): what moderators decided since counts for what still waits.</summary>
+    public static bool Recheck(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        var services = http.RequestServices;
+        services.GetRequiredService<IFeedStore>().MarkQueueForRecheckAsync(services.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted).GetAwaiter().GetResult();
+        services.GetRequiredService<IBackgroundJobClient>().Enqueue<Jobs.ScoreJob>(job => job.RunAsync(CancellationToken.None));
+        return true;
+    }
     private const int PageSize = 50;
 
     public override void Execute()

@@ -23,7 +23,7 @@ public static partial class ContactFinder
 
     private static readonly HashSet<string> WeakTwoLetter =
         ["am", "an", "as", "at", "be", "by", "do", "go", "he", "id", "if", "in", "is", "it", "me", "my", "no", "of", "on", "or", "so", "to", "tv", "up", "us", "we",
-         "ai", "cs", "md", "pl", "ps", "py", "rs", "sh", "so", "mk", "ms"];
+         "ai", "cs", "md", "pl", "ps", "py", "rs", "sh", "mk", "ms"];
 
     private static readonly string[] Regions = ["US", "GB"];
 
@@ -191,7 +191,7 @@ public static partial class ContactFinder
     }
 
     /// <summary>NFKC (full-width and styled letters), no zero-width or soft-hyphen characters, Cyrillic and Greek look-alikes in mixed-script words read as Latin.</summary>
-    public static string Fold(string text)
+    internal static string Fold(string text)
     {
         var normalized = text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
         var needsMap = false;
@@ -237,7 +237,7 @@ public static partial class ContactFinder
     };
 
     /// <summary>Undoes the obfuscations spammers use to slip links past filters; returns the text and how many it undid.</summary>
-    public static (string Text, int Count) Deobfuscate(string text)
+    internal static (string Text, int Count) Deobfuscate(string text)
     {
         var count = 0;
         string Replace(Regex regex, string input, MatchEvaluator evaluator) => regex.Replace(input, m =>

@@ -112,6 +112,12 @@ public interface IFeedStore
     /// <summary>Lists the labels moderators gave: each comment's latest moderator decision, spam or approved, with its id.</summary>
     Task<IReadOnlyList<(long CommentId, AgleaFeeds.Scoring.LabelledComment Label)>> ListModeratorLabelsAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Marks every comment waiting for a person that no moderator has decided on to be scored again (the
+    /// model in use and this blog's latest decisions; Akismet's "Check for Spam"); returns how many.
+    /// </summary>
+    Task<int> MarkQueueForRecheckAsync(DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Gets a value that changes whenever a moderator decides (the newest moderator event's id), 0 when none has.</summary>
     Task<long> ModeratorDecisionsStampAsync(CancellationToken ct);
 

@@ -393,6 +393,10 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     }
 
     /// <inheritdoc />
+    public Task<int> MarkQueueForRecheckAsync(DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(now, batch => batch.MarkQueueForRecheck(), ct);
+
+    /// <inheritdoc />
     public async Task<long> ModeratorDecisionsStampAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

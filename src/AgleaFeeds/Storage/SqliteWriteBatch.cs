@@ -595,6 +595,18 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         return applied;
     }
 
+    /// <summary>Marks the queue's comments no moderator has decided on to be scored again.</summary>
+    public int MarkQueueForRecheck()
+    {
+        using var update = Plain(
+            """
+            UPDATE comments SET rescore = 1
+            WHERE status = 'Pending' AND removed_at IS NULL AND rescore = 0
+              AND NOT EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = comments.id AND e.actor <> 'system' AND e.actor NOT LIKE 'scoring:%')
+            """);
+        return update.ExecuteNonQuery();
+    }
+
     /// <summary>Hides or shows a post; the content version moves with last_seen_at so the feeds re-render.</summary>
     public bool SetPostHidden(long postId, bool hidden, string moderator)
     {

@@ -25,6 +25,28 @@ public sealed partial class ModerationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CheckTheQueueAgain_ScoresEveryUndecidedWaitingCommentOnceMore()
+    {
+        var pending = (await _host.CommentsAsync()).Where(c => c.Status == CommentStatus.Pending).ToList();
+        var decided = pending[0];
+        Assert.True(await _host.Store.RecordDecisionAsync(decided.Id, CommentStatus.Pending, "moderator-ann", "looking into it", DateTimeOffset.UtcNow, Ct));
+        var page = await _host.Http.GetStringAsync("hangfire/moderation");
+
+        var recheck = await DashboardCommand.PostAsync(_host.Http, "hangfire/moderation/recheck");
+        // The job is enqueued; running the scorer here as well changes nothing twice (each comment is re-judged once).
+        await _host.App.Services.GetRequiredService<AgleaFeeds.Scoring.CommentScorer>().ScorePendingAsync(100, Ct);
+
+        Assert.Contains("Check the queue again", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, recheck.StatusCode);
+        foreach (var comment in pending)
+        {
+            var verdicts = (await _host.Store.ListEventsAsync(comment.Id, Ct)).Count(e => e.Actor.StartsWith("scoring:", StringComparison.Ordinal));
+            // A comment a moderator has taken up is theirs: it is not re-judged.
+            Assert.Equal(comment.Id == decided.Id ? 1 : 2, verdicts);
+        }
+    }
+
+    [Fact]
     public async Task Queue_ShowsPendingCommentsWithScoreReasonsAndParentAndABadge()
     {
         var page = await _host.Http.GetStringAsync("hangfire/moderation");
