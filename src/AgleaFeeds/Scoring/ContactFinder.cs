@@ -436,4 +436,37 @@ public sealed record Contacts(
 
     /// <summary>Gets every way the comment asks to be contacted elsewhere.</summary>
     public int Total => Links + Emails + Phones + Handles;
+
+    /// <summary>For a verdict's reasons: "contacts: links to example.net (written without http), 1 phone number"; null when there are none.</summary>
+    public string? Describe()
+    {
+        if (Total == 0)
+        {
+            return null;
+        }
+
+        var parts = new List<string>();
+        if (Links > 0)
+        {
+            var how = new[] { BareDomains > 0 ? "written without http" : null, Obfuscated > 0 ? "obfuscated" : null, Shorteners > 0 ? "through a shortener" : null }.OfType<string>().ToList();
+            parts.Add($"links to {string.Join(", ", Sites.Take(3))}{(Sites.Count > 3 ? " …" : string.Empty)}{(how.Count > 0 ? $" ({string.Join(", ", how)})" : string.Empty)}");
+        }
+
+        if (Phones > 0)
+        {
+            parts.Add(Phones == 1 ? "1 phone number" : $"{Phones} phone numbers");
+        }
+
+        if (Emails > 0)
+        {
+            parts.Add(Emails == 1 ? "1 e-mail address" : $"{Emails} e-mail addresses");
+        }
+
+        if (Handles > 0)
+        {
+            parts.Add("a messenger handle");
+        }
+
+        return "contacts: " + string.Join(", ", parts);
+    }
 }

@@ -16,6 +16,11 @@ public sealed record Verdict(CommentStatus Status, double? Score, IReadOnlyList<
     {
         ArgumentNullException.ThrowIfNull(hits);
         var reasons = hits.Select(h => h.Reason).ToList();
+        if (assessment?.Contacts.Describe() is { } contacts)
+        {
+            reasons.Add(contacts);
+        }
+
         if (assessment?.Reputation is { } record)
         {
             reasons.Add("moderators' record: " + record);

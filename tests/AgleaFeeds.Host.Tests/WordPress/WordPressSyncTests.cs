@@ -94,7 +94,7 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
         var added = await site.CommentAsync(jack.Id, 0, "Mina", "Failure taught me patience. Thank you for writing this.");
         var reply = await site.CommentAsync(jack.Id, By("Lena").Id, "Omar", "Well said, Lena. I agree with you.");
         await site.EditPostAsync(Weekly(16).Id, "<p>Week 16, corrected: what went right, what went wrong, and what changed.</p>");
-        await site.EditCommentAsync(edited.Id, "Thanks for week 9. Edited: and for the follow-up too.");
+        await site.EditCommentAsync(edited.Id, "Thanks for week 9. Edited: I shared it with my team.");
         await site.SetStatusAsync(trashed.Id, "trash");
         await site.SetStatusAsync(spammed.Id, "spam");
         await site.SetStatusAsync(held.Id, "hold");
@@ -123,7 +123,7 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
             Assert.True(HasComment(all, id), $"new comment {id} is not in the feed");
         }
 
-        Assert.Contains("and for the follow-up too", Entry(all, CommentHref(edited.Id)).Content, StringComparison.Ordinal);
+        Assert.Contains("I shared it with my team", Entry(all, CommentHref(edited.Id)).Content, StringComparison.Ordinal);
         var post16 = Entry(posts, Weekly(16).Link);
         Assert.Contains("what changed", post16.Content, StringComparison.Ordinal);
         Assert.True(post16.Updated > Entry(postsBefore, Weekly(16).Link).Updated, "the edited post kept its atom:updated");

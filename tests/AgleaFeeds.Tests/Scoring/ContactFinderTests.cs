@@ -87,4 +87,11 @@ public class ContactFinderTests
     {
         Assert.Equal(2, ContactFinder.Find("http://bit.ly/abc and tinyurl.com/xyz").Shorteners);
     }
+
+    [Fact]
+    public void Describe_SaysWhatAModeratorShouldLookAt()
+    {
+        Assert.Equal("contacts: links to cheap-pills.xyz (written without http, obfuscated), 1 phone number", ContactFinder.Find("buy at cheap-pills dot xyz or call +1 (888) 857-5307").Describe());
+        Assert.Null(ContactFinder.Find("no contacts here").Describe());
+    }
 }
