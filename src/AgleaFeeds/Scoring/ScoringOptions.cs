@@ -42,9 +42,9 @@ public sealed class ScoringOptions
     public string RetrainCron { get; set; } = "0 3 * * *";
 
     /// <summary>Gets or sets the score at or below which a comment no rule holds is approved.</summary>
-    /// <value>The default value is 0.1.</value>
+    /// <value>The default value is 0.2 (a calibrated probability: at most a one-in-five chance of spam).</value>
     [Range(0.0, 1.0)]
-    public double HamThreshold { get; set; } = 0.1;
+    public double HamThreshold { get; set; } = 0.2;
 
     /// <summary>Gets or sets WordPress's comment rules and the moderators' lists.</summary>
     public RulesOptions Rules { get; set; } = new();

@@ -73,7 +73,7 @@ public sealed class ModelCommandsTests
         Assert.Contains("labelled.csv: 2 comments, 1 spam", output, StringComparison.Ordinal);
         Assert.Contains("confusion: spam caught", output, StringComparison.Ordinal);
         Assert.Contains("ham FPR", output, StringComparison.Ordinal);
-        Assert.Contains("verdicts at the thresholds (0.10/0.90, rules on): ham caught automatically 0 of 1 (0.0 %)", output, StringComparison.Ordinal);
+        Assert.Contains("verdicts at the thresholds (0.20/0.90, rules on): ham caught automatically 0 of 1 (0.0 %)", output, StringComparison.Ordinal);
         Assert.Contains("to a person", output, StringComparison.Ordinal);
     }
 
