@@ -28,10 +28,12 @@ internal sealed class ModelPage : DashboardPage
         var options = Get<IOptions<ScoringOptions>>().Value;
         var labels = Get<IFeedStore>().ListModeratorLabelsAsync(CancellationToken.None).GetAwaiter().GetResult();
         var inUse = models.Version;
-        var blog = Get<BlogModelProvider>().GetAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var blogs = Get<BlogModelProvider>();
+        var blog = blogs.GetAsync(CancellationToken.None).GetAwaiter().GetResult();
         var spam = labels.Count(l => l.Label.IsSpam);
         var blogText = blog is not null
             ? $"In use: learned from {blog.Labels} of this blog's decisions, on top of the model above; rebuilt after every decision, so it counts from the next comments scored."
+            : blogs.Error is { } failed ? failed + " The model above decides alone meanwhile."
             : $"Not yet: it needs {BlogModel.MinLabels} decisions with at least {BlogModel.MinEachKind} spam and {BlogModel.MinEachKind} approved (now {spam} spam, {labels.Count - spam} approved).";
         var versions = models.Versions().Reverse().Append("shipped").Select(v => new ModelVersionRow(
             v,

@@ -12,6 +12,9 @@ public sealed partial class BlogModelProvider(IFeedStore store, SpamModelProvide
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (long Stamp, string Version, BlogModel? Model)? _built;
 
+    /// <summary>Gets why the last build failed (the shipped model alone is used meanwhile), or null.</summary>
+    public string? Error { get; private set; }
+
     /// <summary>Gets the blog's model, or null while there are too few decisions (<see cref="BlogModel.MinLabels"/>) or no model in use.</summary>
     public async Task<BlogModel?> GetAsync(CancellationToken ct)
     {
@@ -30,9 +33,21 @@ public sealed partial class BlogModelProvider(IFeedStore store, SpamModelProvide
             }
 
             var labels = await store.ListModeratorLabelsAsync(ct).ConfigureAwait(false);
-            var model = BlogModel.Train(shipped, labels.Select(l => l.Label).ToList());
+            BlogModel? model = null;
+            try
+            {
+                model = BlogModel.Train(shipped, labels.Select(l => l.Label).ToList());
+                Error = null;
+                LogBuilt(logger, labels.Count, model is not null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A failed build never stops scoring: the model in use decides alone, and the Model page says why.
+                Error = $"Scoring: this blog's model could not be built from {labels.Count} decisions: {ex.Message}";
+                LogFailed(logger, Error, ex);
+            }
+
             _built = (stamp, models.Version, model);
-            LogBuilt(logger, labels.Count, model is not null);
             return model;
         }
         finally
@@ -40,6 +55,9 @@ public sealed partial class BlogModelProvider(IFeedStore store, SpamModelProvide
             _gate.Release();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Error}")]
+    private static partial void LogFailed(ILogger logger, string error, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scoring: this blog's model rebuilt from {Labels} moderator decision(s); in use: {InUse}.")]
     private static partial void LogBuilt(ILogger logger, int labels, bool inUse);
