@@ -29,9 +29,8 @@ internal static class ModelCommands
         };
         foreach (var (name, set) in new[] { ($"held-out video ({SpamTraining.HeldOutVideo})", split.HeldOutVideo), ("held-out SMS (every 5th message)", split.HeldOutSms) }.Where(s => s.Item2.Count > 0))
         {
-            await PrintAsync(stdout, name, model, set, options).ConfigureAwait(false);
-            var m = model.Evaluate(set).Metrics;
-            note.Add(FormattableString.Invariant($"{name}: F1 {m.F1:0.000} ham FPR {m.HamFalsePositiveRate:0.000} AUC {m.Auc:0.000} (threshold 0.5); {Judge.Measure(model, set, options)}"));
+            var (m, verdicts) = await PrintAsync(stdout, name, model, set, options).ConfigureAwait(false);
+            note.Add(FormattableString.Invariant($"{name}: F1 {m.F1:0.000} ham FPR {m.HamFalsePositiveRate:0.000} AUC {m.Auc:0.000} (threshold 0.5); {verdicts}"));
         }
 
         if (request.Output is { } path)
@@ -85,9 +84,8 @@ internal static class ModelCommands
             return 1;
         }
 
-        var rules = options.Rules.With(await services.GetRequiredService<Storage.IFeedStore>().ListAuthorRulesAsync(CancellationToken.None).ConfigureAwait(false));
-        var blog = await services.GetRequiredService<BlogModelProvider>().GetAsync(CancellationToken.None).ConfigureAwait(false);
-        var verdict = Judge.Decide(models.Model, [new RuleInput { Author = author, AuthorUrl = authorUrl, Content = text }], options, rules, models.Error, blog)[0];
+        var (verdicts, blog) = await DecideAsTheServiceAsync(services, [new RuleInput { Author = author, AuthorUrl = authorUrl, Content = text }]).ConfigureAwait(false);
+        var verdict = verdicts[0];
         var score = verdict.Score;
         var meaning = verdict.Status switch
         {
@@ -113,10 +111,7 @@ internal static class ModelCommands
         }
 
         var (comments, labelled) = SpamCorpus.ReadAny(data);
-        var store = services.GetRequiredService<Storage.IFeedStore>();
-        var rules = options.Rules.With(await store.ListAuthorRulesAsync(CancellationToken.None).ConfigureAwait(false));
-        var blog = await services.GetRequiredService<BlogModelProvider>().GetAsync(CancellationToken.None).ConfigureAwait(false);
-        var verdicts = Judge.Decide(models.Model, comments.Select(c => new RuleInput { Author = c.Author, AuthorUrl = c.AuthorUrl, AuthorEmail = c.AuthorEmail, Content = c.Content }).ToList(), options, rules, blog: blog);
+        var (verdicts, blog) = await DecideAsTheServiceAsync(services, Judge.Inputs(comments)).ConfigureAwait(false);
         await stdout.WriteLineAsync(labelled ? "line\tlabel\tverdict\tscore\treasons" : "line\tverdict\tscore\treasons").ConfigureAwait(false);
         for (var i = 0; i < comments.Count; i++)
         {
@@ -134,6 +129,16 @@ internal static class ModelCommands
         }
 
         return 0;
+    }
+
+    /// <summary>Decides comments as the running service would: the model in use, this blog's model, the configured and stored lists.</summary>
+    private static async Task<(IReadOnlyList<Verdict> Verdicts, BlogModel? Blog)> DecideAsTheServiceAsync(IServiceProvider services, IReadOnlyList<RuleInput> comments)
+    {
+        var options = services.GetRequiredService<IOptions<ScoringOptions>>().Value;
+        var models = services.GetRequiredService<SpamModelProvider>();
+        var rules = options.Rules.With(await services.GetRequiredService<Storage.IFeedStore>().ListAuthorRulesAsync(CancellationToken.None).ConfigureAwait(false));
+        var blog = await services.GetRequiredService<BlogModelProvider>().GetAsync(CancellationToken.None).ConfigureAwait(false);
+        return (Judge.Decide(models.Model, comments, options, rules, models.Error, blog), blog);
     }
 
     /// <summary>`learning-curve --data FILE`: F1 and verdicts after N of the file's labels, against the shipped model and tf-idf + linear SVM on the same data.</summary>
@@ -173,7 +178,8 @@ internal static class ModelCommands
         return 0;
     }
 
-    private static async Task PrintAsync(TextWriter stdout, string name, SpamModel model, IReadOnlyList<LabelledComment> set, ScoringOptions options)
+    /// <summary>Prints F1, AUC, confusion and verdicts of a set; returns the figures at 0.5 and the verdicts for the model's note.</summary>
+    private static async Task<(SpamMetrics AtHalf, VerdictFigures Verdicts)> PrintAsync(TextWriter stdout, string name, SpamModel model, IReadOnlyList<LabelledComment> set, ScoringOptions options)
     {
         var (atHalf, scores) = model.Evaluate(set);
         await stdout.WriteLineAsync($"{name}: {set.Count} comments, {set.Count(c => c.IsSpam)} spam").ConfigureAwait(false);
@@ -188,5 +194,6 @@ internal static class ModelCommands
         var verdicts = Judge.Measure(model, set, options);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"  verdicts at the thresholds ({options.HamThreshold:0.00}/{options.SpamThreshold:0.00}, rules on): {verdicts}")).ConfigureAwait(false);
+        return (atHalf, verdicts);
     }
 }

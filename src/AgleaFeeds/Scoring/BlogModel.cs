@@ -137,7 +137,7 @@ public sealed class BlogModel
             float? withoutLinks = null;
             if ((a.WithoutContacts ?? (shippedBare.TryGetValue(i, out var b) ? b : null)) is { } bare)
             {
-                engine.Predict(Row.From(a with { Score = bare, Contacts = a.Contacts with { Sites = [] } }, author, authorUrl, linksOut: true), ref prediction);
+                engine.Predict(Row.From(a with { Score = bare }, author, authorUrl, linksOut: true), ref prediction);
                 withoutLinks = prediction.Probability;
             }
 

@@ -76,54 +76,39 @@ public sealed partial class CommentFeatures
     public static Contacts Read(string content, IReadOnlyCollection<string>? ownHosts = null)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (content.Length == 0)
-        {
-            return ContactFinder.Find(string.Empty);
-        }
-
-        var hrefs = new List<string>();
-        string text;
-        if (content.AsSpan().IndexOfAny('<', '&') < 0)
-        {
-            // Plain text (SMS, most feeds' descriptions): nothing for an HTML parser to do.
-            text = content;
-        }
-        else
-        {
-            ParseHtml(content, hrefs, out text);
-        }
-
-        return ContactFinder.Find(Whitespace().Replace(text, " ").Trim(), hrefs, ownHosts);
+        var (text, hrefs) = Visible(content);
+        return ContactFinder.Find(text, hrefs, ownHosts);
     }
 
     /// <summary>The comment's visible text and how many links it has as WordPress's link limit counts them: markup links and written-out URLs (BBCode included).</summary>
     public static (string Text, int Links) TextAndLinks(string content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var hrefs = new List<string>();
-        var text = content;
-        if (content.AsSpan().IndexOfAny('<', '&') >= 0)
-        {
-            ParseHtml(content, hrefs, out text);
-        }
-
-        text = Whitespace().Replace(text, " ").Trim();
+        var (text, hrefs) = Visible(content);
         return (text, hrefs.Count + WrittenUrl().Count(text));
     }
 
-    private static void ParseHtml(string content, List<string> hrefs, out string text)
+    /// <summary>A comment's visible text, whitespace collapsed, and its links' targets (none for plain text).</summary>
+    private static (string Text, List<string> Hrefs) Visible(string content)
     {
-        if (Safety.HtmlFragment.TryLoad(content, Safety.MarkupDepth.FragmentCap, out _) is not { } doc)
+        var hrefs = new List<string>();
+        var text = content;
+        // Plain text (SMS, most feeds' descriptions) has nothing for an HTML parser to do.
+        if (content.AsSpan().IndexOfAny('<', '&') >= 0)
         {
-            // A comment too deeply nested to parse is scored on its raw text.
-            text = content;
-            return;
+            if (Safety.HtmlFragment.TryLoad(content, Safety.MarkupDepth.FragmentCap, out _) is { } doc)
+            {
+                text = Safety.HtmlFragment.TextOf(doc.DocumentNode);
+                hrefs.AddRange(doc.DocumentNode.Descendants("a").Select(a => a.GetAttributeValue("href", string.Empty)).Where(h => h.Length > 0));
+            }
+
+            // A comment too deeply nested to parse is read as its raw text.
         }
 
-        text = Safety.HtmlFragment.TextOf(doc.DocumentNode);
-        hrefs.AddRange(doc.DocumentNode.Descendants("a").Select(a => a.GetAttributeValue("href", string.Empty)).Where(h => h.Length > 0));
+        return (Whitespace().Replace(text, " ").Trim(), hrefs);
     }
 
+    // The contact words of ContactFinder.MaskWords (a link to the blog itself, xownlink, stays).
     [GeneratedRegex(@"\b(?:xlink|xbaredomain|xshortlink|xphone|xemail)\b")]
     internal static partial Regex ContactWords();
 

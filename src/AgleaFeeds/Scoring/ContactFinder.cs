@@ -27,6 +27,9 @@ public static partial class ContactFinder
 
     private static readonly string[] Regions = ["US", "GB"];
 
+    /// <summary>The words that stand for contacts in <see cref="Contacts.Masked"/>: not the commenter's own words.</summary>
+    internal static readonly HashSet<string> MaskWords = ["xlink", "xbaredomain", "xshortlink", "xemail", "xphone", "xownlink"];
+
     /// <summary>URL shorteners: the real target is hidden, which is what spam wants.</summary>
     private static readonly HashSet<string> Shorteners =
         ["bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "t.co", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "tiny.cc",

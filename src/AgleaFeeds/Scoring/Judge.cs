@@ -21,31 +21,42 @@ public static class Judge
         ArgumentNullException.ThrowIfNull(comments);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rules);
-        // Evidence is weighed only for comments that could be caught: those at or above the spam threshold.
-        var evidenceFrom = (float)options.SpamThreshold;
-        var assessments = model?.Assess(comments.Select(c => new ScoringInput(c.Content ?? string.Empty, c.AuthorUrl, c.OwnHosts)).ToList(), evidenceFrom);
-        if (assessments is not null && blog is not null)
-        {
-            assessments = blog.Assess(assessments, comments.Select(c => (c.Author, c.AuthorUrl)).ToList(), evidenceFrom);
-        }
+        var assessments = model is null ? null : Assess(model, comments, options, blog);
+        return Decide(assessments, comments, options, rules, model is null ? modelError ?? "no model" : null);
+    }
 
+    /// <summary>The model's (and the blog's model's) assessment of a batch, evidence weighed only for comments that could be caught: those at or above the spam threshold.</summary>
+    internal static IReadOnlyList<SpamAssessment> Assess(SpamModel model, IReadOnlyList<RuleInput> comments, ScoringOptions options, BlogModel? blog)
+    {
+        var evidenceFrom = (float)options.SpamThreshold;
+        var assessments = model.Assess(comments.Select(c => new ScoringInput(c.Content ?? string.Empty, c.AuthorUrl, c.OwnHosts)).ToList(), evidenceFrom);
+        return blog is null ? assessments : blog.Assess(assessments, comments.Select(c => (c.Author, c.AuthorUrl)).ToList(), evidenceFrom);
+    }
+
+    /// <summary>Verdicts from assessments already made (null: no model, everything waits) and the rules.</summary>
+    internal static IReadOnlyList<Verdict> Decide(IReadOnlyList<SpamAssessment>? assessments, IReadOnlyList<RuleInput> comments, ScoringOptions options, RulesOptions rules, string? modelError)
+    {
         var verdicts = new Verdict[comments.Count];
         for (var i = 0; i < comments.Count; i++)
         {
             var hits = ModerationRules.Evaluate(comments[i], rules);
             var assessment = assessments?[i];
-            verdicts[i] = Verdict.Decide(assessment?.Score, hits, options.HamThreshold, options.SpamThreshold, model is null ? modelError ?? "no model" : null, assessment);
+            verdicts[i] = Verdict.Decide(assessment?.Score, hits, options.HamThreshold, options.SpamThreshold, modelError, assessment);
         }
 
         return verdicts;
     }
+
+    /// <summary>Labelled comments as the rules see them.</summary>
+    internal static List<RuleInput> Inputs(IEnumerable<LabelledComment> examples) =>
+        examples.Select(e => new RuleInput { Author = e.Author, AuthorUrl = e.AuthorUrl, AuthorEmail = e.AuthorEmail, Content = e.Content }).ToList();
 
     /// <summary>Decides labelled comments and counts the verdicts against their labels.</summary>
     public static VerdictFigures Measure(SpamModel model, IReadOnlyList<LabelledComment> examples, ScoringOptions options, RulesOptions? rules = null, BlogModel? blog = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(options);
-        var verdicts = Decide(model, examples.Select(e => new RuleInput { Author = e.Author, AuthorUrl = e.AuthorUrl, AuthorEmail = e.AuthorEmail, Content = e.Content }).ToList(), options, rules ?? options.Rules, blog: blog);
+        var verdicts = Decide(model, Inputs(examples), options, rules ?? options.Rules, blog: blog);
         return VerdictFigures.Count(verdicts.Select((v, i) => (v.Status, examples[i].IsSpam)));
     }
 }

@@ -37,17 +37,21 @@ public static class LearningCurve
             var tested = 0;
             for (var r = 0; r < repeats; r++)
             {
-                var shuffled = site.OrderBy(_ => 0).ToArray();
+                var shuffled = site.ToArray();
                 new Random(1000 + r).Shuffle(shuffled);
                 var labels = shuffled.Take(n).ToList();
                 var test = shuffled.Skip(n).ToList();
                 tested = test.Count;
                 var blog = BlogModel.Train(shipped, labels);
-                shippedF1 += F1(shipped.Assess(Inputs(test)).Select(a => a.Score), test);
-                blogF1 += blog is null ? F1(shipped.Assess(Inputs(test)).Select(a => a.Score), test) : F1(blog.Assess(shipped.Assess(Inputs(test)), Authors(test)).Select(a => a.Score), test);
+                // The test set scored once: by the model in use, then by the blog's model, then decided.
+                var inputs = Judge.Inputs(test);
+                var assessed = Judge.Assess(shipped, inputs, options, blog: null);
+                var withBlog = blog?.Assess(assessed, test.Select(l => (l.Author, l.AuthorUrl)).ToList(), (float)options.SpamThreshold) ?? assessed;
+                shippedF1 += F1(assessed.Select(a => a.Score), test);
+                blogF1 += F1(withBlog.Select(a => a.Score), test);
                 // The baseline gets the labels as a retrain would weigh them.
                 baselineF1 += Baseline.F1([.. corpus, .. labels.Select(l => l with { Weight = options.LocalLabelWeight })], test);
-                verdicts.Add(Judge.Measure(shipped, test, options, blog: blog));
+                verdicts.Add(VerdictFigures.Count(Judge.Decide(withBlog, inputs, options, options.Rules, modelError: null).Select((v, i) => (v.Status, test[i].IsSpam))));
             }
 
             points.Add(new Point(n, tested, shippedF1 / repeats, blogF1 / repeats, baselineF1 / repeats, new VerdictFigures(
@@ -57,10 +61,6 @@ public static class LearningCurve
 
         return points;
     }
-
-    private static List<ScoringInput> Inputs(IEnumerable<LabelledComment> set) => set.Select(l => new ScoringInput(l.Content, l.AuthorUrl)).ToList();
-
-    private static List<(string?, string?)> Authors(IEnumerable<LabelledComment> set) => set.Select(l => (l.Author, l.AuthorUrl)).ToList();
 
     /// <summary>F1 at 0.5 of scores against labels.</summary>
     public static double F1(IEnumerable<float> scores, IReadOnlyList<LabelledComment> labels)

@@ -139,7 +139,7 @@ public sealed partial class TrainingProfile
         foreach (var m in Word().EnumerateMatches(text))
         {
             var word = text.Substring(m.Index, m.Length).ToLowerInvariant();
-            if (!(word.StartsWith('x') && word is "xlink" or "xbaredomain" or "xshortlink" or "xemail" or "xphone" or "xownlink"))
+            if (!ContactFinder.MaskWords.Contains(word))
             {
                 words.Add(word);
             }
