@@ -10,6 +10,7 @@ using AgleaFeeds.Fetching;
 using AgleaFeeds.Host.Security;
 using Prometheus;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace AgleaFeeds.Host;
 
@@ -101,6 +102,13 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<ScoreJob>();
         builder.Services.AddTransient<RetrainJob>();
         builder.Services.AddTransient<PublishJob>();
+        builder.Services.AddTransient<BlogReadJob>();
+        builder.Services.AddTransient<BlogPushJob>();
+        builder.Services.AddTransient<WordPress.ConfiguredBlogs>();
+
+        // Keys beside the data: sessions, antiforgery tokens and the blogs' encrypted application passwords survive a restart.
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(storage.KeysPath)).SetApplicationName("AgleaFeeds");
+        builder.Services.AddSingleton<AgleaFeeds.Moderation.ISecretBox, WordPress.DataProtectionSecretBox>();
 
         // With antiforgery registered, the dashboard validates every POST (its commands included).
         builder.Services.AddAntiforgery();
@@ -230,6 +238,9 @@ public static partial class AgleaFeedsApp
         recurring.AddOrUpdate<RescrapeRecentJob>(RescrapeRecentJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scraping.ScrapingOptions>>().Value.RescrapeCron);
         recurring.AddOrUpdate<RetrainJob>(RetrainJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<Scoring.ScoringOptions>>().Value.RetrainCron);
         recurring.AddOrUpdate<PublishJob>(PublishJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), "* * * * *");
+        recurring.AddOrUpdate<BlogReadJob>(BlogReadJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<AgleaFeeds.Moderation.BlogModerationOptions>>().Value.ReadCron);
+        recurring.AddOrUpdate<BlogPushJob>(BlogPushJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), "* * * * *");
+        recurring.TriggerJob(BlogReadJob.RecurringJobId);
         recurring.TriggerJob(PollSchedulerJob.RecurringJobId);
     }
 

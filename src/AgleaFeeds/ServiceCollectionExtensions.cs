@@ -57,6 +57,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AgleaFeeds.Publishing.FeedRenderer>();
         services.AddSingleton<AgleaFeeds.Publishing.PublishedFeeds>();
         services.AddTransient<AgleaFeeds.Moderation.ModerationService>();
+        services.AddOptions<AgleaFeeds.Moderation.BlogModerationOptions>().Bind(configuration.GetSection(AgleaFeeds.Moderation.BlogModerationOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.PushRetryDelays.All(d => d > TimeSpan.Zero), "WordPress:PushRetryDelays: every wait must be longer than zero.")
+            .ValidateOnStart();
+        services.AddSingleton<IBlogSyncStore>(sp => (SqliteFeedStore)sp.GetRequiredService<IFeedStore>());
+        services.AddTransient<AgleaFeeds.Moderation.WordPressModerationApi>();
+        services.AddTransient<AgleaFeeds.Moderation.BlogModeration>();
         services.AddHttpClient<AgleaFeeds.Publishing.FeedPublisher>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd(FeedFetcher.DefaultUserAgent.Split(' ')[0]));
         return services;
     }

@@ -10,6 +10,9 @@
 //   php site.php post TITLE TEXT                 a new published post, now (prints its id)
 //   php site.php post-status POST trash|private|draft|publish
 //   php site.php option NAME VALUE               a setting, as Settings saves it (permalink_structure '' for plain links)
+//   php site.php user LOGIN ROLE                 a user with a role (editor, author, …); prints its id
+//   php site.php app-password LOGIN              a new application password of the user (prints it, once)
+//   php site.php comment-status COMMENT          the comment's status as WordPress has it: approved|hold|spam|trash|none
 // The site is chosen like the tests' Apache chooses it: WORDPRESS_CONFIG=agleafeeds (wordpress.sh writes it).
 $port = getenv('AGLEAFEEDS_WP_PORT') ?: '8089';
 $_SERVER['WORDPRESS_CONFIG'] = 'agleafeeds';
@@ -193,6 +196,23 @@ switch ($command) {
     case 'post-status':
         $r = $argv[3] === 'trash' ? wp_trash_post((int) $argv[2]) : wp_update_post(['ID' => (int) $argv[2], 'post_status' => $argv[3]], true);
         if (!$r || is_wp_error($r)) { fail('post status not changed'); }
+        break;
+    case 'user':
+        $existing = get_user_by('login', $argv[2]);
+        $id = $existing ? $existing->ID : wp_create_user($argv[2], wp_generate_password(24), $argv[2] . '@blog.example');
+        if (is_wp_error($id)) { fail($id->get_error_message()); }
+        (new WP_User($id))->set_role($argv[3]);
+        echo $id . "\n";
+        break;
+    case 'app-password':
+        $user = get_user_by('login', $argv[2]) or fail('no such user');
+        $created = WP_Application_Passwords::create_new_application_password($user->ID, ['name' => 'AgleaFeeds ' . uniqid()]);
+        if (is_wp_error($created)) { fail($created->get_error_message()); }
+        echo WP_Application_Passwords::chunk_password($created[0]) . "\n";
+        break;
+    case 'comment-status':
+        $status = wp_get_comment_status((int) $argv[2]);
+        echo ($status === false ? 'none' : ($status === 'unapproved' ? 'hold' : $status)) . "\n";
         break;
     case 'post':
         echo add_post($argv[2], $argv[3], gmdate('Y-m-d H:i:s')) . "\n";

@@ -4,6 +4,7 @@
 #   tests/wordpress/wordpress.sh install   apt-get the packages (as root; CI does this)
 #   tests/wordpress/wordpress.sh start     start MariaDB and Apache, install and seed the site
 #   tests/wordpress/wordpress.sh stop      stop both
+#   tests/wordpress/wordpress.sh stop-web | start-web   only Apache (a blog that is down, then back; the data stays)
 # Environment: AGLEAFEEDS_WP_DIR (default /tmp/agleafeeds-wordpress), AGLEAFEEDS_WP_PORT (default 8089).
 # The tests find the site through $AGLEAFEEDS_WP_DIR/site.json (or the default folder) and skip without it.
 set -euo pipefail
@@ -147,8 +148,14 @@ CONF
 }
 
 case "${1:-}" in
+  stop-web)
+    apache2 -f "$dir/apache/httpd.conf" -k stop 2>/dev/null || true
+    for _ in $(seq 50); do [ -f "$dir/apache/httpd.pid" ] || break; sleep 0.2; done ;;
+  start-web)
+    apache2 -f "$dir/apache/httpd.conf" -k start
+    for _ in $(seq 50); do [ -f "$dir/apache/httpd.pid" ] && break; sleep 0.2; done ;;
   install) install ;;
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|stop-web|start-web" >&2; exit 2 ;;
 esac

@@ -16,7 +16,11 @@ public sealed record CommentModel(
     string Record,
     IReadOnlyList<ListButton> ListButtons,
     string ContentHtml,
-    IReadOnlyList<ModerationEvent> Events);
+    IReadOnlyList<ModerationEvent> Events)
+{
+    /// <summary>Every push of a decision to the blog: when, whose decision, what was wanted, the blog's answer.</summary>
+    public IReadOnlyList<BlogPushRecord> Pushes { get; init; } = [];
+}
 
 /// <summary>One comment's page: its content and its whole history (every verdict and decision: who, when, from, to, score, reasons).</summary>
 internal sealed class CommentPage(long id) : DashboardPage
@@ -44,7 +48,10 @@ internal sealed class CommentPage(long id) : DashboardPage
             string.Join(", ", Enum.GetValues<CommentStatus>().Select(s => $"{record.GetValueOrDefault(s)} {s.ToString().ToLowerInvariant()}")),
             ListButtons(comment),
             ModerationHtml.Render(Get<ContentSanitizer>(), comment.ContentHtml ?? comment.ContentText, post?.Link),
-            store.ListEventsAsync(id, CancellationToken.None).GetAwaiter().GetResult());
+            store.ListEventsAsync(id, CancellationToken.None).GetAwaiter().GetResult())
+        {
+            Pushes = Get<IBlogSyncStore>().ListPushesAsync(id, CancellationToken.None).GetAwaiter().GetResult(),
+        };
         Show<Views.CommentView>($"Comment by {comment.Author}", model);
     }
 

@@ -59,6 +59,10 @@ internal static class DashboardSetup
         DashboardRoutes.Routes.Add(SourceCommands.AddRoute, new SourceCommands.Add());
         DashboardRoutes.Routes.Add(SourceCommands.ImportRoute, new SourceCommands.Import());
         DashboardRoutes.Routes.Add(SourceCommands.OpmlRoute, new SourceCommands.OpmlExport());
+        DashboardRoutes.Routes.Add(BlogCommands.ConnectRoute, new BlogCommands.Connect());
+        DashboardRoutes.Routes.AddCommand(BlogCommands.DisconnectRoute, BlogCommands.Disconnect);
+        DashboardRoutes.Routes.AddCommand(BlogCommands.PushVerdictsRoute, BlogCommands.PushVerdicts);
+        DashboardRoutes.Routes.AddCommand(BlogCommands.PushAgainRoute, BlogCommands.PushAgain);
         DashboardRoutes.Routes.AddRazorPage(PostsPage.Path, _ => new PostsPage());
         DashboardRoutes.Routes.AddCommand(PostsPage.HideRoute, PostsPage.Hide);
         DashboardRoutes.Routes.AddCommand(PostsPage.RescrapeRoute, PostsPage.Rescrape);

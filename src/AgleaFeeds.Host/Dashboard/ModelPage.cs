@@ -46,7 +46,9 @@ internal sealed class ModelPage : DashboardPage
             inUse,
             models.Describe(inUse) ?? "No figures were saved with this model.",
             string.Create(CultureInfo.InvariantCulture, $"approved at or below {options.HamThreshold:0.00}, spam at or above {options.SpamThreshold:0.00}, between them a person decides"),
-            $"{labels.Count} decisions ({spam} spam, {labels.Count - spam} not spam), each weighing {options.LocalLabelWeight.ToString(CultureInfo.InvariantCulture)} corpus comments in the next retrain",
+            $"{labels.Count} decisions ({spam} spam, {labels.Count - spam} not spam), each weighing {options.LocalLabelWeight.ToString(CultureInfo.InvariantCulture)} corpus comments in the next retrain"
+                + (Get<IBlogSyncStore>().CountBlogLabelsAsync(CancellationToken.None).GetAwaiter().GetResult() is > 0 and var fromBlogs
+                    ? $"; learned from {fromBlogs} of the blogs' own decisions (their history imported from WordPress, and decisions taken in wp-admin)" : string.Empty),
             blogText,
             $"On the schedule \"{options.RetrainCron}\" (UTC); a candidate is promoted only if it is not worse on the held-out sets and, by {ModelRetrainer.Folds}-fold cross-validation, on this blog's decisions, and not identical to the model in use.",
             versions));

@@ -83,6 +83,7 @@ internal sealed class ModerationDecide : IDashboardDispatcher
         {
             // Feed requests see the decision at once; the static copies and the hub follow now.
             Jobs.PublishJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
+            Jobs.BlogPushJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
         }
 
         http.Response.ContentType = "application/json; charset=utf-8";

@@ -5,10 +5,21 @@ using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Host.Dashboard;
 
-/// <summary>A source as the Sources page shows it: the source, its effective interval, why the next poll is then, where its lists come from.</summary>
-public sealed record SourceRow(Source Source, string Interval, string Why, string Api);
+/// <summary>A source as the Sources page shows it: the source, its effective interval, why the next poll is then, where its lists come from, its WordPress connection.</summary>
+public sealed record SourceRow(Source Source, string Interval, string Why, string Api)
+{
+    /// <summary>The connection to the blog's WordPress (never its password), or null.</summary>
+    public BlogConnection? Connection { get; init; }
 
-public sealed record SourcesModel(Views.PageLinks Links, DateTimeOffset Now, IReadOnlyList<SourceRow> Sources);
+    /// <summary>Why configuration could not connect the source, or why its connection last failed.</summary>
+    public string? ConnectionProblem { get; init; }
+}
+
+public sealed record SourcesModel(Views.PageLinks Links, DateTimeOffset Now, IReadOnlyList<SourceRow> Sources)
+{
+    /// <summary>Configured blogs that match no source.</summary>
+    public IReadOnlyList<string> Unmatched { get; init; } = [];
+}
 
 /// <summary>The Sources page of the dashboard: every source's polling state, as the operator needs it.</summary>
 internal sealed class SourcesPage : DashboardPage
@@ -20,8 +31,14 @@ internal sealed class SourcesPage : DashboardPage
         var sources = Get<IFeedStore>().ListSourcesAsync(CancellationToken.None).GetAwaiter().GetResult();
         var now = Get<TimeProvider>().GetUtcNow();
         var options = Get<IOptions<PollingOptions>>().Value;
-        var rows = sources.Select(s => new SourceRow(s, Interval(s, options), Why(s), Api(s, now))).ToList();
-        Show<Views.SourcesView>("Sources", new SourcesModel(Links(), now, rows));
+        var connections = Get<IBlogSyncStore>().ListConnectionsAsync(CancellationToken.None).GetAwaiter().GetResult().ToDictionary(c => c.SourceId);
+        var problems = WordPress.ConfiguredBlogs.Problems;
+        var rows = sources.Select(s => new SourceRow(s, Interval(s, options), Why(s), Api(s, now))
+        {
+            Connection = connections.GetValueOrDefault(s.Id),
+            ConnectionProblem = connections.GetValueOrDefault(s.Id)?.CheckError ?? problems.GetValueOrDefault(s.Id),
+        }).ToList();
+        Show<Views.SourcesView>("Sources", new SourcesModel(Links(), now, rows) { Unmatched = problems.Where(p => p.Key < 0).Select(p => p.Value).ToList() });
     }
 
     /// <summary>How often the source is polled when all is well, and what sets it: the schedule's own answer without server hints.</summary>

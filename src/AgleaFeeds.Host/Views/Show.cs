@@ -43,8 +43,28 @@ internal static class Show
         "scoring:none" => "automatic (no model: held for a person)",
         "system" => "AgleaFeeds",
         "blog" => "the blog (WordPress)",
+        "wordpress" => "the blog's moderators (WordPress)",
         _ when actor.StartsWith("scoring:", StringComparison.Ordinal) && actor.Split("+blog") is [var model, var labels] => $"automatic ({Version(model["scoring:".Length..])} and this blog's model of {labels} decisions)",
         _ when actor.StartsWith("scoring:", StringComparison.Ordinal) => $"automatic ({Version(actor["scoring:".Length..])})",
         _ => actor,
+    };
+
+    /// <summary>Where a decision's way to the blog stands, in a few words ("on the blog: spam", "push failed: …").</summary>
+    public static string Sync(Model.BlogSync sync) => sync.State switch
+    {
+        "pending" => $"to push to the blog: {sync.Wanted}" + (sync.Note is { } n ? $" (retrying: {n})" : string.Empty),
+        "pushed" => $"on the blog: {sync.Wanted}",
+        "failed" => $"push failed ({sync.Wanted}): {sync.Note}",
+        "conflict" => $"conflict: {sync.Note}",
+        _ => sync.State,
+    };
+
+    /// <summary>The label's style for a sync state.</summary>
+    public static string SyncCss(Model.BlogSync sync) => sync.State switch
+    {
+        "pushed" => "label-success",
+        "failed" => "label-danger",
+        "conflict" => "label-warning",
+        _ => "label-info",
     };
 }

@@ -75,10 +75,33 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 return Failed(request, $"Fetching: {what} {Describe(url)} is not http or https; only web addresses are fetched.");
             }
 
-            using var message = new HttpRequestMessage(HttpMethod.Get, url);
+            using var message = new HttpRequestMessage(request.JsonBody is null ? HttpMethod.Get : HttpMethod.Post, url);
             message.Headers.TryAddWithoutValidation("User-Agent", string.IsNullOrWhiteSpace(_options.UserAgent) ? DefaultUserAgent : _options.UserAgent);
             message.Headers.TryAddWithoutValidation(MarkerHeader, "1");
-            message.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, text/html;q=0.7, */*;q=0.5");
+            if (request.Credential is not null || request.JsonBody is not null)
+            {
+                message.Headers.Accept.ParseAdd("application/json");
+            }
+            else
+            {
+                message.Headers.Accept.ParseAdd("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, text/html;q=0.7, */*;q=0.5");
+            }
+
+            if (request.Credential is { } credential)
+            {
+                // Only ever to the origin the credentials were given for (checked again on every hop).
+                if (!SameOrigin(url, request.Url))
+                {
+                    return Failed(request, $"Fetching: {request.Url.GetLeftPart(UriPartial.Authority)} redirected an authenticated request to {url.GetLeftPart(UriPartial.Authority)}; credentials are only sent to the address they were given for (use the blog's final address, e.g. https).");
+                }
+
+                message.Headers.TryAddWithoutValidation("Authorization", credential.Header);
+            }
+
+            if (request.JsonBody is { } json)
+            {
+                message.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            }
             if (!string.IsNullOrEmpty(request.ETag))
             {
                 message.Headers.TryAddWithoutValidation("If-None-Match", request.ETag);
@@ -102,6 +125,11 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 if (hop >= _options.MaxRedirects)
                 {
                     return Failed(request, $"Fetching: more than {_options.MaxRedirects} redirects (limit Fetching:MaxRedirects); last pointed to {location}.", status);
+                }
+
+                if (request.JsonBody is not null)
+                {
+                    return Failed(request, $"Fetching: HTTP {status} redirect of a write to {location}; writes are not redirected.", status);
                 }
 
                 allPermanent &= status is 301 or 308;
@@ -138,6 +166,9 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 {
                     FinalUrl = url,
                     RetryAfter = status is 429 or 503 ? RetryAfter(response) : null,
+                    Body = request.KeepErrorBody ? await ReadLimitedAsync(response.Content, MaxErrorBodyBytes, ct).ConfigureAwait(false) ?? [] : [],
+                    ContentType = response.Content.Headers.ContentType?.MediaType,
+                    Headers = KeptHeaders(response),
                 };
             }
 
@@ -147,7 +178,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 return Failed(request, BodyTooLarge(), status);
             }
 
-            var body = await ReadLimitedAsync(response.Content, ct).ConfigureAwait(false);
+            var body = await ReadLimitedAsync(response.Content, _options.MaxBodyBytes, ct).ConfigureAwait(false);
             if (body is null)
             {
                 return Failed(request, BodyTooLarge(), status);
@@ -195,8 +226,14 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
     private static string FormatBytes(long bytes) =>
         bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.#} MB" : $"{bytes / 1024.0:0.#} KB";
 
-    /// <summary>Reads at most MaxBodyBytes; null when the body is longer.</summary>
-    private async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken ct)
+    /// <summary>The most of an error answer's body kept (<see cref="FetchRequest.KeepErrorBody"/>).</summary>
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long limit, CancellationToken ct)
     {
         await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         using var buffer = new MemoryStream();
@@ -204,7 +241,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
         int read;
         while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > _options.MaxBodyBytes)
+            if (buffer.Length + read > limit)
             {
                 return null;
             }

@@ -34,6 +34,23 @@ public sealed record Comment
     /// <summary>Where the comment was seen first: "comments-feed", "post-feed" or "page".</summary>
     public string? SeenIn { get; init; }
     public CommentStatus Status { get; init; }
+
+    /// <summary>What only the blog's moderators see (read with an application password): e-mail, IP, user agent.</summary>
+    public string? AuthorEmail { get; init; }
+
+    public string? AuthorIp { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    /// <summary>The status on the blog as last read with the blog's credentials ("approved", "hold", "spam", "trash"); null when only read publicly.</summary>
+    public string? BlogStatus { get; init; }
+
+    /// <summary>Where pushing this comment's decision to the blog stands, when one was pushed or is to be.</summary>
+    public BlogSync? Sync { get; init; }
+
     public DateTimeOffset FirstSeenAt { get; init; }
     public DateTimeOffset LastSeenAt { get; init; }
 }
+
+/// <summary>A decision's way to the blog: State "pending", "pushed", "failed" or "conflict"; the WordPress status wanted; the last answer or reason; when.</summary>
+public sealed record BlogSync(string State, string Wanted, string? Note, DateTimeOffset? At);

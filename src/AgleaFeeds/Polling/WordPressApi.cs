@@ -123,17 +123,22 @@ public sealed partial class WordPressApi(FeedFetcher fetcher)
         return new ApiRead<CommentUpsert>(items, null, true, null);
     }
 
-    private async Task<ApiRead<T>> ReadAsync<T>(Uri root, string route, string query, bool everyPage, int maxPages, Func<JsonElement, T?> map, CancellationToken ct)
+    /// <summary>
+    /// Reads a collection page by page (100 a page), with a moderator's credentials when given; stops after
+    /// <paramref name="maxPages"/> pages or <paramref name="maxItems"/> items.
+    /// </summary>
+    internal async Task<ApiRead<T>> ReadAsync<T>(Uri root, string route, string query, bool everyPage, int maxPages, Func<JsonElement, T?> map, CancellationToken ct,
+        BasicCredential? credential = null, int maxItems = int.MaxValue)
     {
         var items = new List<T>();
         int? total = null;
         for (var page = 1; ; page++)
         {
-            var url = Route(root, route, $"{query}&per_page={PerPage}&page={page}");
-            var fetch = await fetcher.FetchAsync(new FetchRequest(url), ct).ConfigureAwait(false);
+            var url = Route(root, route, $"{query}&per_page={Math.Min(PerPage, Math.Max(1, maxItems - items.Count))}&page={page}");
+            var fetch = await fetcher.FetchAsync(new FetchRequest(url) { Credential = credential, KeepErrorBody = credential is not null }, ct).ConfigureAwait(false);
             if (!fetch.IsSuccess || fetch.Outcome != FetchOutcome.Ok)
             {
-                return new ApiRead<T>(items, total, false, $"WordPress API: {url.PathAndQuery}: {fetch.Error ?? "not modified"}");
+                return new ApiRead<T>(items, total, false, $"WordPress API: {url.PathAndQuery}: {WordPressErrors.Explain(fetch) ?? fetch.Error ?? "not modified"}");
             }
 
             total ??= Header(fetch, "X-WP-Total");
@@ -160,7 +165,7 @@ public sealed partial class WordPressApi(FeedFetcher fetcher)
                 return new ApiRead<T>(items, total, false, $"WordPress API: {url.PathAndQuery} is not valid JSON: {ex.Message}");
             }
 
-            if (!everyPage || page >= pages)
+            if (!everyPage || page >= pages || items.Count >= maxItems)
             {
                 return new ApiRead<T>(items, total, page >= pages, null);
             }
@@ -220,7 +225,8 @@ public sealed partial class WordPressApi(FeedFetcher fetcher)
         };
     }
 
-    private static CommentUpsert? ToComment(JsonElement e)
+    /// <summary>A comment of the API; with context=edit also what only a moderator sees (e-mail, IP, user agent, status on the blog).</summary>
+    internal static CommentUpsert? ToComment(JsonElement e)
     {
         if (Long(e, "id") is not { } id || Long(e, "post") is not { } post)
         {
@@ -243,6 +249,10 @@ public sealed partial class WordPressApi(FeedFetcher fetcher)
             ContentHtml = html,
             ContentText = Safety.HtmlFragment.ToText(html)?.Trim(),
             Type = String(e, "type") is { Length: > 0 } type ? type : "comment",
+            AuthorEmail = String(e, "author_email") is { Length: > 0 } email ? email : null,
+            AuthorIp = String(e, "author_ip") is { Length: > 0 } ip ? ip : null,
+            UserAgent = String(e, "author_user_agent") is { Length: > 0 } agent ? agent : null,
+            BlogStatus = e.TryGetProperty("author_email", out _) ? String(e, "status") : null,
             SeenIn = "api",
             ContentRank = ContentRanks.Api,
         };

@@ -44,6 +44,9 @@ public sealed partial class CommentScorer(
             {
                 Author = c.Author,
                 AuthorUrl = c.AuthorUrl,
+                AuthorEmail = c.AuthorEmail,
+                AuthorIp = c.AuthorIp,
+                UserAgent = c.UserAgent,
                 Content = c.ContentHtml,
                 AuthorPreviouslyApproved = c.AuthorPreviouslyApproved,
                 DuplicateOnPost = c.DuplicateOnPost,

@@ -24,6 +24,9 @@ public sealed record RuleInput
     public string? Author { get; init; }
     public string? AuthorEmail { get; init; }
     public string? AuthorUrl { get; init; }
+    /// <summary>The commenter's IP and user agent, known where the blog's credentials read them (WordPress matches its keys against both).</summary>
+    public string? AuthorIp { get; init; }
+    public string? UserAgent { get; init; }
     public string? Content { get; init; }
     /// <summary>The author (same name, and same e-mail or URL) has an approved comment already.</summary>
     public bool AuthorPreviouslyApproved { get; init; }
@@ -62,8 +65,8 @@ public static partial class ModerationRules
             hits.Add(new RuleHit("bbcode-link", RuleAction.Spam));
         }
 
-        // One key a line, matched case-insensitively anywhere in author, e-mail, URL and content (WordPress semantics).
-        string[] fields = [comment.Author ?? string.Empty, comment.AuthorEmail ?? string.Empty, comment.AuthorUrl ?? string.Empty, content];
+        // One key a line, matched case-insensitively anywhere in author, e-mail, URL, content, IP and user agent (WordPress's check_comment and wp_check_comment_disallowed_list).
+        string[] fields = [comment.Author ?? string.Empty, comment.AuthorEmail ?? string.Empty, comment.AuthorUrl ?? string.Empty, content, comment.AuthorIp ?? string.Empty, comment.UserAgent ?? string.Empty];
         foreach (var key in Keys(options.DisallowedKeys).Where(k => fields.Any(f => f.Contains(k, StringComparison.OrdinalIgnoreCase))))
         {
             hits.Add(new RuleHit($"disallowed-key:{key}", RuleAction.Spam));

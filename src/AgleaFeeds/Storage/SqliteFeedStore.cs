@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace AgleaFeeds.Storage;
 
 /// <summary>The embedded default store: one SQLite file in WAL mode, through Microsoft.Data.Sqlite and Dapper.</summary>
-public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedStore
+public sealed partial class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedStore, IBlogSyncStore
 {
     /// <summary>A post the curated feeds carry: it has a link and content, and is not hidden.</summary>
     private const string PublishedPost = "link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)";
@@ -43,7 +43,8 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         author AS Author, author_url AS AuthorUrl, published_at AS PublishedAt, content_html AS ContentHtml,
         content_text AS ContentText, seen_in AS SeenIn, status AS Status, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt,
         depth AS Depth, avatar_url AS AvatarUrl, type AS Type, comment_page AS CommentPage, removed_at AS RemovedAt,
-        edited_at AS EditedAt, changed_at AS ChangedAt
+        edited_at AS EditedAt, changed_at AS ChangedAt, author_email AS AuthorEmail, author_ip AS AuthorIp, user_agent AS UserAgent,
+        blog_status AS BlogStatus, sync_state AS SyncState, sync_wanted AS SyncWanted, sync_note AS SyncNote, sync_at AS SyncAt
         """;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -325,15 +326,17 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     public async Task<IReadOnlyList<ScoringCandidate>> ListUnscoredCommentsAsync(int limit, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        // Trust needs the same name and the same author URL (feeds carry no e-mail, WordPress's other half);
+        // Trust needs the same name and the same e-mail (WordPress's rule; known where the blog's credentials read it)
+        // or the same author URL (all a feed carries);
         // a flood is the same name on the same blog within the interval.
         var rows = await connection.QueryAsync<CandidateRow>(
             """
             SELECT c.id AS CommentId, c.post_id AS PostId, c.author AS Author, c.author_url AS AuthorUrl, c.content_html AS ContentHtml,
+                c.author_email AS AuthorEmail, c.author_ip AS AuthorIp, c.user_agent AS UserAgent,
                 s.site_url AS SiteUrl, s.feed_url AS FeedUrl, p.link AS PostLink,
                 EXISTS (SELECT 1 FROM comments o JOIN posts op ON op.id = o.post_id
                         WHERE op.source_id = p.source_id AND o.id <> c.id AND o.status = 'Approved'
-                          AND o.author = c.author AND o.author_url = c.author_url) AS PreviouslyApproved,
+                          AND o.author = c.author AND (o.author_url = c.author_url OR o.author_email = c.author_email)) AS PreviouslyApproved,
                 EXISTS (SELECT 1 FROM comments d WHERE d.post_id = c.post_id AND d.id < c.id AND d.author IS c.author
                           AND d.content_html = c.content_html) AS Duplicate,
                 c.published_at - (SELECT MAX(f.published_at) FROM comments f JOIN posts fp ON fp.id = f.post_id
@@ -350,6 +353,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             PostId = r.PostId,
             Author = r.Author,
             AuthorUrl = r.AuthorUrl,
+            AuthorEmail = r.AuthorEmail,
+            AuthorIp = r.AuthorIp,
+            UserAgent = r.UserAgent,
             ContentHtml = r.ContentHtml,
             AuthorPreviouslyApproved = r.PreviouslyApproved,
             DuplicateOnPost = r.Duplicate,
@@ -369,7 +375,7 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
     public Task<bool> RecordDecisionAsync(long commentId, CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct, CommentStatus? expected = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
-        if (moderator.StartsWith("scoring:", StringComparison.Ordinal) || moderator == "system")
+        if (moderator.StartsWith("scoring:", StringComparison.Ordinal) || moderator is "system" or SqliteWriteBatch.BlogActor)
         {
             throw new ArgumentException("Storage: a moderator's name cannot be one of the system's actors.", nameof(moderator));
         }
@@ -410,6 +416,9 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public long PostId { get; set; }
         public string? Author { get; set; }
         public string? AuthorUrl { get; set; }
+        public string? AuthorEmail { get; set; }
+        public string? AuthorIp { get; set; }
+        public string? UserAgent { get; set; }
         public string? ContentHtml { get; set; }
         public bool PreviouslyApproved { get; set; }
         public bool Duplicate { get; set; }
@@ -945,6 +954,14 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
         public long? RemovedAt { get; set; }
         public long? EditedAt { get; set; }
         public long? ChangedAt { get; set; }
+        public string? AuthorEmail { get; set; }
+        public string? AuthorIp { get; set; }
+        public string? UserAgent { get; set; }
+        public string? BlogStatus { get; set; }
+        public string? SyncState { get; set; }
+        public string? SyncWanted { get; set; }
+        public string? SyncNote { get; set; }
+        public long? SyncAt { get; set; }
 
         public Comment ToModel() => new()
         {
@@ -969,6 +986,11 @@ public sealed class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedSto
             RemovedAt = Time(RemovedAt),
             EditedAt = Time(EditedAt),
             ChangedAt = Time(ChangedAt),
+            AuthorEmail = AuthorEmail,
+            AuthorIp = AuthorIp,
+            UserAgent = UserAgent,
+            BlogStatus = BlogStatus,
+            Sync = SyncState is null ? null : new BlogSync(SyncState, SyncWanted ?? string.Empty, SyncNote, Time(SyncAt)),
             FirstSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(FirstSeenAt),
             LastSeenAt = DateTimeOffset.FromUnixTimeMilliseconds(LastSeenAt),
         };

@@ -11,7 +11,7 @@ namespace AgleaFeeds.Storage;
 /// dozens of rows and SQLite has a single writer, so per-row statement preparation is what the
 /// writer would otherwise spend its time on. Rows that did not change are not rewritten.
 /// </summary>
-internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now) : IDisposable
+internal sealed partial class SqliteWriteBatch(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now) : IDisposable
 {
     private readonly long _at = now.ToUnixTimeMilliseconds();
 
@@ -32,6 +32,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     private SqliteCommand? _commentState;
     private SqliteCommand? _insertEvent;
     private SqliteCommand? _saveValidators;
+    private SqliteCommand? _saveModeratorFields;
 
     /// <summary>
     /// Inserts new posts, updates changed ones, and reports what changed. Content is replaced only by a
@@ -156,7 +157,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
     /// Inserts new comments as Pending with a creation event; refreshes known ones (content only from a
     /// view as good or better); links replies to their parents; returns how many were new and on which posts.
     /// </summary>
-    public (int Added, IReadOnlyList<long> Posts, int Restored) UpsertComments(long sourceId, IReadOnlyList<CommentUpsert> comments)
+    public (int Added, IReadOnlyList<long> Posts, int Restored) UpsertComments(long sourceId, IReadOnlyList<CommentUpsert> comments, List<(long Id, bool New)>? stored = null)
     {
         var added = 0;
         var restored = 0;
@@ -188,9 +189,11 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                     ref _insertEvent,
                     "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($comment, $now, 'system', NULL, $status, $reason)",
                     "$comment", "$now", "$status", "$reason");
-                Bind(created, newId, _at, nameof(CommentStatus.Pending), $"new comment from the {comment.SeenIn}");
+                Bind(created, newId, _at, nameof(CommentStatus.Pending), comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : $"new comment from the {comment.SeenIn}");
                 created.ExecuteNonQuery();
                 added++;
+                SaveModeratorFields(newId, comment);
+                stored?.Add((newId, true));
                 posts.Add(postId);
                 if (comment.ParentWordPressId is { } p)
                 {
@@ -205,6 +208,8 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             var id = (long)find.ExecuteScalar()!;
             restored += RefreshComment(id, comment.ContentHtml, comment.ContentText, comment.ContentRank, comment.Author, comment.AuthorUrl, published,
                 comment.Guid, comment.Link, comment.Type) ? 1 : 0;
+            SaveModeratorFields(id, comment);
+            stored?.Add((id, false));
             if (comment.ParentWordPressId is { } parent)
             {
                 parents.Add((id, postId, parent));
@@ -226,6 +231,26 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
         }
 
         return (added, posts.ToList(), restored);
+    }
+
+    /// <summary>Keeps what only the blog's moderators see, and the status on the blog, when the view carried them.</summary>
+    private void SaveModeratorFields(long id, CommentUpsert comment)
+    {
+        if (comment.BlogStatus is null && comment.AuthorEmail is null && comment.AuthorIp is null && comment.UserAgent is null)
+        {
+            return;
+        }
+
+        var save = Command(
+            ref _saveModeratorFields,
+            """
+            UPDATE comments SET author_email = COALESCE($email, author_email), author_ip = COALESCE($ip, author_ip),
+                user_agent = COALESCE($agent, user_agent), blog_status = COALESCE($blog, blog_status)
+            WHERE id = $id
+            """,
+            "$id", "$email", "$ip", "$agent", "$blog");
+        Bind(save, id, comment.AuthorEmail, comment.AuthorIp, comment.UserAgent, comment.BlogStatus);
+        save.ExecuteNonQuery();
     }
 
     /// <summary>Links the replies of a post to their parents once both are stored.</summary>
@@ -326,6 +351,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             """
             SELECT c.id, c.wp_comment_id FROM comments c JOIN posts p ON p.id = c.post_id
             WHERE p.source_id = $source AND c.type = 'comment' AND c.wp_comment_id IS NOT NULL AND c.removed_at IS NULL
+              AND (c.blog_status IS NULL OR c.blog_status = 'approved')
             """, ("$source", sourceId)))
         using (var reader = list.ExecuteReader())
         {
@@ -443,7 +469,8 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
 
         // What the store holds for this post, by key: a comment known from a feed is the same record.
         var known = new Dictionary<string, (long Id, bool Removed)>(StringComparer.Ordinal);
-        using (var list = Plain("SELECT key, id, removed_at IS NOT NULL FROM comments WHERE post_id = $post", ("$post", postId)))
+        // A comment the blog holds (read with its credentials) is not on the page and not removed: it counts as known-absent.
+        using (var list = Plain("SELECT key, id, removed_at IS NOT NULL OR COALESCE(blog_status, 'approved') <> 'approved' FROM comments WHERE post_id = $post", ("$post", postId)))
         using (var reader = list.ExecuteReader())
         {
             while (reader.Read())
@@ -552,12 +579,15 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 """
                 SELECT status,
                     EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = $id AND e.actor LIKE 'scoring:%' AND (e.actor <> 'scoring:none' OR $actor = 'scoring:none')),
-                    rescore
+                    rescore, blog_status,
+                    (SELECT w.push_verdicts FROM posts p JOIN wordpress_connections w ON w.source_id = p.source_id WHERE p.id = comments.post_id)
                 FROM comments WHERE id = $id
                 """, ("$id", v.CommentId), ("$actor", v.Actor));
             string? status = null;
             var judged = false;
             var rescore = false;
+            string? onBlog = null;
+            var pushVerdicts = false;
             using (var reader = current.ExecuteReader())
             {
                 if (reader.Read())
@@ -565,6 +595,8 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                     status = reader.GetString(0);
                     judged = reader.GetBoolean(1);
                     rescore = reader.GetBoolean(2);
+                    onBlog = reader.IsDBNull(3) ? null : reader.GetString(3);
+                    pushVerdicts = !reader.IsDBNull(4) && reader.GetBoolean(4);
                 }
             }
 
@@ -575,20 +607,34 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
                 continue;
             }
 
+            // A comment the blog holds is published only once approved there: an automatic approval stays a
+            // suggestion unless the operator lets this source's automatic verdicts reach the blog.
+            var to = v.Status;
+            var reasons = v.Reasons;
+            if (onBlog == "hold" && to == CommentStatus.Approved && !pushVerdicts)
+            {
+                to = CommentStatus.Pending;
+                reasons += "; held on the blog: a moderator approves it (this source does not push automatic verdicts)";
+            }
+
             var apply = status == nameof(CommentStatus.Pending);
             if (apply)
             {
                 using var update = Plain(
                     "UPDATE comments SET status = $status, rescore = 0, changed_at = CASE WHEN $status = 'Pending' THEN changed_at ELSE $now END WHERE id = $id",
-                    ("$id", v.CommentId), ("$status", v.Status.ToString()), ("$now", _at));
+                    ("$id", v.CommentId), ("$status", to.ToString()), ("$now", _at));
                 update.ExecuteNonQuery();
                 applied++;
+                if (pushVerdicts && to is CommentStatus.Approved or CommentStatus.Spam)
+                {
+                    QueuePush(v.CommentId, to, v.Actor);
+                }
             }
 
             using var record = Plain(
                 "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, score, reasons) VALUES ($id, $now, $actor, $from, $to, $score, $reasons)",
-                ("$id", v.CommentId), ("$now", _at), ("$actor", v.Actor), ("$from", status), ("$to", apply ? v.Status.ToString() : status),
-                ("$score", v.Score), ("$reasons", apply ? v.Reasons : $"{v.Reasons}; not applied: already {status}"));
+                ("$id", v.CommentId), ("$now", _at), ("$actor", v.Actor), ("$from", status), ("$to", apply ? to.ToString() : status),
+                ("$score", v.Score), ("$reasons", apply ? reasons : $"{reasons}; not applied: already {status}"));
             record.ExecuteNonQuery();
         }
 
@@ -653,6 +699,7 @@ internal sealed class SqliteWriteBatch(SqliteConnection connection, SqliteTransa
             "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($id, $now, $actor, $from, $to, $note)",
             ("$id", commentId), ("$now", _at), ("$actor", moderator), ("$from", from), ("$to", status.ToString()), ("$note", note));
         record.ExecuteNonQuery();
+        QueuePush(commentId, status, moderator);
         return true;
     }
 

@@ -15,6 +15,9 @@ public sealed class StorageOptions
     /// <summary>Gets the application database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "agleafeeds.db"));
 
+    /// <summary>Gets the folder of the ASP.NET Core Data Protection keys (cookies, antiforgery tokens, encrypted secrets).</summary>
+    public string KeysPath => Path.GetFullPath(Path.Combine(DataDirectory, "keys"));
+
     /// <summary>Gets the Hangfire job database file.</summary>
     public string JobsDatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "hangfire.db"));
 }

@@ -99,6 +99,16 @@ public sealed record CommentUpsert
     public string? Type { get; init; }
     /// <summary>How good this view of the content is (<see cref="ContentRanks"/>).</summary>
     public int ContentRank { get; init; } = ContentRanks.Feed;
+
+    /// <summary>The author's e-mail, IP and user agent: what only the blog's moderators see (the API with context=edit).</summary>
+    public string? AuthorEmail { get; init; }
+
+    public string? AuthorIp { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    /// <summary>The comment's status on the blog ("approved", "hold", "spam", "trash") when read with a moderator's credentials.</summary>
+    public string? BlogStatus { get; init; }
 }
 
 /// <summary>The validators stored for a secondary URL.</summary>
@@ -170,6 +180,10 @@ public sealed record ScoringCandidate
     public long PostId { get; init; }
     public string? Author { get; init; }
     public string? AuthorUrl { get; init; }
+    /// <summary>The author's e-mail, IP and user agent, where the blog's credentials read them.</summary>
+    public string? AuthorEmail { get; init; }
+    public string? AuthorIp { get; init; }
+    public string? UserAgent { get; init; }
     public string? ContentHtml { get; init; }
     public bool AuthorPreviouslyApproved { get; init; }
     public bool DuplicateOnPost { get; init; }

@@ -166,6 +166,39 @@ public sealed class FeedFetcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchAsync_WithCredentials_SendsThemToTheirOriginOnly_AndRefusesARedirectElsewhere()
+    {
+        var credential = new BasicCredential("editor", "abcd efgh ijkl mnop");
+        var fetcher = _pipeline.Get<FeedFetcher>();
+
+        var same = await fetcher.FetchAsync(new FetchRequest(new Uri(_site.Url("/redirect?to=" + Uri.EscapeDataString("/samples/agla/feed/")))) { Credential = credential }, CancellationToken.None);
+        Assert.Equal(FetchOutcome.Ok, same.Outcome);
+        Assert.Equal("Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("editor:abcd efgh ijkl mnop")), _site.Requests.Last().Authorization);
+
+        var before = _site.Requests.Count;
+        var elsewhere = $"http://localhost:{_site.BaseUrl.Port}/samples/agla/feed/";
+        var result = await fetcher.FetchAsync(new FetchRequest(new Uri(_site.Url("/redirect?to=" + Uri.EscapeDataString(elsewhere)))) { Credential = credential }, CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Contains("credentials are only sent to the address they were given for", result.Error, StringComparison.Ordinal);
+        Assert.Equal(before + 1, _site.Requests.Count);
+        // Neither the credential nor a request carrying it prints the password (a log line, an exception message).
+        Assert.DoesNotContain("abcd", credential.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("abcd", new FetchRequest(new Uri(_site.Url("/"))) { Credential = credential }.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FetchAsync_AWrite_IsAPostWithItsJson_AndIsNeverRedirected()
+    {
+        var result = await _pipeline.Get<FeedFetcher>().FetchAsync(
+            new FetchRequest(new Uri(_site.Url("/redirect?to=" + Uri.EscapeDataString("/samples/agla/feed/")))) { JsonBody = "{\"status\":\"spam\"}" }, CancellationToken.None);
+
+        Assert.Equal(FetchOutcome.Failed, result.Outcome);
+        Assert.Contains("writes are not redirected", result.Error, StringComparison.Ordinal);
+        Assert.Equal(("POST", "/redirect"), (_site.Requests.Last().Method, _site.Requests.Last().Path));
+    }
+
+    [Fact]
     public async Task FetchAsync_RedirectFromAnAllowedToAnotherLoopbackAddress_Refused()
     {
         await using var narrow = await TestPipeline.CreateAsync(new Dictionary<string, string?> { ["Fetching:AllowedNetworks:0"] = "127.0.0.1/32" });

@@ -82,7 +82,7 @@ internal sealed class FixtureSite : IAsyncDisposable
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        Requests.Enqueue(new SeenRequest(path, request.Headers.IfNoneMatch.ToString(), request.Headers.IfModifiedSince.ToString(), request.Headers.UserAgent.ToString(), request.Headers.AcceptEncoding.ToString()));
+        Requests.Enqueue(new SeenRequest(path, request.Headers.IfNoneMatch.ToString(), request.Headers.IfModifiedSince.ToString(), request.Headers.UserAgent.ToString(), request.Headers.AcceptEncoding.ToString()) { Authorization = request.Headers.Authorization.ToString(), Method = request.Method });
         var response = context.Response;
         var ct = context.RequestAborted;
         switch (path)
@@ -233,4 +233,9 @@ internal sealed class FixtureSite : IAsyncDisposable
 }
 
 /// <summary>A request the fixture site saw.</summary>
-internal sealed record SeenRequest(string Path, string IfNoneMatch, string IfModifiedSince, string UserAgent, string AcceptEncoding);
+internal sealed record SeenRequest(string Path, string IfNoneMatch, string IfModifiedSince, string UserAgent, string AcceptEncoding)
+{
+    public string Authorization { get; init; } = string.Empty;
+
+    public string Method { get; init; } = "GET";
+}

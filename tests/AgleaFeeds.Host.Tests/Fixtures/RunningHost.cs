@@ -33,7 +33,11 @@ internal sealed class RunningHost : IAsyncDisposable
         await StartAsync(dataFolder, settings, repositorySettings: false, feedUrls);
 
     /// <summary>Starts the host, optionally reading the repository's appsettings.json first, as `dotnet run` does.</summary>
-    public static async Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, bool repositorySettings, params string[] feedUrls)
+    public static Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, bool repositorySettings, params string[] feedUrls) =>
+        StartAsync(dataFolder, settings, repositorySettings, null, feedUrls);
+
+    /// <summary>Starts the host; with <paramref name="logs"/>, everything it logs (every level) goes there too.</summary>
+    public static async Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, bool repositorySettings, ILoggerProvider? logs, params string[] feedUrls)
     {
         var opml = Path.Combine(dataFolder, "sources.opml");
         await File.WriteAllTextAsync(opml, $"""
@@ -68,7 +72,12 @@ internal sealed class RunningHost : IAsyncDisposable
                 ["Scoring:CorpusPath"] = Path.Combine(dataFolder, "no-corpus"),
             });
             builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Trace);
+            if (logs is not null)
+            {
+                builder.Logging.AddFilter((_, _) => true);
+                builder.Logging.AddProvider(logs);
+            }
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -99,6 +108,22 @@ internal sealed class RunningHost : IAsyncDisposable
             && (await Store.ListUnscoredCommentsAsync(1, CancellationToken.None)).Count == 0,
         TimeSpan.FromSeconds(60),
         "the sample blog to be stored, scraped and scored");
+
+    /// <summary>Waits until no job is enqueued or processing, five checks in a row (a poll and the scrapes and scoring it started).</summary>
+    public Task WaitUntilQuietAsync()
+    {
+        var monitoring = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var quiet = 0;
+        return WaitUntilAsync(
+            () =>
+            {
+                var stats = monitoring.GetStatistics();
+                quiet = stats.Enqueued + stats.Processing == 0 ? quiet + 1 : 0;
+                return Task.FromResult(quiet >= 5);
+            },
+            TimeSpan.FromSeconds(120),
+            "the jobs to finish");
+    }
 
     /// <summary>Waits until the condition holds, polling; fails the test after the timeout.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -77,6 +77,50 @@ internal sealed class WordPressSite
     public async Task<long> PostAsync(string title, string html) =>
         long.Parse(await RunAsync("post", title, html), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>A user with a role (editor, author, …), created if missing; returns its id.</summary>
+    public async Task<long> UserAsync(string login, string role) =>
+        long.Parse(await RunAsync("user", login, role), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A new application password of the user, as WordPress shows it once (groups of four).</summary>
+    public Task<string> AppPasswordAsync(string login) => RunAsync("app-password", login);
+
+    /// <summary>A comment's status as WordPress itself has it: approved, hold, spam, trash, or none.</summary>
+    public Task<string> CommentStatusAsync(long commentId) => RunAsync("comment-status", commentId.ToString());
+
+    /// <summary>
+    /// Posts a comment through the blog's own comment form, as an anonymous reader does (wp-comments-post.php);
+    /// returns its id from WordPress's redirect. With comment moderation on, WordPress holds it.
+    /// </summary>
+    public async Task<long> PostCommentAsReaderAsync(long postId, string author, string text)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["comment_post_ID"] = postId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["author"] = author,
+            ["email"] = author.ToLowerInvariant().Replace(' ', '.') + "@reader.example",
+            ["url"] = string.Empty,
+            ["comment"] = text,
+        });
+        using var response = await http.PostAsync(new Uri(Url, "wp-comments-post.php"), form);
+        var location = response.Headers.Location?.ToString() ?? string.Empty;
+        var id = System.Text.RegularExpressions.Regex.Match(location, @"#comment-(\d+)");
+        Assert.True(id.Success, $"WordPress did not take the comment ({(int)response.StatusCode}): {location} {await response.Content.ReadAsStringAsync()}");
+        return long.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Stops the blog's web server (the data stays): a blog that is down.</summary>
+    public Task StopWebAsync() => ControlAsync("stop-web");
+
+    /// <summary>Starts the blog's web server again.</summary>
+    public Task StartWebAsync() => ControlAsync("start-web");
+
+    private async Task ControlAsync(string command)
+    {
+        var (code, output) = await Tool.RunAsync("/bin/bash", [Path.Combine(Path.GetDirectoryName(_script)!, "wordpress.sh"), command]);
+        Assert.True(code == 0, $"wordpress.sh {command} failed ({code}): {output}");
+    }
+
     private async Task<string> RunAsync(params string[] args)
     {
         var (code, output) = await Tool.RunAsync("/usr/bin/php", [_script, .. args]);

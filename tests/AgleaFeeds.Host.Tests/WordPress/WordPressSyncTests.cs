@@ -256,20 +256,7 @@ public sealed partial class WordPressSyncTests : IAsyncLifetime
         await WaitUntilQuietAsync();
     }
 
-    private async Task WaitUntilQuietAsync()
-    {
-        var monitoring = _host!.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var quiet = 0;
-        await RunningHost.WaitUntilAsync(
-            () =>
-            {
-                var stats = monitoring.GetStatistics();
-                quiet = stats.Enqueued + stats.Processing == 0 ? quiet + 1 : 0;
-                return Task.FromResult(quiet >= 5);
-            },
-            TimeSpan.FromSeconds(120),
-            "the jobs to finish");
-    }
+    private Task WaitUntilQuietAsync() => _host!.WaitUntilQuietAsync();
 
     private async Task AssertStoreMatchesAsync(BlogTruth truth, string? expectedWarning = null)
     {
