@@ -13,6 +13,8 @@
 //   php site.php user LOGIN ROLE                 a user with a role (editor, author, …); prints its id
 //   php site.php app-password LOGIN              a new application password of the user (prints it, once)
 //   php site.php comment-status COMMENT          the comment's status as WordPress has it: approved|hold|spam|trash|none
+//   php site.php history FILE N                  N comments of a labelled corpus (SMS TSV or CONTENT/CLASS CSV), drawn with a fixed
+//                                                seed, as the blog's history: ham approved, spam in its spam, spread over its posts
 // The site is chosen like the tests' Apache chooses it: WORDPRESS_CONFIG=agleafeeds (wordpress.sh writes it).
 $port = getenv('AGLEAFEEDS_WP_PORT') ?: '8089';
 $_SERVER['WORDPRESS_CONFIG'] = 'agleafeeds';
@@ -213,6 +215,33 @@ switch ($command) {
     case 'comment-status':
         $status = wp_get_comment_status((int) $argv[2]);
         echo ($status === false ? 'none' : ($status === 'unapproved' ? 'hold' : $status)) . "\n";
+        break;
+    case 'history':
+        $rows = [];
+        if (str_ends_with($argv[2], '.tsv')) {
+            foreach (file($argv[2], FILE_IGNORE_NEW_LINES) as $line) {
+                [$label, $text] = array_pad(explode("\t", $line, 2), 2, '');
+                $rows[] = [$label === 'spam', $text, ''];
+            }
+        } else {
+            $handle = fopen($argv[2], 'r');
+            $header = fgetcsv($handle);
+            while (($row = fgetcsv($handle)) !== false) {
+                $r = array_combine($header, array_pad($row, count($header), ''));
+                $rows[] = [$r['CLASS'] === '1', $r['CONTENT'], $r['AUTHOR']];
+            }
+        }
+        mt_srand(20261130);
+        for ($i = count($rows) - 1; $i > 0; $i--) { $j = mt_rand(0, $i); [$rows[$i], $rows[$j]] = [$rows[$j], $rows[$i]]; }
+        $posts = get_posts(['post_status' => 'publish', 'post_type' => 'post', 'numberposts' => -1, 'fields' => 'ids']);
+        $n = min((int) $argv[3], count($rows));
+        $spam = 0;
+        for ($i = 0; $i < $n; $i++) {
+            [$isSpam, $text, $author] = $rows[$i];
+            add_comment($posts[$i % count($posts)], $author !== '' ? $author : 'Reader ' . $i, $text, gmdate('Y-m-d H:i:s', time() - ($n - $i) * 600), 0, $isSpam ? 'spam' : 1);
+            $spam += $isSpam ? 1 : 0;
+        }
+        echo json_encode(['comments' => $n, 'spam' => $spam]) . "\n";
         break;
     case 'post':
         echo add_post($argv[2], $argv[3], gmdate('Y-m-d H:i:s')) . "\n";

@@ -17,6 +17,8 @@ internal static class CliApp
                                                print, one JSON object a line, how AgleaFeeds reads each feed, or post page and its
                                                comment tree; --base gives files their document URL (for relative links)
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
+          AgleaFeeds.Host labels [FILE]        write the labels the store holds (moderators' decisions and the blogs' own, imported from
+                                               WordPress) as a CSV that train --labels, evaluate and learning-curve read
           AgleaFeeds.Host train [--corpus DIR] [--labels FILE] [--exclude NAME] [--out FILE]
                                                train the spam model on ../shared/data/spam (plus a blog's labelled CSV, weighted as
                                                moderator decisions; --exclude leaves a corpus file out), print held-out figures; without
@@ -125,6 +127,18 @@ internal static class CliApp
                         await ExportCommand.WriteAsync(store, stdout, CancellationToken.None).ConfigureAwait(false);
                     }
 
+                    return 0;
+                }
+
+            case "labels":
+                using (var host = CreateHost(args))
+                {
+                    var store = host.Services.GetRequiredService<IFeedStore>();
+                    await store.MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                    var labels = await store.ListModeratorLabelsAsync(CancellationToken.None).ConfigureAwait(false);
+                    await using var file = operands.Length == 1 ? File.CreateText(operands[0]) : null;
+                    await ModelCommands.WriteLabelsAsync(labels.Select(l => l.Label), file ?? stdout).ConfigureAwait(false);
+                    await (file is null ? stderr : stdout).WriteLineAsync($"{labels.Count} labels ({labels.Count(l => l.Label.IsSpam)} spam)").ConfigureAwait(false);
                     return 0;
                 }
 

@@ -142,6 +142,17 @@ internal static class ModelCommands
     }
 
     /// <summary>`learning-curve --data FILE`: F1 and verdicts after N of the file's labels, against the shipped model and tf-idf + linear SVM on the same data.</summary>
+    /// <summary>Writes labelled comments as CSV (content, label spam|ham, author, author_url): what <see cref="SpamCorpus.ReadAny"/> reads.</summary>
+    public static async Task WriteLabelsAsync(IEnumerable<LabelledComment> labels, TextWriter output)
+    {
+        static string Field(string? value) => "\"" + (value ?? string.Empty).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        await output.WriteLineAsync("content,label,author,author_url").ConfigureAwait(false);
+        foreach (var l in labels)
+        {
+            await output.WriteLineAsync($"{Field(l.Content)},{(l.IsSpam ? "spam" : "ham")},{Field(l.Author)},{Field(l.AuthorUrl)}").ConfigureAwait(false);
+        }
+    }
+
     public static async Task<int> LearningCurveAsync(IServiceProvider services, string data, string? sizes, string? exclude, TextWriter stdout, TextWriter stderr)
     {
         var options = services.GetRequiredService<IOptions<ScoringOptions>>().Value;

@@ -9,7 +9,7 @@ namespace AgleaFeeds.Host.Jobs;
 /// the queue; on a new connection first imports the blog's history as labels. Recurring (WordPress:ReadCron),
 /// and triggered on connecting.
 /// </summary>
-internal sealed class BlogReadJob(BlogModeration blogs, IBlogSyncStore sync, IBackgroundJobClient jobs, WordPress.ConfiguredBlogs configured)
+internal sealed class BlogReadJob(BlogModeration blogs, IBlogSyncStore sync, IFeedStore store, IBackgroundJobClient jobs, WordPress.ConfiguredBlogs configured)
 {
     public const string RecurringJobId = "wordpress-read";
 
@@ -26,6 +26,13 @@ internal sealed class BlogReadJob(BlogModeration blogs, IBlogSyncStore sync, IBa
 
         foreach (var connection in await sync.ListConnectionsAsync(ct).ConfigureAwait(false))
         {
+            // Only comments on the posts the blog publishes are kept: the first full read of its posts comes first.
+            if (await store.GetSourceAsync(connection.SourceId, ct).ConfigureAwait(false) is not { LastSuccessAt: not null } source || (source.ApiRoot is not null && source.BackfilledAt is null))
+            {
+                lines.Add($"source {connection.SourceId}: waiting for its first complete poll");
+                continue;
+            }
+
             if (connection.HistoryAt is null)
             {
                 var labels = await blogs.ImportHistoryAsync(connection, ct).ConfigureAwait(false);
