@@ -107,7 +107,15 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<WordPress.ConfiguredBlogs>();
 
         // Keys beside the data: sessions, antiforgery tokens and the blogs' encrypted application passwords survive a restart.
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(storage.KeysPath)).SetApplicationName("AgleaFeeds");
+        // On Linux the keys are stored unencrypted (no DPAPI; Data Protection's warning at the first start says so): the
+        // folder is the service user's alone.
+        var keys = Directory.CreateDirectory(storage.KeysPath);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(keys).SetApplicationName("AgleaFeeds");
         builder.Services.AddSingleton<AgleaFeeds.Moderation.ISecretBox, WordPress.DataProtectionSecretBox>();
 
         // With antiforgery registered, the dashboard validates every POST (its commands included).

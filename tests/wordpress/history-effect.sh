@@ -22,7 +22,7 @@ bash "$here/wordpress.sh" start >/dev/null
 php "$here/site.php" history "$corpus" "$count"
 php "$here/site.php" user historian editor >/dev/null
 password="$(php "$here/site.php" app-password historian | tail -1)"
-(cd "$repo" && dotnet build -nologo -clp:ErrorsOnly -v q >/dev/null)
+(cd "$repo" && dotnet build -nologo -clp:ErrorsOnly -v q) | grep -E "error" && { echo "the build failed" >&2; exit 1; } || true
 
 model=()
 if [ "$unseen" = "--unseen" ]; then
@@ -34,7 +34,8 @@ cat > "$work/sources.opml" <<OPML
 <?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0"><head><title>history</title></head><body><outline type="rss" text="AGLA Test Blog" xmlUrl="http://127.0.0.1:8089/feed/"/></body></opml>
 OPML
-(cd "$repo" && dotnet run --no-build --project src/AgleaFeeds.Host -- --Urls=http://127.0.0.1:$port --Storage:DataDirectory="$work/data" \
+# The built host itself (exec: the process to stop at the end is the service, not a launcher).
+(cd "$repo" && exec "$repo/src/AgleaFeeds.Host/bin/Debug/net10.0/AgleaFeeds.Host" --Urls=http://127.0.0.1:$port --Storage:DataDirectory="$work/data" \
   --Jobs:SourcesOpml="$work/sources.opml" --Jobs:SamplesFolder= --Fetching:AllowedNetworks:0=127.0.0.0/8 \
   --Sources:WordPress:0:SiteUrl=http://127.0.0.1:8089/ --Sources:WordPress:0:User=historian \
   --Sources:WordPress:0:ApplicationPassword="$password" --WordPress:ReadCron="* * * * *" "${model[@]}" > "$work/host.log" 2>&1) &

@@ -220,7 +220,12 @@ public sealed class WordPressModerationTests : IAsyncLifetime
             }
         }
 
-        Assert.True(Directory.Exists(Path.Combine(_folder, "keys")) && Directory.GetFiles(Path.Combine(_folder, "keys")).Length > 0, "no Data Protection keys beside the data");
+        var keys = Path.Combine(_folder, "keys");
+        Assert.True(Directory.Exists(keys) && Directory.GetFiles(keys).Length > 0, "no Data Protection keys beside the data");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+        }
     }
 
     [SkippableFact]

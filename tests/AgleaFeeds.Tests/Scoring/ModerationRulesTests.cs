@@ -20,6 +20,17 @@ public class ModerationRulesTests
         Assert.Equal(held, Reasons(Comment(content)).Any(r => r.StartsWith("max-links", StringComparison.Ordinal)));
     }
 
+    /// <summary>What only the blog's moderators see (read with its application password) is matched like WordPress does.</summary>
+    [Fact]
+    public void Evaluate_KeysAlsoMatchTheIpAndUserAgent_WhereTheBlogsCredentialsReadThem()
+    {
+        var comment = Comment("Nice post.") with { AuthorIp = "203.0.113.45", UserAgent = "EvilBot/2.0 (+spam)" };
+
+        Assert.Contains("disallowed-key:203.0.113.", Reasons(comment, new RulesOptions { DisallowedKeys = "203.0.113." }));
+        Assert.Contains("moderation-key:evilbot", Reasons(comment, new RulesOptions { ModerationKeys = "evilbot" }));
+        Assert.DoesNotContain(Reasons(Comment("Nice post."), new RulesOptions { DisallowedKeys = "203.0.113.\nevilbot" }), r => r.StartsWith("disallowed", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Evaluate_MaxLinksZero_TurnsTheCheckOff()
     {

@@ -70,6 +70,17 @@ public sealed class BlogSyncStoreTests
     }
 
     [Fact]
+    public async Task AnAuthorWithAnApprovedComment_IsKnownByNameAndEmail_AsWordPressDoes()
+    {
+        var (db, source) = await ConnectedAsync();
+        await using var _ = db;
+        await db.Store.SaveBlogCommentsAsync(source, [OnBlog(40, "approved"), OnBlog(41, "hold", "Me again, with another thought.") with { AuthorUrl = "https://ann.example/" }], asLabels: false, Now, Ct);
+
+        var candidate = Assert.Single(await db.Store.ListUnscoredCommentsAsync(10, Ct));
+        Assert.True(candidate.AuthorPreviouslyApproved);
+    }
+
+    [Fact]
     public async Task AnAutomaticApprovalOfAHeldComment_StaysASuggestion_UnlessTheSourcePushesVerdicts()
     {
         foreach (var push in new[] { false, true })
