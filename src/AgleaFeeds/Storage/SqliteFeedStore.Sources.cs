@@ -1,0 +1,255 @@
+using System.Data;
+using System.Text.Json;
+using AgleaFeeds.Model;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace AgleaFeeds.Storage;
+
+/// <summary>The sources aggregate of the SQLite store: sources, polling state and leases, validators, removal.</summary>
+public sealed partial class SqliteFeedStore
+{
+    /// <inheritdoc />
+    public async Task<long> AddSourceAsync(SourceDefinition source, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        await connection.ExecuteAsync("DELETE FROM removed_sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
+        var existing = await connection.ExecuteScalarAsync<long?>(
+            "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
+        if (existing is { } id)
+        {
+            // Adding again changes nothing but an interval the definition states explicitly.
+            if (source.PollInterval is { } explicitInterval)
+            {
+                await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return id;
+        }
+
+        id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO sources (title, site_url, feed_url, poll_interval_seconds, next_poll_at, created_at)
+            VALUES (@Title, @SiteUrl, @FeedUrl, @Interval, @Now, @Now) RETURNING id
+            """,
+            new
+            {
+                source.Title,
+                source.SiteUrl,
+                source.FeedUrl,
+                // 0: the source follows Polling:DefaultInterval.
+                Interval = (long)(source.PollInterval ?? TimeSpan.Zero).TotalSeconds,
+                Now = now.ToUnixTimeMilliseconds(),
+            },
+            tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public async Task<Source?> GetSourceAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<SourceRow>(
+            $"SELECT {SourceColumns} FROM sources s WHERE s.id = @id", new { id }).ConfigureAwait(false);
+        return row?.ToModel();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<SourceRow>($"SELECT {SourceColumns} FROM sources s ORDER BY s.title, s.id").ConfigureAwait(false);
+        return rows.Select(r => r.ToModel()).ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task MakeDueAsync(long id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE sources SET next_poll_at = @Now WHERE id = @id", new { id, Now = now.ToUnixTimeMilliseconds() }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct)
+    {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        var ids = await connection.QueryAsync<long>(
+            """
+            UPDATE sources SET lease_until = @LeaseUntil
+            WHERE id IN (SELECT id FROM sources
+                         WHERE next_poll_at <= @Now AND (lease_until IS NULL OR lease_until <= @Now)
+                         ORDER BY next_poll_at, id LIMIT @Max)
+            RETURNING id
+            """,
+            new { Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds(), Max = max },
+            tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return ids.Order().ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        var claimed = await connection.QueryAsync<long>(
+            """
+            UPDATE sources SET lease_until = @LeaseUntil
+            WHERE id IN (SELECT value FROM json_each(@Ids)) AND (lease_until IS NULL OR lease_until <= @Now)
+            RETURNING id
+            """,
+            new { Ids = JsonSerializer.Serialize(ids), Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds() },
+            tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return claimed.Order().ToList();
+    }
+
+    /// <inheritdoc />
+    public Task RenewLeasesAsync(IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
+        SetLeasesAsync(ids, until.ToUnixTimeMilliseconds(), ct);
+
+    /// <inheritdoc />
+    public Task ReleaseLeasesAsync(IReadOnlyList<long> ids, CancellationToken ct) => SetLeasesAsync(ids, null, ct);
+
+    private async Task SetLeasesAsync(IReadOnlyList<long> ids, long? until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        // Only leases still held: a source whose poll was saved (lease NULL) is not leased again.
+        await connection.ExecuteAsync(
+            "UPDATE sources SET lease_until = @Until WHERE id IN (SELECT value FROM json_each(@Ids)) AND lease_until IS NOT NULL",
+            new { Ids = JsonSerializer.Serialize(ids), Until = until }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task SavePollStateAsync(SourcePollState state, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return WriteAsync(state.PolledAt, batch => batch.SavePollState(state), ct);
+    }
+
+    /// <inheritdoc />
+    public Task<PollWriteResult> SavePollAsync(PollWrite write, Func<PollWriteResult, SourcePollState> state, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(state);
+        return WriteAsync(write.At, batch =>
+        {
+            var posts = batch.UpsertPosts(write.SourceId, write.Posts);
+            var comments = batch.UpsertComments(write.SourceId, write.Comments);
+            var removed = write.PublishedCommentIds is { } published ? batch.MarkUnpublished(write.SourceId, published) : 0;
+            if (write.PublishedPostIds is { } publishedPosts)
+            {
+                batch.HideUnpublishedPosts(write.SourceId, publishedPosts);
+            }
+
+            var result = new PollWriteResult(posts, comments.Added) { PostsWithNewComments = comments.Posts, Removed = removed, Restored = comments.Restored, Rescored = batch.Rescored };
+            foreach (var (url, validators) in write.Validators)
+            {
+                batch.SaveValidators(write.SourceId, url, validators);
+            }
+
+            batch.SavePollState(state(result));
+            return result;
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<HttpValidators?> GetValidatorAsync(long sourceId, string url, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string? ETag, string? LastModified)>(
+            "SELECT etag, last_modified FROM http_validators WHERE source_id = @sourceId AND url = @url", new { sourceId, url }).ConfigureAwait(false);
+        return rows.Select(r => new HttpValidators(r.ETag, r.LastModified)).FirstOrDefault();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, HttpValidators>> GetValidatorsAsync(long sourceId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Url, string? ETag, string? LastModified)>(
+            "SELECT url, etag, last_modified FROM http_validators WHERE source_id = @sourceId", new { sourceId }).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Url, r => new HttpValidators(r.ETag, r.LastModified), StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public Task SaveValidatorsAsync(long sourceId, string url, HttpValidators validators, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(validators);
+        return WriteAsync(now, batch => batch.SaveValidators(sourceId, url, validators), ct);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RemoveSourceAsync(long id, string moderator, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        var url = await connection.ExecuteScalarAsync<string?>("SELECT feed_url FROM sources WHERE id = @id", new { id }, tx).ConfigureAwait(false);
+        if (url is null)
+        {
+            return false;
+        }
+
+        // Replies point at their parents without a cascade: unlink them before the comments go.
+        await connection.ExecuteAsync(
+            "UPDATE comments SET parent_id = NULL WHERE post_id IN (SELECT id FROM posts WHERE source_id = @id)", new { id }, tx).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM sources WHERE id = @id", new { id }, tx).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO removed_sources (feed_url, removed_by, removed_at) VALUES (@url, @moderator, @at) ON CONFLICT (feed_url) DO UPDATE SET removed_by = excluded.removed_by, removed_at = excluded.removed_at",
+            new { url, moderator, at = now.ToUnixTimeMilliseconds() }, tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task MoveSourceOriginAsync(long id, string from, string to, CancellationToken ct)
+    {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = connection.BeginTransaction();
+        var args = new { id, from, to };
+        await connection.ExecuteAsync(
+            """
+            UPDATE sources SET feed_url = replace(feed_url, @from, @to), site_url = replace(site_url, @from, @to),
+                comments_feed_url = replace(comments_feed_url, @from, @to), api_root = replace(api_root, @from, @to),
+                etag = NULL, last_modified = NULL
+            WHERE id = @id;
+            DELETE FROM http_validators WHERE source_id = @id;
+            UPDATE posts SET key = replace(key, @from, @to), guid = replace(guid, @from, @to), link = replace(link, @from, @to),
+                comments_url = replace(comments_url, @from, @to), comment_feed_url = replace(comment_feed_url, @from, @to),
+                summary_html = replace(summary_html, @from, @to), content_html = replace(content_html, @from, @to),
+                page_content_html = replace(page_content_html, @from, @to)
+            WHERE source_id = @id;
+            UPDATE comments SET key = replace(key, @from, @to), guid = replace(guid, @from, @to), link = replace(link, @from, @to),
+                content_html = replace(content_html, @from, @to), author_url = replace(author_url, @from, @to)
+            WHERE post_id IN (SELECT id FROM posts WHERE source_id = @id);
+            """, args, tx).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> ListRemovedFeedUrlsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>("SELECT feed_url FROM removed_sources").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+    }
+}
