@@ -6,6 +6,7 @@ using AgleaFeeds.Storage;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.Storage.SQLite;
+using Hangfire.PostgreSql;
 using AgleaFeeds.Fetching;
 using AgleaFeeds.Host.Security;
 using Prometheus;
@@ -84,11 +85,23 @@ public static partial class AgleaFeedsApp
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var jobsOptions = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         Directory.CreateDirectory(Path.GetDirectoryName(storage.JobsDatabasePath)!);
-        builder.Services.AddHangfire(c => c
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(storage.JobsDatabasePath, new SQLiteStorageOptions { QueuePollInterval = jobsOptions.QueuePollInterval }));
+        builder.Services.AddHangfire(c =>
+        {
+            c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (storage.IsPostgreSql)
+            {
+                // Hangfire on the store's database, in its own schema ("hangfire"), created at start.
+                c.UsePostgreSqlStorage(
+                    o => o.UseNpgsqlConnection(storage.ConnectionString),
+                    new Hangfire.PostgreSql.PostgreSqlStorageOptions { QueuePollInterval = jobsOptions.QueuePollInterval, PrepareSchemaIfNecessary = true });
+            }
+            else
+            {
+                c.UseSQLiteStorage(storage.JobsDatabasePath, new SQLiteStorageOptions { QueuePollInterval = jobsOptions.QueuePollInterval });
+            }
+        });
         builder.Services.AddHangfireServer(o =>
         {
             o.WorkerCount = jobsOptions.WorkerCount;
@@ -235,7 +248,8 @@ public static partial class AgleaFeedsApp
             LogModelMissing(logger, modelError);
         }
 
-        var orphans = OrphanedJobs.Requeue(services.GetRequiredService<JobStorage>(), services.GetRequiredService<IBackgroundJobClient>(), OrphanedJobs.ServerName);
+        var orphans = OrphanedJobs.Requeue(services.GetRequiredService<JobStorage>(), services.GetRequiredService<IBackgroundJobClient>(), OrphanedJobs.ServerName,
+            onlyDeadServers: services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql);
         if (orphans.Count > 0)
         {
             LogOrphans(logger, orphans.Count);

@@ -39,7 +39,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<NetworkPolicy>()));
-        services.AddSingleton<IFeedStore, SqliteFeedStore>();
+        services.AddSingleton<IFeedStore, FeedStore>();
         services.AddSingleton<AgleaFeeds.Observability.PipelineMetrics>();
         services.AddTransient<WordPressApi>();
         services.AddTransient<SourceRefresher>();
@@ -60,7 +60,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<AgleaFeeds.Moderation.BlogModerationOptions>().Bind(configuration.GetSection(AgleaFeeds.Moderation.BlogModerationOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.PushRetryDelays.All(d => d > TimeSpan.Zero), "WordPress:PushRetryDelays: every wait must be longer than zero.")
             .ValidateOnStart();
-        services.AddSingleton<IBlogSyncStore>(sp => (SqliteFeedStore)sp.GetRequiredService<IFeedStore>());
+        services.AddSingleton<IBlogSyncStore>(sp => (FeedStore)sp.GetRequiredService<IFeedStore>());
         services.AddTransient<AgleaFeeds.Moderation.WordPressModerationApi>();
         services.AddTransient<AgleaFeeds.Moderation.BlogModeration>();
         services.AddHttpClient<AgleaFeeds.Publishing.FeedPublisher>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd(FeedFetcher.DefaultUserAgent.Split(' ')[0]));

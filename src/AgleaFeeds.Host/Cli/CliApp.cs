@@ -16,6 +16,7 @@ internal static class CliApp
           AgleaFeeds.Host inspect FILE|URL... [--base URL]
                                                print, one JSON object a line, how AgleaFeeds reads each feed, or post page and its
                                                comment tree; --base gives files their document URL (for relative links)
+          AgleaFeeds.Host migrate              apply the store's migrations (SQLite or PostgreSQL, Storage:Provider) and exit
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
           AgleaFeeds.Host labels [FILE]        write the labels the store holds (moderators' decisions and the blogs' own, imported from
                                                WordPress) as a CSV that train --labels, evaluate and learning-curve read
@@ -127,6 +128,17 @@ internal static class CliApp
                         await ExportCommand.WriteAsync(store, stdout, CancellationToken.None).ConfigureAwait(false);
                     }
 
+                    return 0;
+                }
+
+            case "migrate":
+                using (var host = CreateHost(args))
+                {
+                    var options = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+                    await host.Services.GetRequiredService<IFeedStore>().MigrateAsync(CancellationToken.None).ConfigureAwait(false);
+                    await stdout.WriteLineAsync(options.IsPostgreSql
+                        ? $"the store's migrations are applied on PostgreSQL ({PostgresMigrations.Available.Count} known; Hangfire creates its schema at the service's start)"
+                        : $"the store's migrations are applied to {options.DatabasePath} ({SqliteMigrations.Available.Count} known)").ConfigureAwait(false);
                     return 0;
                 }
 

@@ -15,16 +15,23 @@ internal static class OrphanedJobs
     /// <summary>Gets this process's Hangfire server name: unique per start, so our own jobs are told from a dead process's.</summary>
     public static string ServerName { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
 
-    /// <summary>Enqueues again every job processing on another server than <paramref name="serverName"/>; returns their ids.</summary>
-    public static IReadOnlyList<string> Requeue(JobStorage storage, IBackgroundJobClient client, string serverName)
+    /// <summary>
+    /// Enqueues again every job processing on another server than <paramref name="serverName"/>; returns their ids.
+    /// With <paramref name="onlyDeadServers"/> (several hosts on one PostgreSQL), only the jobs of servers that no
+    /// longer report (not listed, or silent for a minute): another live host's work is its own.
+    /// </summary>
+    public static IReadOnlyList<string> Requeue(JobStorage storage, IBackgroundJobClient client, string serverName, bool onlyDeadServers = false)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(client);
         var requeued = new List<string>();
         var monitoring = storage.GetMonitoringApi();
+        var alive = onlyDeadServers
+            ? monitoring.Servers().Where(s => s.Heartbeat is { } beat && DateTime.UtcNow - beat < TimeSpan.FromMinutes(1)).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : [];
         foreach (var (id, job) in monitoring.ProcessingJobs(0, 10_000))
         {
-            if (job.ServerId is { } server && !server.StartsWith(serverName + ":", StringComparison.OrdinalIgnoreCase)
+            if (job.ServerId is { } server && !server.StartsWith(serverName + ":", StringComparison.OrdinalIgnoreCase) && !alive.Contains(server)
                 && client.ChangeState(id, new EnqueuedState { Reason = $"Its process ({server}) stopped without finishing it: enqueued again at start." }, ProcessingState.StateName))
             {
                 requeued.Add(id);

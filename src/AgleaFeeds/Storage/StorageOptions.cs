@@ -12,6 +12,17 @@ public sealed class StorageOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>Gets or sets where the store and Hangfire live: "Sqlite" (the embedded default, files in the data folder) or "PostgreSql".</summary>
+    /// <value>The default value is "Sqlite".</value>
+    [RegularExpression("^(Sqlite|PostgreSql)$", ErrorMessage = "Storage:Provider must be Sqlite or PostgreSql.")]
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>Gets or sets the PostgreSQL connection string (Npgsql's form, e.g. "Host=db;Database=agleafeeds;Username=agleafeeds;Password=…").</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Whether the store is on PostgreSQL.</summary>
+    public bool IsPostgreSql => string.Equals(Provider, "PostgreSql", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Gets the application database file.</summary>
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, "agleafeeds.db"));
 

@@ -46,6 +46,19 @@ internal sealed class RunningHost : IAsyncDisposable
             {string.Concat(feedUrls.Select((u, i) => $"<outline type=\"rss\" text=\"Test blog {i + 1}\" xmlUrl=\"{u}\" />"))}
             </body></opml>
             """);
+        // AGLEAFEEDS_TEST_STORE=PostgreSql runs the host on a fresh database of the test PostgreSQL instead of SQLite.
+        string? database = null;
+        if (Environment.GetEnvironmentVariable("AGLEAFEEDS_TEST_STORE") == "PostgreSql" && !settings.ContainsKey("Storage:Provider"))
+        {
+            var (server, reason) = AgleaFeeds.Testing.TestPostgres.Server();
+            Skip.If(server is null, reason);
+            // One database per data folder: a host started again on the same folder finds its data, as on SQLite.
+            var marker = Path.Combine(dataFolder, "postgres.txt");
+            database = File.Exists(marker) ? await File.ReadAllTextAsync(marker) : await AgleaFeeds.Testing.TestPostgres.CreateDatabaseAsync(server!);
+            await File.WriteAllTextAsync(marker, database);
+            settings = new Dictionary<string, string?>(settings) { ["Storage:Provider"] = "PostgreSql", ["Storage:ConnectionString"] = database };
+        }
+
         var app = AgleaFeedsApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             if (repositorySettings)
@@ -146,5 +159,6 @@ internal sealed class RunningHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 }

@@ -30,9 +30,9 @@ public sealed class BlogSyncStoreTests
         BlogStatus = status,
     };
 
-    private static async Task<(TempDatabase Db, long Source)> ConnectedAsync(bool pushVerdicts = false, bool connect = true)
+    private static async Task<(TempDatabase Db, long Source)> ConnectedAsync(string provider, bool pushVerdicts = false, bool connect = true)
     {
-        var db = await TempDatabase.CreateAsync();
+        var db = await TempDatabase.CreateAsync(provider);
         var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
         await db.Store.UpsertPostsAsync(source, [new PostUpsert { Key = "p", Guid = "p", Link = "https://blog.example/post/", Title = "Post", ContentHtml = "<p>Post</p>", WordPressId = 7 }], Now, Ct);
         if (connect)
@@ -50,10 +50,11 @@ public sealed class BlogSyncStoreTests
     private static async Task<Comment> OnlyCommentAsync(TempDatabase db, long source) =>
         Assert.Single(await db.Store.ListCommentsAsync(Assert.Single(await db.Store.ListPostsAsync(source, Ct)).Id, Ct));
 
-    [Fact]
-    public async Task HeldOnTheBlog_WaitsHereWithWhatModeratorsSee_AndNoRemovalPassTakesIt()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task HeldOnTheBlog_WaitsHereWithWhatModeratorsSee_AndNoRemovalPassTakesIt(string provider)
     {
-        var (db, source) = await ConnectedAsync();
+        var (db, source) = await ConnectedAsync(provider);
         await using var _ = db;
 
         var (added, _) = await db.Store.SaveBlogCommentsAsync(source, [OnBlog(41, "hold")], asLabels: false, Now, Ct);
@@ -69,10 +70,11 @@ public sealed class BlogSyncStoreTests
         Assert.Equal(("ann@mail.example", "192.0.2.7"), (candidate.AuthorEmail, candidate.AuthorIp));
     }
 
-    [Fact]
-    public async Task AnAuthorWithAnApprovedComment_IsKnownByNameAndEmail_AsWordPressDoes()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AnAuthorWithAnApprovedComment_IsKnownByNameAndEmail_AsWordPressDoes(string provider)
     {
-        var (db, source) = await ConnectedAsync();
+        var (db, source) = await ConnectedAsync(provider);
         await using var _ = db;
         await db.Store.SaveBlogCommentsAsync(source, [OnBlog(40, "approved"), OnBlog(41, "hold", "Me again, with another thought.") with { AuthorUrl = "https://ann.example/" }], asLabels: false, Now, Ct);
 
@@ -80,12 +82,13 @@ public sealed class BlogSyncStoreTests
         Assert.True(candidate.AuthorPreviouslyApproved);
     }
 
-    [Fact]
-    public async Task AnAutomaticApprovalOfAHeldComment_StaysASuggestion_UnlessTheSourcePushesVerdicts()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AnAutomaticApprovalOfAHeldComment_StaysASuggestion_UnlessTheSourcePushesVerdicts(string provider)
     {
         foreach (var push in new[] { false, true })
         {
-            var (db, source) = await ConnectedAsync(pushVerdicts: push);
+            var (db, source) = await ConnectedAsync(provider, pushVerdicts: push);
             await using var _ = db;
             await db.Store.SaveBlogCommentsAsync(source, [OnBlog(41, "hold")], asLabels: false, Now, Ct);
             var id = (await OnlyCommentAsync(db, source)).Id;
@@ -102,12 +105,13 @@ public sealed class BlogSyncStoreTests
         }
     }
 
-    [Fact]
-    public async Task ADecision_IsQueuedForTheBlog_OnlyWhereTheSourceIsConnected()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ADecision_IsQueuedForTheBlog_OnlyWhereTheSourceIsConnected(string provider)
     {
         foreach (var connect in new[] { true, false })
         {
-            var (db, source) = await ConnectedAsync(connect: connect);
+            var (db, source) = await ConnectedAsync(provider, connect: connect);
             await using var _ = db;
             await db.Store.SaveBlogCommentsAsync(source, [OnBlog(41, "hold")], asLabels: false, Now, Ct);
             var id = (await OnlyCommentAsync(db, source)).Id;
@@ -127,10 +131,11 @@ public sealed class BlogSyncStoreTests
         }
     }
 
-    [Fact]
-    public async Task AConflict_LetsTheBlogsStateWin_WithAnEventByTheBlog()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AConflict_LetsTheBlogsStateWin_WithAnEventByTheBlog(string provider)
     {
-        var (db, source) = await ConnectedAsync();
+        var (db, source) = await ConnectedAsync(provider);
         await using var _ = db;
         await db.Store.SaveBlogCommentsAsync(source, [OnBlog(41, "hold")], asLabels: false, Now, Ct);
         var id = (await OnlyCommentAsync(db, source)).Id;
@@ -147,10 +152,11 @@ public sealed class BlogSyncStoreTests
         Assert.Empty(await db.Store.ListDuePushesAsync(Now.AddDays(1), 10, Ct));
     }
 
-    [Fact]
-    public async Task APushOvertakenByANewerDecision_ChangesOnlyTheAudit()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task APushOvertakenByANewerDecision_ChangesOnlyTheAudit(string provider)
     {
-        var (db, source) = await ConnectedAsync();
+        var (db, source) = await ConnectedAsync(provider);
         await using var _ = db;
         await db.Store.SaveBlogCommentsAsync(source, [OnBlog(41, "hold")], asLabels: false, Now, Ct);
         var id = (await OnlyCommentAsync(db, source)).Id;
@@ -165,10 +171,11 @@ public sealed class BlogSyncStoreTests
         Assert.Single(await db.Store.ListPushesAsync(id, Ct));
     }
 
-    [Fact]
-    public async Task TheBlogsHistory_BecomesLabels_AndSpamThereIsSpamHere()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task TheBlogsHistory_BecomesLabels_AndSpamThereIsSpamHere(string provider)
     {
-        var (db, source) = await ConnectedAsync();
+        var (db, source) = await ConnectedAsync(provider);
         await using var _ = db;
         // A comment already known publicly and approved by scoring, another new; and the blog's spam.
         await db.Store.UpsertCommentsAsync(source, [OnBlog(40, "approved") with { BlogStatus = null, AuthorEmail = null }], Now, Ct);

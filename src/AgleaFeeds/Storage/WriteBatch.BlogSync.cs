@@ -4,7 +4,7 @@ using AgleaFeeds.Moderation;
 namespace AgleaFeeds.Storage;
 
 /// <summary>Two-way moderation's writes: decisions queued for the blog, the blog's status applied, pushes recorded.</summary>
-internal sealed partial class SqliteWriteBatch
+internal sealed partial class WriteBatch
 {
     /// <summary>The actor of a change the blog made (in wp-admin, or its history imported): a decision of the blog's moderators.</summary>
     internal const string BlogActor = "wordpress";
@@ -14,12 +14,12 @@ internal sealed partial class SqliteWriteBatch
     {
         using var queue = Plain(
             """
-            UPDATE comments SET sync_state = 'pending', sync_wanted = $wanted, sync_by = $by, sync_attempts = 0, sync_next_at = $now,
-                sync_note = NULL, sync_at = $now
-            WHERE id = $id AND wp_comment_id IS NOT NULL
+            UPDATE comments SET sync_state = 'pending', sync_wanted = @wanted, sync_by = @by, sync_attempts = 0, sync_next_at = @now,
+                sync_note = NULL, sync_at = @now
+            WHERE id = @id AND wp_comment_id IS NOT NULL
               AND EXISTS (SELECT 1 FROM posts p JOIN wordpress_connections w ON w.source_id = p.source_id WHERE p.id = comments.post_id)
             """,
-            ("$id", commentId), ("$wanted", BlogStatuses.Of(status)), ("$by", decidedBy), ("$now", _at));
+            ("@id", commentId), ("@wanted", BlogStatuses.Of(status)), ("@by", decidedBy), ("@now", _at));
         queue.ExecuteNonQuery();
     }
 
@@ -39,8 +39,8 @@ internal sealed partial class SqliteWriteBatch
             SELECT status, sync_state, blog_status,
                 EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = comments.id AND e.actor <> 'system' AND e.actor NOT LIKE 'scoring:%' AND e.actor <> '{BlogActor}'),
                 EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = comments.id AND e.actor = '{BlogActor}')
-            FROM comments WHERE id = $id
-            """, ("$id", commentId)))
+            FROM comments WHERE id = @id
+            """, ("@id", commentId)))
         using (var reader = current.ExecuteReader())
         {
             if (!reader.Read())
@@ -51,8 +51,8 @@ internal sealed partial class SqliteWriteBatch
             status = reader.GetString(0);
             syncState = reader.IsDBNull(1) ? null : reader.GetString(1);
             lastRead = reader.IsDBNull(2) ? null : reader.GetString(2);
-            moderatorDecided = reader.GetBoolean(3);
-            labelled = reader.GetBoolean(4);
+            moderatorDecided = Flag(reader, 3);
+            labelled = Flag(reader, 4);
         }
 
         if (syncState is "pending" or "failed")
@@ -63,19 +63,19 @@ internal sealed partial class SqliteWriteBatch
         if (gone)
         {
             using var remove = Plain(
-                "UPDATE comments SET blog_status = 'deleted', removed_at = COALESCE(removed_at, $now), changed_at = $now WHERE id = $id",
-                ("$id", commentId), ("$now", _at));
+                "UPDATE comments SET blog_status = 'deleted', removed_at = COALESCE(removed_at, @now), changed_at = @now WHERE id = @id",
+                ("@id", commentId), ("@now", _at));
             remove.ExecuteNonQuery();
             return false;
         }
 
         using (var save = Plain(
             """
-            UPDATE comments SET blog_status = $blog,
-                removed_at = CASE WHEN $blog = 'trash' THEN COALESCE(removed_at, $now) ELSE NULL END,
-                changed_at = CASE WHEN (removed_at IS NULL) <> ($blog <> 'trash') THEN $now ELSE changed_at END
-            WHERE id = $id
-            """, ("$id", commentId), ("$blog", blogStatus), ("$now", _at)))
+            UPDATE comments SET blog_status = @blog,
+                removed_at = CASE WHEN @blog = 'trash' THEN COALESCE(removed_at, @now) ELSE NULL END,
+                changed_at = CASE WHEN (removed_at IS NULL) <> (@blog <> 'trash') THEN @now ELSE changed_at END
+            WHERE id = @id
+            """, ("@id", commentId), ("@blog", blogStatus), ("@now", _at)))
         {
             save.ExecuteNonQuery();
         }
@@ -103,8 +103,8 @@ internal sealed partial class SqliteWriteBatch
         }
 
         using (var update = Plain(
-            "UPDATE comments SET status = $status, rescore = 0, changed_at = $now WHERE id = $id",
-            ("$id", commentId), ("$status", target.ToString()), ("$now", _at)))
+            "UPDATE comments SET status = @status, rescore = 0, changed_at = @now WHERE id = @id",
+            ("@id", commentId), ("@status", target.ToString()), ("@now", _at)))
         {
             update.ExecuteNonQuery();
         }
@@ -119,15 +119,15 @@ internal sealed partial class SqliteWriteBatch
     public void RecordPush(BlogPush push, PushOutcome outcome, string? answer, string? blogStatus, long? retryAt)
     {
         using (var audit = Plain(
-            "INSERT INTO blog_pushes (comment_id, at, decided_by, wanted, outcome, answer) VALUES ($id, $now, $by, $wanted, $outcome, $answer)",
-            ("$id", push.CommentId), ("$now", _at), ("$by", push.DecidedBy), ("$wanted", push.Wanted), ("$outcome", outcome.ToString().ToLowerInvariant()), ("$answer", answer)))
+            "INSERT INTO blog_pushes (comment_id, at, decided_by, wanted, outcome, answer) VALUES (@id, @now, @by, @wanted, @outcome, @answer)",
+            ("@id", push.CommentId), ("@now", _at), ("@by", push.DecidedBy), ("@wanted", push.Wanted), ("@outcome", outcome.ToString().ToLowerInvariant()), ("@answer", answer)))
         {
             audit.ExecuteNonQuery();
         }
 
         // A newer decision replaced the one pushed meanwhile: it has its own push queued.
-        using (var current = Plain("SELECT 1 FROM comments WHERE id = $id AND sync_state = 'pending' AND sync_wanted = $wanted AND sync_by = $by",
-            ("$id", push.CommentId), ("$wanted", push.Wanted), ("$by", push.DecidedBy)))
+        using (var current = Plain("SELECT 1 FROM comments WHERE id = @id AND sync_state = 'pending' AND sync_wanted = @wanted AND sync_by = @by",
+            ("@id", push.CommentId), ("@wanted", push.Wanted), ("@by", push.DecidedBy)))
         {
             if (current.ExecuteScalar() is null)
             {
@@ -144,12 +144,12 @@ internal sealed partial class SqliteWriteBatch
         };
         using (var update = Plain(
             """
-            UPDATE comments SET sync_state = $state, sync_note = $answer, sync_at = $now, sync_attempts = sync_attempts + 1,
-                sync_next_at = $next, blog_status = COALESCE($blog, blog_status)
-            WHERE id = $id
+            UPDATE comments SET sync_state = @state, sync_note = @answer, sync_at = @now, sync_attempts = sync_attempts + 1,
+                sync_next_at = @next, blog_status = COALESCE(@blog, blog_status)
+            WHERE id = @id
             """,
-            ("$id", push.CommentId), ("$state", state), ("$answer", answer), ("$now", _at), ("$next", outcome == PushOutcome.Retry ? retryAt : null),
-            ("$blog", outcome == PushOutcome.Pushed ? push.Wanted : outcome == PushOutcome.Conflict ? blogStatus : null)))
+            ("@id", push.CommentId), ("@state", state), ("@answer", answer), ("@now", _at), ("@next", outcome == PushOutcome.Retry ? retryAt : null),
+            ("@blog", outcome == PushOutcome.Pushed ? push.Wanted : outcome == PushOutcome.Conflict ? blogStatus : null)))
         {
             update.ExecuteNonQuery();
         }
@@ -160,19 +160,19 @@ internal sealed partial class SqliteWriteBatch
         }
 
         // The blog's state wins: the comment moves to it here, and the history says why.
-        using var read = Plain("SELECT status FROM comments WHERE id = $id", ("$id", push.CommentId));
+        using var read = Plain("SELECT status FROM comments WHERE id = @id", ("@id", push.CommentId));
         var status = (string)read.ExecuteScalar()!;
         var target = blogStatus is null ? null : BlogStatuses.ToStatus(blogStatus);
         if (blogStatus is null)
         {
-            using var remove = Plain("UPDATE comments SET blog_status = 'deleted', removed_at = COALESCE(removed_at, $now), changed_at = $now WHERE id = $id", ("$id", push.CommentId), ("$now", _at));
+            using var remove = Plain("UPDATE comments SET blog_status = 'deleted', removed_at = COALESCE(removed_at, @now), changed_at = @now WHERE id = @id", ("@id", push.CommentId), ("@now", _at));
             remove.ExecuteNonQuery();
         }
         else if (target is { } t && t.ToString() != status)
         {
             using var update = Plain(
-                "UPDATE comments SET status = $status, rescore = 0, changed_at = $now, removed_at = CASE WHEN $status = 'Rejected' THEN removed_at ELSE NULL END WHERE id = $id",
-                ("$id", push.CommentId), ("$status", t.ToString()), ("$now", _at));
+                "UPDATE comments SET status = @status, rescore = 0, changed_at = @now, removed_at = CASE WHEN @status = 'Rejected' THEN removed_at ELSE NULL END WHERE id = @id",
+                ("@id", push.CommentId), ("@status", t.ToString()), ("@now", _at));
             update.ExecuteNonQuery();
             Event(push.CommentId, status, t.ToString(), $"conflict: {answer}");
         }
@@ -182,16 +182,16 @@ internal sealed partial class SqliteWriteBatch
     public bool RetryPush(long commentId, string moderator)
     {
         using var retry = Plain(
-            "UPDATE comments SET sync_state = 'pending', sync_attempts = 0, sync_next_at = $now, sync_by = $by, sync_at = $now WHERE id = $id AND sync_state = 'failed'",
-            ("$id", commentId), ("$by", moderator), ("$now", _at));
+            "UPDATE comments SET sync_state = 'pending', sync_attempts = 0, sync_next_at = @now, sync_by = @by, sync_at = @now WHERE id = @id AND sync_state = 'failed'",
+            ("@id", commentId), ("@by", moderator), ("@now", _at));
         return retry.ExecuteNonQuery() == 1;
     }
 
     private void Event(long commentId, string from, string to, string reasons)
     {
         using var record = Plain(
-            $"INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($id, $now, '{BlogActor}', $from, $to, $reasons)",
-            ("$id", commentId), ("$now", _at), ("$from", from), ("$to", to), ("$reasons", reasons));
+            $"INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@id, @now, '{BlogActor}', @from, @to, @reasons)",
+            ("@id", commentId), ("@now", _at), ("@from", from), ("@to", to), ("@reasons", reasons));
         record.ExecuteNonQuery();
     }
 }

@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>Comments in a write: new and refreshed comments, replies linked to parents, comments the blog no longer publishes.</summary>
-internal sealed partial class SqliteWriteBatch
+internal sealed partial class WriteBatch
 {
     /// <summary>
     /// Inserts new comments as Pending with a creation event; refreshes known ones (content only from a
@@ -31,20 +31,20 @@ internal sealed partial class SqliteWriteBatch
                 """
                 INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, published_at, content_html,
                                       content_text, seen_in, status, first_seen_at, last_seen_at, type, content_rank, changed_at)
-                VALUES ($post, $key, $wp, COALESCE($guid, (SELECT p.guid || '#comment-' || $wp FROM posts p WHERE p.id = $post AND $wp IS NOT NULL)),
-                        $link, $author, $authorUrl, $published, $html, $text, $seenIn, $status, $now, $now, COALESCE($type, 'comment'), $rank, $now)
+                VALUES (@post, @key, @wp, COALESCE(@guid, (SELECT p.guid || '#comment-' || @wp FROM posts p WHERE p.id = @post AND @wp IS NOT NULL)),
+                        @link, @author, @authorUrl, @published, @html, @text, @seenIn, @status, @now, @now, COALESCE(@type, 'comment'), @rank, @now)
                 ON CONFLICT (post_id, key) DO NOTHING
                 RETURNING id
                 """,
-                "$post", "$key", "$wp", "$guid", "$link", "$author", "$authorUrl", "$published", "$html", "$text", "$seenIn", "$status", "$now", "$type", "$rank");
+                "@post", "@key", "@wp", "@guid", "@link", "@author", "@authorUrl", "@published", "@html", "@text", "@seenIn", "@status", "@now", "@type", "@rank");
             Bind(insert, postId, comment.Key, comment.WordPressId, comment.Guid, comment.Link, comment.Author, comment.AuthorUrl, published,
                 comment.ContentHtml, comment.ContentText, comment.SeenIn, nameof(CommentStatus.Pending), _at, comment.Type, comment.ContentRank);
             if (insert.ExecuteScalar() is long newId)
             {
                 var created = Command(
                     ref _insertEvent,
-                    "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($comment, $now, 'system', NULL, $status, $reason)",
-                    "$comment", "$now", "$status", "$reason");
+                    "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@comment, @now, 'system', NULL, @status, @reason)",
+                    "@comment", "@now", "@status", "@reason");
                 Bind(created, newId, _at, nameof(CommentStatus.Pending), comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : $"new comment from the {comment.SeenIn}");
                 created.ExecuteNonQuery();
                 added++;
@@ -59,7 +59,7 @@ internal sealed partial class SqliteWriteBatch
                 continue;
             }
 
-            var find = Command(ref _findComment, "SELECT id FROM comments WHERE post_id = $post AND key = $key", "$post", "$key");
+            var find = Command(ref _findComment, "SELECT id FROM comments WHERE post_id = @post AND key = @key", "@post", "@key");
             Bind(find, postId, comment.Key);
             var id = (long)find.ExecuteScalar()!;
             restored += RefreshComment(id, comment.ContentHtml, comment.ContentText, comment.ContentRank, comment.Author, comment.AuthorUrl, published,
@@ -76,7 +76,7 @@ internal sealed partial class SqliteWriteBatch
         // only be stored later (by a scrape): the parent's WordPress id waits on the reply until then.
         foreach (var (id, _, parentWordPressId) in parents)
         {
-            var remember = Command(ref _linkParent, "UPDATE comments SET parent_wp_id = $parent WHERE id = $id", "$id", "$parent");
+            var remember = Command(ref _linkParent, "UPDATE comments SET parent_wp_id = @parent WHERE id = @id", "@id", "@parent");
             Bind(remember, id, parentWordPressId);
             remember.ExecuteNonQuery();
         }
@@ -100,11 +100,11 @@ internal sealed partial class SqliteWriteBatch
         var save = Command(
             ref _saveModeratorFields,
             """
-            UPDATE comments SET author_email = COALESCE($email, author_email), author_ip = COALESCE($ip, author_ip),
-                user_agent = COALESCE($agent, user_agent), blog_status = COALESCE($blog, blog_status)
-            WHERE id = $id
+            UPDATE comments SET author_email = COALESCE(@email, author_email), author_ip = COALESCE(@ip, author_ip),
+                user_agent = COALESCE(@agent, user_agent), blog_status = COALESCE(@blog, blog_status)
+            WHERE id = @id
             """,
-            "$id", "$email", "$ip", "$agent", "$blog");
+            "@id", "@email", "@ip", "@agent", "@blog");
         Bind(save, id, comment.AuthorEmail, comment.AuthorIp, comment.UserAgent, comment.BlogStatus);
         save.ExecuteNonQuery();
     }
@@ -115,10 +115,10 @@ internal sealed partial class SqliteWriteBatch
         using var link = Plain(
             """
             UPDATE comments SET parent_id = (SELECT p.id FROM comments p WHERE p.post_id = comments.post_id AND p.wp_comment_id = comments.parent_wp_id ORDER BY p.id LIMIT 1)
-            WHERE post_id = $post AND parent_wp_id IS NOT NULL
+            WHERE post_id = @post AND parent_wp_id IS NOT NULL
               AND EXISTS (SELECT 1 FROM comments p WHERE p.post_id = comments.post_id AND p.wp_comment_id = comments.parent_wp_id)
             """,
-            ("$post", postId));
+            ("@post", postId));
         link.ExecuteNonQuery();
     }
 
@@ -134,9 +134,9 @@ internal sealed partial class SqliteWriteBatch
             """
             SELECT content_html, content_text, content_rank, removed_at IS NOT NULL, status,
                    (SELECT e.actor FROM moderation_events e WHERE e.comment_id = comments.id ORDER BY e.id DESC LIMIT 1)
-            FROM comments WHERE id = $id
+            FROM comments WHERE id = @id
             """,
-            "$id");
+            "@id");
         Bind(current, id);
         string? storedHtml, storedText, status, lastActor;
         long storedRank;
@@ -147,7 +147,7 @@ internal sealed partial class SqliteWriteBatch
             storedHtml = reader.IsDBNull(0) ? null : reader.GetString(0);
             storedText = reader.IsDBNull(1) ? null : reader.GetString(1);
             storedRank = reader.GetInt64(2);
-            removed = reader.GetBoolean(3);
+            removed = Flag(reader, 3);
             status = reader.GetString(4);
             lastActor = reader.IsDBNull(5) ? null : reader.GetString(5);
         }
@@ -164,30 +164,30 @@ internal sealed partial class SqliteWriteBatch
         var rescore = textChanged && storedText is not null && (lastActor is null || lastActor == "system" || lastActor.StartsWith("scoring:", StringComparison.Ordinal));
         var update = Command(
             ref _updateComment,
-            """
-            UPDATE comments SET author = COALESCE($author, author), author_url = COALESCE($authorUrl, author_url),
-                published_at = COALESCE($published, published_at), guid = COALESCE(guid, $guid), link = COALESCE($link, link),
-                type = COALESCE($type, type),
-                content_html = CASE WHEN $changed THEN $html ELSE content_html END,
-                content_text = CASE WHEN $changed THEN $text ELSE content_text END,
-                edited_at = CASE WHEN $textChanged AND (content_rank = $rank OR $current) THEN $now ELSE edited_at END,
-                content_rank = CASE WHEN $better THEN MAX($rank, content_rank) ELSE content_rank END,
-                removed_at = CASE WHEN $comeBack THEN NULL ELSE removed_at END,
-                changed_at = CASE WHEN $changed OR $comeBack THEN $now ELSE changed_at END,
-                status = CASE WHEN $rescore THEN 'Pending' ELSE status END,
-                rescore = CASE WHEN $rescore THEN 1 ELSE rescore END,
-                last_seen_at = $now
-            WHERE id = $id
+            $"""
+            UPDATE comments SET author = COALESCE(@author, author), author_url = COALESCE(@authorUrl, author_url),
+                published_at = COALESCE(@published, published_at), guid = COALESCE(guid, @guid), link = COALESCE(@link, link),
+                type = COALESCE(@type, type),
+                content_html = CASE WHEN @changed THEN @html ELSE content_html END,
+                content_text = CASE WHEN @changed THEN @text ELSE content_text END,
+                edited_at = CASE WHEN @textChanged AND (content_rank = @rank OR @current) THEN @now ELSE edited_at END,
+                content_rank = CASE WHEN @better THEN {db.Greatest("@rank", "content_rank")} ELSE content_rank END,
+                removed_at = CASE WHEN @comeBack THEN NULL ELSE removed_at END,
+                changed_at = CASE WHEN @changed OR @comeBack THEN @now ELSE changed_at END,
+                status = CASE WHEN @rescore THEN 'Pending' ELSE status END,
+                rescore = CASE WHEN @rescore THEN 1 ELSE rescore END,
+                last_seen_at = @now
+            WHERE id = @id
             """,
-            "$id", "$author", "$authorUrl", "$published", "$guid", "$link", "$type", "$changed", "$html", "$text", "$better", "$rank", "$textChanged", "$now", "$comeBack", "$rescore", "$current");
+            "@id", "@author", "@authorUrl", "@published", "@guid", "@link", "@type", "@changed", "@html", "@text", "@better", "@rank", "@textChanged", "@now", "@comeBack", "@rescore", "@current");
         Bind(update, id, author, authorUrl, published, guid, link, type, contentChanged, html, text, better, rank, textChanged, _at, comeBack, rescore, bothCurrent);
         update.ExecuteNonQuery();
         Rescored += rescore ? 1 : 0;
         if (rescore && status != nameof(CommentStatus.Pending))
         {
             using var record = Plain(
-                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($id, $now, 'system', $from, 'Pending', $reason)",
-                ("$id", id), ("$now", _at), ("$from", status), ("$reason", "the content changed on the blog (or a cleaner copy was read): scored again"));
+                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@id, @now, 'system', @from, 'Pending', @reason)",
+                ("@id", id), ("@now", _at), ("@from", status), ("@reason", "the content changed on the blog (or a cleaner copy was read): scored again"));
             record.ExecuteNonQuery();
         }
 
@@ -206,9 +206,9 @@ internal sealed partial class SqliteWriteBatch
         using (var list = Plain(
             """
             SELECT c.id, c.wp_comment_id FROM comments c JOIN posts p ON p.id = c.post_id
-            WHERE p.source_id = $source AND c.type = 'comment' AND c.wp_comment_id IS NOT NULL AND c.removed_at IS NULL
+            WHERE p.source_id = @source AND c.type = 'comment' AND c.wp_comment_id IS NOT NULL AND c.removed_at IS NULL
               AND (c.blog_status IS NULL OR c.blog_status = 'approved')
-            """, ("$source", sourceId)))
+            """, ("@source", sourceId)))
         using (var reader = list.ExecuteReader())
         {
             while (reader.Read())
@@ -222,7 +222,7 @@ internal sealed partial class SqliteWriteBatch
 
         foreach (var id in gone)
         {
-            using var remove = Plain("UPDATE comments SET removed_at = $now, changed_at = $now WHERE id = $id", ("$id", id), ("$now", _at));
+            using var remove = Plain("UPDATE comments SET removed_at = @now, changed_at = @now WHERE id = @id", ("@id", id), ("@now", _at));
             remove.ExecuteNonQuery();
         }
 

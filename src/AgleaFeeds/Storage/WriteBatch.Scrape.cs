@@ -2,19 +2,19 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>A scrape in a write: the page's view of the post and its comments, and the comments it no longer shows.</summary>
-internal sealed partial class SqliteWriteBatch
+internal sealed partial class WriteBatch
 {
     /// <summary>Stores a scrape: the page's view of the post, its comments with thread and kind, removals.</summary>
     public ScrapeWriteResult SaveScrape(ScrapeWrite write)
     {
         var postId = write.PostId;
         long sourceId;
-        using (var post = Plain("SELECT source_id FROM posts WHERE id = $id", ("$id", postId)))
+        using (var post = Plain("SELECT source_id FROM posts WHERE id = @id", ("@id", postId)))
         {
             if (post.ExecuteScalar() is not long id)
             {
@@ -27,30 +27,30 @@ internal sealed partial class SqliteWriteBatch
         if (write.Page is { } page)
         {
             using var update = Plain(
-                """
-                UPDATE posts SET page_title = $title, page_author = $author, page_content_html = $content, page_published_at = $published,
-                    page_modified_at = $modified, page_categories = $categories, tags = $tags, page_comment_count = $count,
-                    edited_at = CASE WHEN page_content_html IS NOT NULL AND page_content_html IS NOT $content THEN $now ELSE edited_at END,
-                    changed_at = CASE WHEN page_content_html IS NOT $content OR page_title IS NOT $title THEN $now ELSE changed_at END,
-                    wp_post_id = COALESCE(wp_post_id, $wp)
-                WHERE id = $id
+                $"""
+                UPDATE posts SET page_title = @title, page_author = @author, page_content_html = @content, page_published_at = @published,
+                    page_modified_at = @modified, page_categories = @categories, tags = @tags, page_comment_count = @count,
+                    edited_at = CASE WHEN page_content_html IS NOT NULL AND {db.NullSafeDiffers("page_content_html", "@content")} THEN @now ELSE edited_at END,
+                    changed_at = CASE WHEN {db.NullSafeDiffers("page_content_html", "@content")} OR {db.NullSafeDiffers("page_title", "@title")} THEN @now ELSE changed_at END,
+                    wp_post_id = COALESCE(wp_post_id, @wp)
+                WHERE id = @id
                 """,
-                ("$id", postId), ("$title", page.Title), ("$author", page.Author), ("$content", page.ContentHtml),
-                ("$published", page.PublishedAt?.ToUnixTimeMilliseconds()), ("$modified", page.ModifiedAt?.ToUnixTimeMilliseconds()),
-                ("$categories", JsonSerializer.Serialize(page.Categories)), ("$tags", JsonSerializer.Serialize(page.Tags)), ("$count", page.AnnouncedCommentCount),
-                ("$now", _at), ("$wp", page.WordPressId));
+                ("@id", postId), ("@title", page.Title), ("@author", page.Author), ("@content", page.ContentHtml),
+                ("@published", page.PublishedAt?.ToUnixTimeMilliseconds()), ("@modified", page.ModifiedAt?.ToUnixTimeMilliseconds()),
+                ("@categories", JsonSerializer.Serialize(page.Categories)), ("@tags", JsonSerializer.Serialize(page.Tags)), ("@count", page.AnnouncedCommentCount),
+                ("@now", _at), ("@wp", page.WordPressId));
             update.ExecuteNonQuery();
         }
 
         // What the store holds for this post, by key: a comment known from a feed is the same record.
         var known = new Dictionary<string, (long Id, bool Removed)>(StringComparer.Ordinal);
         // A comment the blog holds (read with its credentials) is not on the page and not removed: it counts as known-absent.
-        using (var list = Plain("SELECT key, id, removed_at IS NOT NULL OR COALESCE(blog_status, 'approved') <> 'approved' FROM comments WHERE post_id = $post", ("$post", postId)))
+        using (var list = Plain("SELECT key, id, removed_at IS NOT NULL OR COALESCE(blog_status, 'approved') <> 'approved' FROM comments WHERE post_id = @post", ("@post", postId)))
         using (var reader = list.ExecuteReader())
         {
             while (reader.Read())
             {
-                known[reader.GetString(0)] = (reader.GetInt64(1), reader.GetBoolean(2));
+                known[reader.GetString(0)] = (reader.GetInt64(1), Flag(reader, 2));
             }
         }
 
@@ -63,8 +63,8 @@ internal sealed partial class SqliteWriteBatch
             if (known.TryGetValue(key, out var existing))
             {
                 using var update = Plain(
-                    "UPDATE comments SET depth = $depth, avatar_url = COALESCE($avatar, avatar_url), comment_page = $page WHERE id = $id",
-                    ("$id", existing.Id), ("$depth", c.Depth), ("$avatar", c.AvatarUrl), ("$page", c.CommentPage));
+                    "UPDATE comments SET depth = @depth, avatar_url = COALESCE(@avatar, avatar_url), comment_page = @page WHERE id = @id",
+                    ("@id", existing.Id), ("@depth", c.Depth), ("@avatar", c.AvatarUrl), ("@page", c.CommentPage));
                 update.ExecuteNonQuery();
                 restored += RefreshComment(existing.Id, c.ContentHtml, c.ContentText, ContentRanks.Page, c.Author, c.AuthorUrl,
                     c.PublishedAt?.ToUnixTimeMilliseconds(), null, c.Permalink, c.Type) ? 1 : 0;
@@ -76,17 +76,17 @@ internal sealed partial class SqliteWriteBatch
                 """
                 INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, avatar_url, published_at, content_html,
                                       content_text, seen_in, status, depth, type, comment_page, first_seen_at, last_seen_at, content_rank, changed_at)
-                VALUES ($post, $key, $wp, (SELECT p.guid || '#comment-' || $wp FROM posts p WHERE p.id = $post), $link, $author, $authorUrl, $avatar, $published, $html, $text, 'page', $status, $depth, $type, $page, $now, $now, 2, $now)
+                VALUES (@post, @key, @wp, (SELECT p.guid || '#comment-' || @wp FROM posts p WHERE p.id = @post), @link, @author, @authorUrl, @avatar, @published, @html, @text, 'page', @status, @depth, @type, @page, @now, @now, 2, @now)
                 RETURNING id
                 """,
-                ("$post", postId), ("$key", key), ("$wp", c.WordPressId), ("$link", c.Permalink), ("$author", c.Author), ("$authorUrl", c.AuthorUrl),
-                ("$avatar", c.AvatarUrl), ("$published", c.PublishedAt?.ToUnixTimeMilliseconds()), ("$html", c.ContentHtml), ("$text", c.ContentText),
-                ("$status", nameof(CommentStatus.Pending)), ("$depth", c.Depth), ("$type", c.Type), ("$page", c.CommentPage), ("$now", _at));
+                ("@post", postId), ("@key", key), ("@wp", c.WordPressId), ("@link", c.Permalink), ("@author", c.Author), ("@authorUrl", c.AuthorUrl),
+                ("@avatar", c.AvatarUrl), ("@published", c.PublishedAt?.ToUnixTimeMilliseconds()), ("@html", c.ContentHtml), ("@text", c.ContentText),
+                ("@status", nameof(CommentStatus.Pending)), ("@depth", c.Depth), ("@type", c.Type), ("@page", c.CommentPage), ("@now", _at));
             var id = (long)insert.ExecuteScalar()!;
             var reason = c.AwaitingModeration ? "new comment from the post page, awaiting moderation on the blog" : "new comment from the post page";
             using (var created = Plain(
-                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($id, $now, 'system', NULL, $status, $reason)",
-                ("$id", id), ("$now", _at), ("$status", nameof(CommentStatus.Pending)), ("$reason", reason)))
+                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@id, @now, 'system', NULL, @status, @reason)",
+                ("@id", id), ("@now", _at), ("@status", nameof(CommentStatus.Pending)), ("@reason", reason)))
             {
                 created.ExecuteNonQuery();
             }
@@ -107,8 +107,8 @@ internal sealed partial class SqliteWriteBatch
             }
 
             using var link = Plain(
-                "UPDATE comments SET parent_id = COALESCE($parent, parent_id), parent_wp_id = $wp WHERE id = $id",
-                ("$id", seen[c.WordPressId]), ("$parent", parent), ("$wp", c.ParentWordPressId));
+                "UPDATE comments SET parent_id = COALESCE(@parent, parent_id), parent_wp_id = @wp WHERE id = @id",
+                ("@id", seen[c.WordPressId]), ("@parent", parent), ("@wp", c.ParentWordPressId));
             link.ExecuteNonQuery();
         }
 
@@ -121,7 +121,7 @@ internal sealed partial class SqliteWriteBatch
             {
                 if (!wasRemoved && long.TryParse(key, out var wp) && !seen.ContainsKey(wp))
                 {
-                    using var remove = Plain("UPDATE comments SET removed_at = $now, changed_at = $now WHERE id = $id", ("$id", id), ("$now", _at));
+                    using var remove = Plain("UPDATE comments SET removed_at = @now, changed_at = @now WHERE id = @id", ("@id", id), ("@now", _at));
                     remove.ExecuteNonQuery();
                     removed++;
                 }
@@ -135,8 +135,8 @@ internal sealed partial class SqliteWriteBatch
 
         var result = new ScrapeWriteResult(added, removed, restored) { Rescored = Rescored };
         using (var state = Plain(
-            "UPDATE posts SET scraped_at = $now, scrape_error = $error, scrape_outcome = $outcome WHERE id = $id",
-            ("$id", postId), ("$now", _at), ("$error", write.Error), ("$outcome", write.Outcome(result))))
+            "UPDATE posts SET scraped_at = @now, scrape_error = @error, scrape_outcome = @outcome WHERE id = @id",
+            ("@id", postId), ("@now", _at), ("@error", write.Error), ("@outcome", write.Outcome(result))))
         {
             state.ExecuteNonQuery();
         }

@@ -7,8 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Storage;
 
-/// <summary>The embedded default store: one SQLite file in WAL mode, through Microsoft.Data.Sqlite and Dapper.</summary>
-public sealed partial class SqliteFeedStore(IOptions<StorageOptions> options) : IFeedStore, IBlogSyncStore
+/// <summary>
+/// The store, through Dapper, on the database the options name (<see cref="StoreDatabase"/>): one SQLite file in WAL mode
+/// by default, or PostgreSQL. The statements are the same text on both; the few that differ come from the database.
+/// </summary>
+public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedStore, IBlogSyncStore, IAsyncDisposable
 {
     /// <summary>A post the curated feeds carry: it has a link and content, and is not hidden.</summary>
     private const string PublishedPost = "link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)";
@@ -49,31 +52,22 @@ public sealed partial class SqliteFeedStore(IOptions<StorageOptions> options) : 
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.Value.DatabasePath,
-        ForeignKeys = true,
-        Pooling = true,
-        DefaultTimeout = 30,
-    }.ToString();
+    private readonly StoreDatabase _db = StoreDatabase.Create(options.Value);
+
+    /// <summary>The database under the store (SQLite or PostgreSQL).</summary>
+    public StoreDatabase Database => _db;
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken ct)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(options.Value.DatabasePath)!);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync("PRAGMA journal_mode=WAL;").ConfigureAwait(false);
-        await SqliteMigrations.ApplyAsync(connection, ct).ConfigureAwait(false);
-    }
+    public Task MigrateAsync(CancellationToken ct) => _db.MigrateAsync(ct);
 
     /// <summary>Runs one write transaction: behind this process's write gate, statements prepared once per batch.</summary>
-    private async Task<T> WriteAsync<T>(DateTimeOffset now, Func<SqliteWriteBatch, T> work, CancellationToken ct)
+    private async Task<T> WriteAsync<T>(DateTimeOffset now, Func<WriteBatch, T> work, CancellationToken ct)
     {
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         T result;
-        using (var batch = new SqliteWriteBatch(connection, tx, now))
+        using (var batch = new WriteBatch(connection, tx, now, _db))
         {
             result = work(batch);
         }
@@ -82,7 +76,7 @@ public sealed partial class SqliteFeedStore(IOptions<StorageOptions> options) : 
         return result;
     }
 
-    private Task WriteAsync(DateTimeOffset now, Action<SqliteWriteBatch> work, CancellationToken ct) =>
+    private Task WriteAsync(DateTimeOffset now, Action<WriteBatch> work, CancellationToken ct) =>
         WriteAsync<bool>(now, batch =>
         {
             work(batch);
@@ -108,16 +102,17 @@ public sealed partial class SqliteFeedStore(IOptions<StorageOptions> options) : 
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    private Task<System.Data.Common.DbConnection> OpenAsync(CancellationToken ct) => _db.OpenAsync(ct);
+
+    /// <summary>Closes the database's pool (PostgreSQL's connections; nothing to do for SQLite).</summary>
+    public async ValueTask DisposeAsync()
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
-        // In WAL mode NORMAL keeps the database consistent after a crash and skips an fsync per commit;
-        // a power cut can only lose the last polls, which the next poll fetches again.
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=NORMAL";
-        await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        return connection;
+        if (_db is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _writeGate.Dispose();
     }
 
     private static DateTimeOffset? Time(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;

@@ -2,13 +2,12 @@ using System.Data;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>The moderation aggregate of the SQLite store: scoring's candidates and verdicts, moderators' decisions and labels, the queue, the trust and block lists.</summary>
-public sealed partial class SqliteFeedStore
+public sealed partial class FeedStore
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<ScoringCandidate>> ListUnscoredCommentsAsync(int limit, CancellationToken ct)
@@ -18,14 +17,14 @@ public sealed partial class SqliteFeedStore
         // or the same author URL (all a feed carries);
         // a flood is the same name on the same blog within the interval.
         var rows = await connection.QueryAsync<CandidateRow>(
-            """
+            $"""
             SELECT c.id AS CommentId, c.post_id AS PostId, c.author AS Author, c.author_url AS AuthorUrl, c.content_html AS ContentHtml,
                 c.author_email AS AuthorEmail, c.author_ip AS AuthorIp, c.user_agent AS UserAgent,
                 s.site_url AS SiteUrl, s.feed_url AS FeedUrl, p.link AS PostLink,
                 EXISTS (SELECT 1 FROM comments o JOIN posts op ON op.id = o.post_id
                         WHERE op.source_id = p.source_id AND o.id <> c.id AND o.status = 'Approved'
                           AND o.author = c.author AND (o.author_url = c.author_url OR o.author_email = c.author_email)) AS PreviouslyApproved,
-                EXISTS (SELECT 1 FROM comments d WHERE d.post_id = c.post_id AND d.id < c.id AND d.author IS c.author
+                EXISTS (SELECT 1 FROM comments d WHERE d.post_id = c.post_id AND d.id < c.id AND {_db.NullSafeEquals("d.author", "c.author")}
                           AND d.content_html = c.content_html) AS Duplicate,
                 c.published_at - (SELECT MAX(f.published_at) FROM comments f JOIN posts fp ON fp.id = f.post_id
                                   WHERE fp.source_id = p.source_id AND f.id <> c.id AND f.author = c.author
@@ -63,7 +62,7 @@ public sealed partial class SqliteFeedStore
     public Task<bool> RecordDecisionAsync(long commentId, CommentStatus status, string moderator, string? note, DateTimeOffset now, CancellationToken ct, CommentStatus? expected = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
-        if (moderator.StartsWith("scoring:", StringComparison.Ordinal) || moderator is "system" or SqliteWriteBatch.BlogActor)
+        if (moderator.StartsWith("scoring:", StringComparison.Ordinal) || moderator is "system" or WriteBatch.BlogActor)
         {
             throw new ArgumentException("Storage: a moderator's name cannot be one of the system's actors.", nameof(moderator));
         }

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace AgleaFeeds.Tests.Storage;
 
-public class SqliteFeedStoreTests
+public class FeedStoreTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken Ct = CancellationToken.None;
@@ -31,27 +31,32 @@ public class SqliteFeedStoreTests
         SeenIn = "comments-feed",
     };
 
-    [Fact]
-    public async Task MigrateAsync_Twice_AppliesEachMigrationOnceInWalMode()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task MigrateAsync_Twice_AppliesEachMigrationOnceInWalMode(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         await db.Store.MigrateAsync(Ct);
 
-        await using var connection = new SqliteConnection($"Data Source={db.Options.DatabasePath}");
-        await connection.OpenAsync();
+        await using var connection = await db.Store.Database.OpenAsync(Ct);
         using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM schema_migrations";
-        Assert.Equal((long)SqliteMigrations.Available.Count, await count.ExecuteScalarAsync());
-        Assert.True(SqliteMigrations.Available.Count >= 2);
-        using var mode = connection.CreateCommand();
-        mode.CommandText = "PRAGMA journal_mode";
-        Assert.Equal("wal", await mode.ExecuteScalarAsync());
+        var available = provider == "Sqlite" ? SqliteMigrations.Available.Count : PostgresMigrations.Available.Count;
+        Assert.Equal((long)available, Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        if (provider == "Sqlite")
+        {
+            Assert.True(SqliteMigrations.Available.Count >= 2);
+            using var mode = connection.CreateCommand();
+            mode.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("wal", await mode.ExecuteScalarAsync());
+        }
     }
 
-    [Fact]
-    public async Task AddSourceAsync_SameFeedUrlTwice_KeepsOneSource()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AddSourceAsync_SameFeedUrlTwice_KeepsOneSource(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var a = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
         var b = await db.Store.AddSourceAsync(new SourceDefinition("Blog again", "https://blog.example/feed/"), Now, Ct);
 
@@ -62,10 +67,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(Now, source.NextPollAt);
     }
 
-    [Fact]
-    public async Task UpsertPostsAsync_SamePostsTwice_StoresOnceAndReportsNoChange()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertPostsAsync_SamePostsTwice_StoresOnceAndReportsNoChange(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
 
         var first = await db.Store.UpsertPostsAsync(source, [Post("a"), Post("b")], Now, Ct);
@@ -76,10 +82,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(2, (await db.Store.ListPostsAsync(source, Ct)).Count);
     }
 
-    [Fact]
-    public async Task UpsertPostsAsync_ChangedContentAndCount_ReportsBothAndUpdates()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertPostsAsync_ChangedContentAndCount_ReportsBothAndUpdates(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
         await db.Store.UpsertPostsAsync(source, [Post("a", "Old", 1), Post("b", "Same", 2)], Now, Ct);
 
@@ -94,10 +101,11 @@ public class SqliteFeedStoreTests
         Assert.Contains(posts, p => p.FeedCommentCount == 3);
     }
 
-    [Fact]
-    public async Task UpsertCommentsAsync_SameCommentFromTwoFeeds_IsOneRecordWithOneCreationEvent()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertCommentsAsync_SameCommentFromTwoFeeds_IsOneRecordWithOneCreationEvent(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
         await db.Store.UpsertPostsAsync(source, [Post("a")], Now, Ct);
 
@@ -118,10 +126,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(CommentStatus.Pending, history.To);
     }
 
-    [Fact]
-    public async Task UpsertCommentsAsync_UnknownPost_KeepsTheCommentOnAStubPost()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertCommentsAsync_UnknownPost_KeepsTheCommentOnAStubPost(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
 
         await db.Store.UpsertCommentsAsync(source, [Comment("old", 3) with { PostTitle = "An old post" }], Now, Ct);
@@ -132,10 +141,11 @@ public class SqliteFeedStoreTests
         Assert.Single(await db.Store.ListCommentsAsync(post.Id, Ct));
     }
 
-    [Fact]
-    public async Task ClaimDueSourcesAsync_ClaimedSource_IsNotClaimedAgainUntilReleasedOrLeaseEnds()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ClaimDueSourcesAsync_ClaimedSource_IsNotClaimedAgainUntilReleasedOrLeaseEnds(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var due = await db.Store.AddSourceAsync(new SourceDefinition("Due", "https://due.example/feed/"), Now.AddMinutes(-1), Ct);
         await db.Store.AddSourceAsync(new SourceDefinition("Later", "https://later.example/feed/"), Now.AddMinutes(5), Ct);
 
@@ -148,10 +158,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(2, afterLease.Count);
     }
 
-    [Fact]
-    public async Task ClaimDueSourcesAsync_ConcurrentClaimers_NeverShareASource()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ClaimDueSourcesAsync_ConcurrentClaimers_NeverShareASource(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         for (var i = 0; i < 200; i++)
         {
             await db.Store.AddSourceAsync(new SourceDefinition($"S{i}", $"https://s{i}.example/feed/"), Now.AddMinutes(-1), Ct);
@@ -164,10 +175,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(200, all.Count);
     }
 
-    [Fact]
-    public async Task ClaimSourcesAsync_LeasedSource_IsSkippedOthersAreClaimedWhetherDueOrNot()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ClaimSourcesAsync_LeasedSource_IsSkippedOthersAreClaimedWhetherDueOrNot(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var leased = await db.Store.AddSourceAsync(new SourceDefinition("Leased", "https://a.example/feed/"), Now, Ct);
         var later = await db.Store.AddSourceAsync(new SourceDefinition("Later", "https://b.example/feed/"), Now.AddHours(1), Ct);
         await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(10), Ct);
@@ -177,10 +189,11 @@ public class SqliteFeedStoreTests
         Assert.Equal([later], claimed);
     }
 
-    [Fact]
-    public async Task SavePollStateAsync_Failure_KeepsValidatorsAndReleasesTheLease()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task SavePollStateAsync_Failure_KeepsValidatorsAndReleasesTheLease(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var id = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
         await db.Store.SavePollStateAsync(new SourcePollState { SourceId = id, PolledAt = Now, NextPollAt = Now.AddMinutes(15), Succeeded = true, ETag = "\"v1\"", LastModified = "Fri, 14 Mar 2025 09:30:00 GMT" }, Ct);
         await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(15), 10, TimeSpan.FromHours(1), Ct);
@@ -205,10 +218,11 @@ public class SqliteFeedStoreTests
         return (source, id);
     }
 
-    [Fact]
-    public async Task UpsertCommentsAsync_ApiTextDiffersFromTheFeedsCopy_ReplacesItAndScoresAgain()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertCommentsAsync_ApiTextDiffersFromTheFeedsCopy_ReplacesItAndScoresAgain(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var (source, id) = await JudgedCommentAsync(db, "In reply to Kim. Thanks", CommentStatus.Spam);
 
         await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks") with { ContentText = "Thanks", ContentRank = ContentRanks.Api, SeenIn = "api" }], Now.AddMinutes(1), Ct);
@@ -222,10 +236,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(CommentStatus.Approved, (await db.Store.GetCommentAsync(id, Ct))!.Status);
     }
 
-    [Fact]
-    public async Task UpsertCommentsAsync_FeedCopyAfterTheApis_NeverReplacesIt()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertCommentsAsync_FeedCopyAfterTheApis_NeverReplacesIt(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Approved);
         await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks, from the API") with { ContentText = "Thanks, from the API", ContentRank = ContentRanks.Api }], Now.AddMinutes(1), Ct);
         await db.Store.ApplyVerdictsAsync([new VerdictWrite(id, CommentStatus.Approved, 0.01, "model", "scoring:v1")], Now.AddMinutes(1), Ct);
@@ -237,10 +252,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(CommentStatus.Approved, comment.Status);
     }
 
-    [Fact]
-    public async Task UpsertCommentsAsync_EditedOnTheBlogAfterAModeratorsDecision_KeepsTheDecisionAndDatesTheEdit()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertCommentsAsync_EditedOnTheBlogAfterAModeratorsDecision_KeepsTheDecisionAndDatesTheEdit(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Pending);
         await db.Store.RecordDecisionAsync(id, CommentStatus.Approved, "mod", null, Now, Ct);
 
@@ -252,10 +268,11 @@ public class SqliteFeedStoreTests
         Assert.Equal(Now.AddHours(1), await db.Store.GetLastChangeAsync(null, posts: false, comments: true, Ct));
     }
 
-    [Fact]
-    public async Task SavePollAsync_PublishedIdsWithoutAComment_MarksItRemovedAndItsReturnBringsItBack()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task SavePollAsync_PublishedIdsWithoutAComment_MarksItRemovedAndItsReturnBringsItBack(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Approved);
         SourcePollState State(PollWriteResult _) => new() { SourceId = source, PolledAt = Now, NextPollAt = Now.AddHours(1), Succeeded = true };
 
@@ -269,10 +286,11 @@ public class SqliteFeedStoreTests
         Assert.Null((await db.Store.GetCommentAsync(id, Ct))!.RemovedAt);
     }
 
-    [Fact]
-    public async Task UpsertCommentsAsync_PageShowsOtherWordsThanTheApisCopy_IsAnEditSameWordsChangeNothing()
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task UpsertCommentsAsync_PageShowsOtherWordsThanTheApisCopy_IsAnEditSameWordsChangeNothing(string provider)
     {
-        await using var db = await TempDatabase.CreateAsync();
+        await using var db = await TempDatabase.CreateAsync(provider);
         var (source, id) = await JudgedCommentAsync(db, "Thanks", CommentStatus.Approved);
         await db.Store.UpsertCommentsAsync(source, [Comment("p1", 7, "Thanks") with { ContentText = "Thanks", ContentRank = ContentRanks.Api }], Now.AddMinutes(1), Ct);
 
@@ -286,5 +304,21 @@ public class SqliteFeedStoreTests
         Assert.Equal("<p>Thanks, and edited</p>", edited.ContentHtml);
         Assert.Equal(Now.AddMinutes(3), edited.EditedAt);
         Assert.Equal(CommentStatus.Pending, edited.Status);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task SetAuthorRuleAsync_SameValueInOtherCase_ReplacesTheEntry(string provider)
+    {
+        await using var db = await TempDatabase.CreateAsync(provider);
+
+        await db.Store.SetAuthorRuleAsync(AuthorRuleKind.Author, "Spam King", AuthorRuleAction.Trust, "mod", Now, Ct);
+        await db.Store.SetAuthorRuleAsync(AuthorRuleKind.Author, "spam king", AuthorRuleAction.Block, "other", Now, Ct);
+        await db.Store.SetAuthorRuleAsync(AuthorRuleKind.UrlDomain, "spam-king.example", AuthorRuleAction.Trust, "mod", Now, Ct);
+
+        var rules = await db.Store.ListAuthorRulesAsync(Ct);
+        Assert.Equal(2, rules.Count);
+        var author = Assert.Single(rules, r => r.Kind == AuthorRuleKind.Author);
+        Assert.Equal((AuthorRuleAction.Block, "other"), (author.Action, author.CreatedBy));
     }
 }

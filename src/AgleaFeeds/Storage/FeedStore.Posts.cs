@@ -2,13 +2,12 @@ using System.Data;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>The posts aggregate of the SQLite store: posts, their scrapes, what the posts feed carries and when it changed.</summary>
-public sealed partial class SqliteFeedStore
+public sealed partial class FeedStore
 {
     /// <inheritdoc />
     public Task<IReadOnlyList<PostChange>> UpsertPostsAsync(long sourceId, IReadOnlyList<PostUpsert> posts, DateTimeOffset now, CancellationToken ct)
@@ -65,12 +64,12 @@ public sealed partial class SqliteFeedStore
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var ms = await connection.ExecuteScalarAsync<long?>(
-            """
+            $"""
             SELECT COALESCE(
                 (SELECT MAX(t) FROM (
                     SELECT MAX(changed_at) AS t FROM posts WHERE @posts AND (@postId IS NULL OR id = @postId)
-                    UNION ALL SELECT MAX(c.changed_at) FROM comments c WHERE @comments AND (@postId IS NULL OR c.post_id = @postId))),
-                (SELECT CAST(strftime('%s', MIN(applied_at)) AS INTEGER) * 1000 FROM schema_migrations))
+                    UNION ALL SELECT MAX(c.changed_at) FROM comments c WHERE @comments AND (@postId IS NULL OR c.post_id = @postId)) AS changes),
+                {_db.CreatedAtMs})
             """, new { postId, posts, comments }).ConfigureAwait(false);
         return DateTimeOffset.FromUnixTimeMilliseconds(ms ?? 0);
     }

@@ -2,13 +2,12 @@ using System.Data;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>The comments aggregate of the SQLite store: comments and what the comment feeds carry.</summary>
-public sealed partial class SqliteFeedStore
+public sealed partial class FeedStore
 {
     /// <inheritdoc />
     public Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct)

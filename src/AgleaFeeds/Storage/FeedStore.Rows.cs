@@ -2,13 +2,12 @@ using System.Data;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>The rows Dapper maps the SQLite store's tables to, and their models.</summary>
-public sealed partial class SqliteFeedStore
+public sealed partial class FeedStore
 {
     private sealed class SourceRow
     {

@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>Moderation in a write: verdicts, moderators' decisions, the queue marked for a recheck, the trust and block lists.</summary>
-internal sealed partial class SqliteWriteBatch
+internal sealed partial class WriteBatch
 {
     /// <summary>Applies verdicts to comments still pending and unjudged; every verdict becomes an event either way.</summary>
     public int ApplyVerdicts(IReadOnlyList<VerdictWrite> verdicts)
@@ -18,11 +18,11 @@ internal sealed partial class SqliteWriteBatch
             using var current = Plain(
                 """
                 SELECT status,
-                    EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = $id AND e.actor LIKE 'scoring:%' AND (e.actor <> 'scoring:none' OR $actor = 'scoring:none')),
+                    EXISTS (SELECT 1 FROM moderation_events e WHERE e.comment_id = @id AND e.actor LIKE 'scoring:%' AND (e.actor <> 'scoring:none' OR @actor = 'scoring:none')),
                     rescore, blog_status,
                     (SELECT w.push_verdicts FROM posts p JOIN wordpress_connections w ON w.source_id = p.source_id WHERE p.id = comments.post_id)
-                FROM comments WHERE id = $id
-                """, ("$id", v.CommentId), ("$actor", v.Actor));
+                FROM comments WHERE id = @id
+                """, ("@id", v.CommentId), ("@actor", v.Actor));
             string? status = null;
             var judged = false;
             var rescore = false;
@@ -33,10 +33,10 @@ internal sealed partial class SqliteWriteBatch
                 if (reader.Read())
                 {
                     status = reader.GetString(0);
-                    judged = reader.GetBoolean(1);
-                    rescore = reader.GetBoolean(2);
+                    judged = Flag(reader, 1);
+                    rescore = Flag(reader, 2);
                     onBlog = reader.IsDBNull(3) ? null : reader.GetString(3);
-                    pushVerdicts = !reader.IsDBNull(4) && reader.GetBoolean(4);
+                    pushVerdicts = !reader.IsDBNull(4) && Flag(reader, 4);
                 }
             }
 
@@ -61,8 +61,8 @@ internal sealed partial class SqliteWriteBatch
             if (apply)
             {
                 using var update = Plain(
-                    "UPDATE comments SET status = $status, rescore = 0, changed_at = CASE WHEN $status = 'Pending' THEN changed_at ELSE $now END WHERE id = $id",
-                    ("$id", v.CommentId), ("$status", to.ToString()), ("$now", _at));
+                    "UPDATE comments SET status = @status, rescore = 0, changed_at = CASE WHEN @status = 'Pending' THEN changed_at ELSE @now END WHERE id = @id",
+                    ("@id", v.CommentId), ("@status", to.ToString()), ("@now", _at));
                 update.ExecuteNonQuery();
                 applied++;
                 if (pushVerdicts && to is CommentStatus.Approved or CommentStatus.Spam)
@@ -72,9 +72,9 @@ internal sealed partial class SqliteWriteBatch
             }
 
             using var record = Plain(
-                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, score, reasons) VALUES ($id, $now, $actor, $from, $to, $score, $reasons)",
-                ("$id", v.CommentId), ("$now", _at), ("$actor", v.Actor), ("$from", status), ("$to", apply ? to.ToString() : status),
-                ("$score", v.Score), ("$reasons", apply ? reasons : $"{reasons}; not applied: already {status}"));
+                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, score, reasons) VALUES (@id, @now, @actor, @from, @to, @score, @reasons)",
+                ("@id", v.CommentId), ("@now", _at), ("@actor", v.Actor), ("@from", status), ("@to", apply ? to.ToString() : status),
+                ("@score", v.Score), ("@reasons", apply ? reasons : $"{reasons}; not applied: already {status}"));
             record.ExecuteNonQuery();
         }
 
@@ -97,38 +97,38 @@ internal sealed partial class SqliteWriteBatch
     public void SetAuthorRule(AuthorRuleKind kind, string value, AuthorRuleAction action, string moderator)
     {
         using var upsert = Plain(
-            """
-            INSERT INTO author_rules (kind, value, action, created_by, created_at) VALUES ($kind, $value, $action, $by, $now)
-            ON CONFLICT (kind, value) DO UPDATE SET action = excluded.action, created_by = excluded.created_by, created_at = excluded.created_at
+            $"""
+            INSERT INTO author_rules (kind, value, action, created_by, created_at) VALUES (@kind, @value, @action, @by, @now)
+            ON CONFLICT ({db.NoCaseKey("kind", "value")}) DO UPDATE SET action = excluded.action, created_by = excluded.created_by, created_at = excluded.created_at
             """,
-            ("$kind", kind.ToString()), ("$value", value), ("$action", action.ToString()), ("$by", moderator), ("$now", _at));
+            ("@kind", kind.ToString()), ("@value", value), ("@action", action.ToString()), ("@by", moderator), ("@now", _at));
         upsert.ExecuteNonQuery();
     }
 
     /// <summary>Removes a trust/block entry.</summary>
     public bool RemoveAuthorRule(long id)
     {
-        using var delete = Plain("DELETE FROM author_rules WHERE id = $id", ("$id", id));
+        using var delete = Plain("DELETE FROM author_rules WHERE id = @id", ("@id", id));
         return delete.ExecuteNonQuery() == 1;
     }
 
     /// <summary>Moves a comment to a moderator's decision and records the event.</summary>
     public bool RecordDecision(long commentId, CommentStatus status, string moderator, string? note, CommentStatus? expected)
     {
-        using var current = Plain("SELECT status FROM comments WHERE id = $id", ("$id", commentId));
+        using var current = Plain("SELECT status FROM comments WHERE id = @id", ("@id", commentId));
         if (current.ExecuteScalar() is not string from || (expected is { } e && from != e.ToString()))
         {
             return false;
         }
 
-        using (var update = Plain("UPDATE comments SET status = $status, rescore = 0, changed_at = $now WHERE id = $id", ("$id", commentId), ("$status", status.ToString()), ("$now", _at)))
+        using (var update = Plain("UPDATE comments SET status = @status, rescore = 0, changed_at = @now WHERE id = @id", ("@id", commentId), ("@status", status.ToString()), ("@now", _at)))
         {
             update.ExecuteNonQuery();
         }
 
         using var record = Plain(
-            "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES ($id, $now, $actor, $from, $to, $note)",
-            ("$id", commentId), ("$now", _at), ("$actor", moderator), ("$from", from), ("$to", status.ToString()), ("$note", note));
+            "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@id, @now, @actor, @from, @to, @note)",
+            ("@id", commentId), ("@now", _at), ("@actor", moderator), ("@from", from), ("@to", status.ToString()), ("@note", note));
         record.ExecuteNonQuery();
         QueuePush(commentId, status, moderator);
         return true;

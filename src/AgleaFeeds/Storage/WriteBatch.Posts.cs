@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>Posts in a write: new and changed posts, posts the blog stopped publishing, stub posts for comments, hiding.</summary>
-internal sealed partial class SqliteWriteBatch
+internal sealed partial class WriteBatch
 {
     /// <summary>
     /// Inserts new posts, updates changed ones, and reports what changed. Content is replaced only by a
@@ -25,10 +25,10 @@ internal sealed partial class SqliteWriteBatch
                 ref _findPost,
                 """
                 SELECT id, content_hash, feed_comment_count, content_rank FROM posts
-                WHERE source_id = $source AND (key = $key OR ($wp IS NOT NULL AND wp_post_id = $wp))
-                ORDER BY CASE WHEN key = $key THEN 0 ELSE 1 END LIMIT 1
+                WHERE source_id = @source AND (key = @key OR (CAST(@wp AS BIGINT) IS NOT NULL AND wp_post_id = @wp))
+                ORDER BY CASE WHEN key = @key THEN 0 ELSE 1 END LIMIT 1
                 """,
-                "$source", "$key", "$wp");
+                "@source", "@key", "@wp");
             Bind(find, sourceId, post.Key, post.WordPressId);
             long id = 0;
             string? storedHash = null;
@@ -59,8 +59,8 @@ internal sealed partial class SqliteWriteBatch
                     INSERT INTO posts (source_id, key, guid, link, title, author, published_at, updated_at, categories, summary_html,
                                        content_html, comments_url, comment_feed_url, feed_comment_count, content_hash, first_seen_at, last_seen_at,
                                        wp_post_id, content_rank, changed_at, enclosures)
-                    VALUES ($source, $key, $guid, $link, $title, $author, $published, $updated, $categories, $summary,
-                            $content, $comments, $commentFeed, $count, $hash, $now, $now, $wp, $rank, $now, $enclosures)
+                    VALUES (@source, @key, @guid, @link, @title, @author, @published, @updated, @categories, @summary,
+                            @content, @comments, @commentFeed, @count, @hash, @now, @now, @wp, @rank, @now, @enclosures)
                     RETURNING id
                     """,
                     PostParameters);
@@ -82,15 +82,15 @@ internal sealed partial class SqliteWriteBatch
                 var update = Command(
                     ref _updatePost,
                     """
-                    UPDATE posts SET guid = COALESCE($guid, guid), link = COALESCE($link, link), title = COALESCE($title, title),
-                        author = COALESCE($author, author), published_at = COALESCE($published, published_at), updated_at = COALESCE($updated, updated_at),
-                        categories = CASE WHEN $categories = '[]' THEN categories ELSE $categories END, summary_html = $summary, content_html = $content,
-                        comments_url = COALESCE($comments, comments_url), comment_feed_url = COALESCE($commentFeed, comment_feed_url),
-                        feed_comment_count = COALESCE($count, feed_comment_count), content_hash = $hash, last_seen_at = $now,
-                        wp_post_id = COALESCE($wp, wp_post_id),
-                        edited_at = CASE WHEN content_hash <> '' AND content_rank = $rank THEN $now ELSE edited_at END,
-                        content_rank = $rank, changed_at = $now, enclosures = CASE WHEN $enclosures = '[]' THEN enclosures ELSE $enclosures END
-                    WHERE id = $id
+                    UPDATE posts SET guid = COALESCE(@guid, guid), link = COALESCE(@link, link), title = COALESCE(@title, title),
+                        author = COALESCE(@author, author), published_at = COALESCE(@published, published_at), updated_at = COALESCE(@updated, updated_at),
+                        categories = CASE WHEN @categories = '[]' THEN categories ELSE @categories END, summary_html = @summary, content_html = @content,
+                        comments_url = COALESCE(@comments, comments_url), comment_feed_url = COALESCE(@commentFeed, comment_feed_url),
+                        feed_comment_count = COALESCE(@count, feed_comment_count), content_hash = @hash, last_seen_at = @now,
+                        wp_post_id = COALESCE(@wp, wp_post_id),
+                        edited_at = CASE WHEN content_hash <> '' AND content_rank = @rank THEN @now ELSE edited_at END,
+                        content_rank = @rank, changed_at = @now, enclosures = CASE WHEN @enclosures = '[]' THEN enclosures ELSE @enclosures END
+                    WHERE id = @id
                     """,
                     PostParameters);
                 Bind(update, values);
@@ -101,11 +101,11 @@ internal sealed partial class SqliteWriteBatch
                 var refresh = Command(
                     ref _refreshPost,
                     """
-                    UPDATE posts SET feed_comment_count = COALESCE($count, feed_comment_count), wp_post_id = COALESCE($wp, wp_post_id),
-                        comments_url = COALESCE($comments, comments_url), comment_feed_url = COALESCE($commentFeed, comment_feed_url)
-                    WHERE id = $id
+                    UPDATE posts SET feed_comment_count = COALESCE(@count, feed_comment_count), wp_post_id = COALESCE(@wp, wp_post_id),
+                        comments_url = COALESCE(@comments, comments_url), comment_feed_url = COALESCE(@commentFeed, comment_feed_url)
+                    WHERE id = @id
                     """,
-                    "$id", "$count", "$wp", "$comments", "$commentFeed");
+                    "@id", "@count", "@wp", "@comments", "@commentFeed");
                 Bind(refresh, id, post.FeedCommentCount, post.WordPressId, post.CommentsUrl, post.CommentFeedUrl);
                 refresh.ExecuteNonQuery();
             }
@@ -114,8 +114,8 @@ internal sealed partial class SqliteWriteBatch
             {
                 // The blog lists it again: a post it had stopped publishing is shown again.
                 using var show = Plain(
-                    "UPDATE posts SET hidden_at = NULL, hidden_by = NULL, changed_at = $now, last_seen_at = $now WHERE id = $id AND hidden_by = $by",
-                    ("$id", id), ("$now", _at), ("$by", BlogHidden));
+                    "UPDATE posts SET hidden_at = NULL, hidden_by = NULL, changed_at = @now, last_seen_at = @now WHERE id = @id AND hidden_by = @by",
+                    ("@id", id), ("@now", _at), ("@by", BlogHidden));
                 show.ExecuteNonQuery();
             }
 
@@ -126,13 +126,13 @@ internal sealed partial class SqliteWriteBatch
     }
 
     private static readonly string[] PostParameters =
-        ["$source", "$key", "$guid", "$link", "$title", "$author", "$published", "$updated", "$categories", "$summary", "$content", "$comments", "$commentFeed", "$count", "$hash", "$now", "$wp", "$rank", "$id", "$enclosures"];
+        ["@source", "@key", "@guid", "@link", "@title", "@author", "@published", "@updated", "@categories", "@summary", "@content", "@comments", "@commentFeed", "@count", "@hash", "@now", "@wp", "@rank", "@id", "@enclosures"];
 
     /// <summary>Hides every post of the source with a WordPress id the blog's list no longer holds (hidden_by "blog"); returns how many.</summary>
     public int HideUnpublishedPosts(long sourceId, IReadOnlySet<long> published)
     {
         var gone = new List<long>();
-        using (var list = Plain("SELECT id, wp_post_id FROM posts WHERE source_id = $source AND wp_post_id IS NOT NULL AND hidden_at IS NULL", ("$source", sourceId)))
+        using (var list = Plain("SELECT id, wp_post_id FROM posts WHERE source_id = @source AND wp_post_id IS NOT NULL AND hidden_at IS NULL", ("@source", sourceId)))
         using (var reader = list.ExecuteReader())
         {
             while (reader.Read())
@@ -146,7 +146,7 @@ internal sealed partial class SqliteWriteBatch
 
         foreach (var id in gone)
         {
-            using var hide = Plain("UPDATE posts SET hidden_at = $now, hidden_by = $by, changed_at = $now, last_seen_at = $now WHERE id = $id", ("$id", id), ("$now", _at), ("$by", BlogHidden));
+            using var hide = Plain("UPDATE posts SET hidden_at = @now, hidden_by = @by, changed_at = @now, last_seen_at = @now WHERE id = @id", ("@id", id), ("@now", _at), ("@by", BlogHidden));
             hide.ExecuteNonQuery();
         }
 
@@ -167,10 +167,10 @@ internal sealed partial class SqliteWriteBatch
         var find = Command(
             ref _findPostForComment,
             """
-            SELECT id FROM posts WHERE source_id = $source AND (($wp IS NOT NULL AND wp_post_id = $wp) OR guid = $guid OR link = $link OR key = $link)
-            ORDER BY CASE WHEN wp_post_id = $wp THEN 0 WHEN guid = $guid THEN 1 ELSE 2 END LIMIT 1
+            SELECT id FROM posts WHERE source_id = @source AND ((CAST(@wp AS BIGINT) IS NOT NULL AND wp_post_id = @wp) OR guid = @guid OR link = @link OR key = @link)
+            ORDER BY CASE WHEN wp_post_id = @wp THEN 0 WHEN guid = @guid THEN 1 ELSE 2 END LIMIT 1
             """,
-            "$source", "$guid", "$link", "$wp");
+            "@source", "@guid", "@link", "@wp");
         Bind(find, sourceId, comment.PostGuid, comment.PostLink, comment.PostWordPressId);
         if (find.ExecuteScalar() is long id)
         {
@@ -182,9 +182,9 @@ internal sealed partial class SqliteWriteBatch
             ref _insertStub,
             """
             INSERT INTO posts (source_id, key, guid, link, title, content_hash, first_seen_at, last_seen_at, wp_post_id, changed_at)
-            VALUES ($source, $key, $guid, $link, $title, '', $now, $now, $wp, $now) RETURNING id
+            VALUES (@source, @key, @guid, @link, @title, '', @now, @now, @wp, @now) RETURNING id
             """,
-            "$source", "$key", "$guid", "$link", "$title", "$now", "$wp");
+            "@source", "@key", "@guid", "@link", "@title", "@now", "@wp");
         Bind(stub, sourceId, comment.PostGuid ?? comment.PostLink, comment.PostGuid, comment.PostLink, comment.PostTitle, _at, comment.PostWordPressId);
         return _postIds[cacheKey] = (long)stub.ExecuteScalar()!;
     }
@@ -193,8 +193,8 @@ internal sealed partial class SqliteWriteBatch
     public bool SetPostHidden(long postId, bool hidden, string moderator)
     {
         using var update = Plain(
-            "UPDATE posts SET hidden_at = $at, hidden_by = $by, last_seen_at = $now, changed_at = $now WHERE id = $id",
-            ("$id", postId), ("$at", hidden ? _at : null), ("$by", hidden ? moderator : null), ("$now", _at));
+            "UPDATE posts SET hidden_at = @at, hidden_by = @by, last_seen_at = @now, changed_at = @now WHERE id = @id",
+            ("@id", postId), ("@at", hidden ? _at : null), ("@by", hidden ? moderator : null), ("@now", _at));
         return update.ExecuteNonQuery() == 1;
     }
 }

@@ -2,13 +2,12 @@ using System.Data;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Storage;
 
 /// <summary>The sources aggregate of the SQLite store: sources, polling state and leases, validators, removal.</summary>
-public sealed partial class SqliteFeedStore
+public sealed partial class FeedStore
 {
     /// <inheritdoc />
     public async Task<long> AddSourceAsync(SourceDefinition source, DateTimeOffset now, CancellationToken ct)
@@ -16,7 +15,7 @@ public sealed partial class SqliteFeedStore
         ArgumentNullException.ThrowIfNull(source);
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await connection.ExecuteAsync("DELETE FROM removed_sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
         var existing = await connection.ExecuteScalarAsync<long?>(
             "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
@@ -81,7 +80,7 @@ public sealed partial class SqliteFeedStore
     {
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var ids = await connection.QueryAsync<long>(
             """
             UPDATE sources SET lease_until = @LeaseUntil
@@ -102,11 +101,11 @@ public sealed partial class SqliteFeedStore
         ArgumentNullException.ThrowIfNull(ids);
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var claimed = await connection.QueryAsync<long>(
-            """
+            $"""
             UPDATE sources SET lease_until = @LeaseUntil
-            WHERE id IN (SELECT value FROM json_each(@Ids)) AND (lease_until IS NULL OR lease_until <= @Now)
+            WHERE id IN ({_db.IdsOf("@Ids")}) AND (lease_until IS NULL OR lease_until <= @Now)
             RETURNING id
             """,
             new { Ids = JsonSerializer.Serialize(ids), Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds() },
@@ -134,7 +133,7 @@ public sealed partial class SqliteFeedStore
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         // Only leases still held: a source whose poll was saved (lease NULL) is not leased again.
         await connection.ExecuteAsync(
-            "UPDATE sources SET lease_until = @Until WHERE id IN (SELECT value FROM json_each(@Ids)) AND lease_until IS NOT NULL",
+            $"UPDATE sources SET lease_until = @Until WHERE id IN ({_db.IdsOf("@Ids")}) AND lease_until IS NOT NULL",
             new { Ids = JsonSerializer.Serialize(ids), Until = until }).ConfigureAwait(false);
     }
 
@@ -202,7 +201,7 @@ public sealed partial class SqliteFeedStore
         ArgumentException.ThrowIfNullOrWhiteSpace(moderator);
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var url = await connection.ExecuteScalarAsync<string?>("SELECT feed_url FROM sources WHERE id = @id", new { id }, tx).ConfigureAwait(false);
         if (url is null)
         {
@@ -225,7 +224,7 @@ public sealed partial class SqliteFeedStore
     {
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = connection.BeginTransaction();
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var args = new { id, from, to };
         await connection.ExecuteAsync(
             """

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace AgleaFeeds.Storage;
 
@@ -11,43 +11,43 @@ namespace AgleaFeeds.Storage;
 /// dozens of rows and SQLite has a single writer, so per-row statement preparation is what the
 /// writer would otherwise spend its time on. Rows that did not change are not rewritten.
 /// </summary>
-internal sealed partial class SqliteWriteBatch(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now) : IDisposable
+internal sealed partial class WriteBatch(DbConnection connection, DbTransaction transaction, DateTimeOffset now, StoreDatabase db) : IDisposable
 {
     private readonly long _at = now.ToUnixTimeMilliseconds();
 
     /// <summary>How many comments this batch sent back to scoring because their words changed.</summary>
     public int Rescored { get; private set; }
     private readonly Dictionary<string, long> _postIds = new(StringComparer.Ordinal);
-    private readonly List<SqliteCommand> _commands = [];
-    private SqliteCommand? _findPost;
-    private SqliteCommand? _insertPost;
-    private SqliteCommand? _updatePost;
-    private SqliteCommand? _findPostForComment;
-    private SqliteCommand? _insertStub;
-    private SqliteCommand? _findComment;
-    private SqliteCommand? _insertComment;
-    private SqliteCommand? _updateComment;
-    private SqliteCommand? _refreshPost;
-    private SqliteCommand? _linkParent;
-    private SqliteCommand? _commentState;
-    private SqliteCommand? _insertEvent;
-    private SqliteCommand? _saveValidators;
-    private SqliteCommand? _saveModeratorFields;
+    private readonly List<DbCommand> _commands = [];
+    private DbCommand? _findPost;
+    private DbCommand? _insertPost;
+    private DbCommand? _updatePost;
+    private DbCommand? _findPostForComment;
+    private DbCommand? _insertStub;
+    private DbCommand? _findComment;
+    private DbCommand? _insertComment;
+    private DbCommand? _updateComment;
+    private DbCommand? _refreshPost;
+    private DbCommand? _linkParent;
+    private DbCommand? _commentState;
+    private DbCommand? _insertEvent;
+    private DbCommand? _saveValidators;
+    private DbCommand? _saveModeratorFields;
 
-    private SqliteCommand Plain(string sql, params (string Name, object? Value)[] parameters)
+    private DbCommand Plain(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            command.Parameters.Add(Parameter(command, name, value));
         }
 
         return command;
     }
 
-    private SqliteCommand Command(ref SqliteCommand? command, string sql, params string[] parameters)
+    private DbCommand Command(ref DbCommand? command, string sql, params string[] parameters)
     {
         if (command is not null)
         {
@@ -59,15 +59,30 @@ internal sealed partial class SqliteWriteBatch(SqliteConnection connection, Sqli
         command.CommandText = sql;
         foreach (var name in parameters)
         {
-            command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+            command.Parameters.Add(Parameter(command, name, null));
         }
 
-        command.Prepare();
+        if (db.PrepareStatements)
+        {
+            command.Prepare();
+        }
+
         _commands.Add(command);
         return command;
     }
 
-    private static void Bind(SqliteCommand command, params object?[] values)
+    private static DbParameter Parameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        return parameter;
+    }
+
+    /// <summary>A 0/1 flag or a boolean (SQLite has integers where PostgreSQL has booleans, e.g. EXISTS).</summary>
+    private static bool Flag(DbDataReader reader, int ordinal) => Convert.ToBoolean(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void Bind(DbCommand command, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {

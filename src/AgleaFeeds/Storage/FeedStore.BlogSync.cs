@@ -4,7 +4,7 @@ using Dapper;
 namespace AgleaFeeds.Storage;
 
 /// <summary>Two-way moderation's part of the SQLite store (<see cref="IBlogSyncStore"/>).</summary>
-public sealed partial class SqliteFeedStore
+public sealed partial class FeedStore
 {
     private const string ConnectionColumns = """
         source_id AS SourceId, api_root AS ApiRoot, user_name AS User, secret AS Secret, origin AS Origin, push_verdicts AS PushVerdicts,
@@ -28,7 +28,7 @@ public sealed partial class SqliteFeedStore
             """,
             new
             {
-                connection.SourceId, connection.ApiRoot, connection.User, connection.Secret, connection.Origin, connection.PushVerdicts,
+                connection.SourceId, connection.ApiRoot, connection.User, connection.Secret, connection.Origin, PushVerdicts = connection.PushVerdicts ? 1 : 0,
                 ConnectedAt = connection.ConnectedAt.ToUnixTimeMilliseconds(), connection.ConnectedBy,
                 CheckedAt = connection.CheckedAt?.ToUnixTimeMilliseconds(), connection.CheckError,
             }).ConfigureAwait(false);
@@ -55,7 +55,7 @@ public sealed partial class SqliteFeedStore
     {
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var db = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = db.BeginTransaction();
+        await using var tx = await db.BeginTransactionAsync(ct).ConfigureAwait(false);
         var removed = await db.ExecuteAsync("DELETE FROM wordpress_connections WHERE source_id = @sourceId", new { sourceId }, tx).ConfigureAwait(false);
         // Nothing waits for a connection that is gone: what was queued is said to have failed, with why.
         await db.ExecuteAsync(
@@ -72,7 +72,7 @@ public sealed partial class SqliteFeedStore
     {
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var db = await OpenAsync(ct).ConfigureAwait(false);
-        return await db.ExecuteAsync("UPDATE wordpress_connections SET push_verdicts = @push WHERE source_id = @sourceId", new { sourceId, push }).ConfigureAwait(false) == 1;
+        return await db.ExecuteAsync("UPDATE wordpress_connections SET push_verdicts = @push WHERE source_id = @sourceId", new { sourceId, push = push ? 1 : 0 }).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -176,7 +176,7 @@ public sealed partial class SqliteFeedStore
         return await db.ExecuteScalarAsync<int>(
             $"""
             SELECT COUNT(DISTINCT comment_id) FROM moderation_events e
-            WHERE e.actor = '{SqliteWriteBatch.BlogActor}' AND e.to_status IN ('Spam', 'Approved')
+            WHERE e.actor = '{WriteBatch.BlogActor}' AND e.to_status IN ('Spam', 'Approved')
               AND e.id = (SELECT MAX(m.id) FROM moderation_events m WHERE m.comment_id = e.comment_id AND m.actor <> 'system' AND m.actor NOT LIKE 'scoring:%')
             """).ConfigureAwait(false);
     }

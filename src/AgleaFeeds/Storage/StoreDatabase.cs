@@ -1,0 +1,132 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace AgleaFeeds.Storage;
+
+/// <summary>
+/// The database under the store: how to open a connection and migrate, and the few pieces of SQL that differ
+/// between SQLite and PostgreSQL, side by side. Every other statement of the store is the same text on both.
+/// </summary>
+public abstract class StoreDatabase
+{
+    /// <summary>"Sqlite" or "PostgreSql".</summary>
+    public abstract string Provider { get; }
+
+    /// <summary>Opens a connection ready for use.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>Applies the numbered migrations of this dialect not yet applied, once even when several hosts start together.</summary>
+    public abstract Task MigrateAsync(CancellationToken ct);
+
+    /// <summary>Equality where NULL equals NULL.</summary>
+    public abstract string NullSafeEquals(string a, string b);
+
+    /// <summary>Inequality where NULL equals NULL.</summary>
+    public abstract string NullSafeDiffers(string a, string b);
+
+    /// <summary>A unique key of a column and a text compared without case (the trust and block lists): the conflict target of an upsert.</summary>
+    public abstract string NoCaseKey(string column, string text);
+
+    /// <summary>The larger of two values.</summary>
+    public abstract string Greatest(string a, string b);
+
+    /// <summary>The ids of a JSON array parameter ("[1,2,3]") as a subquery, for <c>id IN (…)</c>.</summary>
+    public abstract string IdsOf(string parameter);
+
+    /// <summary>Whether the write batch prepares its statements itself (Npgsql prepares the repeated ones on its own).</summary>
+    public abstract bool PrepareStatements { get; }
+
+    /// <summary>The store's creation (its first migration) as Unix milliseconds.</summary>
+    public abstract string CreatedAtMs { get; }
+
+    /// <summary>The database the options name.</summary>
+    public static StoreDatabase Create(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.IsPostgreSql
+            ? new PostgresDatabase(options.ConnectionString is { Length: > 0 } c ? c : throw new InvalidOperationException("Storage:ConnectionString is required with Storage:Provider PostgreSql (e.g. \"Host=127.0.0.1;Database=agleafeeds;Username=agleafeeds;Password=…\")."))
+            : new SqliteDatabase(options.DatabasePath);
+    }
+}
+
+/// <summary>The embedded default: one SQLite file in WAL mode (Microsoft.Data.Sqlite).</summary>
+public sealed class SqliteDatabase(string path) : StoreDatabase
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        ForeignKeys = true,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public override string Provider => "Sqlite";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        // In WAL mode NORMAL keeps the database consistent after a crash and skips an fsync per commit;
+        // a power cut can only lose the last polls, which the next poll fetches again.
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=NORMAL";
+        await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return connection;
+    }
+
+    public override async Task MigrateAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var connection = (SqliteConnection)await OpenAsync(ct).ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA journal_mode=WAL;").ConfigureAwait(false);
+        await SqliteMigrations.ApplyAsync(connection, ct).ConfigureAwait(false);
+    }
+
+    public override string NullSafeEquals(string a, string b) => $"{a} IS {b}";
+
+    public override string NullSafeDiffers(string a, string b) => $"{a} IS NOT {b}";
+
+    public override string NoCaseKey(string column, string text) => $"{column}, {text}"; // the text column is COLLATE NOCASE
+
+    public override string IdsOf(string parameter) => $"SELECT value FROM json_each({parameter})";
+
+    public override string Greatest(string a, string b) => $"MAX({a}, {b})";
+
+    public override bool PrepareStatements => true;
+
+    public override string CreatedAtMs => "(SELECT CAST(strftime('%s', MIN(applied_at)) AS INTEGER) * 1000 FROM schema_migrations)";
+}
+
+/// <summary>PostgreSQL through Npgsql: one data source (its own pool) per store.</summary>
+public sealed class PostgresDatabase(string connectionString) : StoreDatabase, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+
+    public override string Provider => "PostgreSql";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+    public override async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await PostgresMigrations.ApplyAsync(connection, ct).ConfigureAwait(false);
+    }
+
+    public override string NullSafeEquals(string a, string b) => $"{a} IS NOT DISTINCT FROM {b}";
+
+    public override string NullSafeDiffers(string a, string b) => $"{a} IS DISTINCT FROM {b}";
+
+    public override string NoCaseKey(string column, string text) => $"{column}, lower({text})"; // the unique index author_rules_key
+
+    public override string IdsOf(string parameter) => $"SELECT CAST(value AS BIGINT) FROM jsonb_array_elements_text(CAST({parameter} AS jsonb)) AS ids (value)";
+
+    public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
+
+    public override bool PrepareStatements => false;
+
+    public override string CreatedAtMs => "(SELECT MIN(applied_at_ms) FROM schema_migrations)";
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+}

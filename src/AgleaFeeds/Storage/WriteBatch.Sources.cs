@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AgleaFeeds.Model;
+using System.Data.Common;
+
+namespace AgleaFeeds.Storage;
+
+/// <summary>Sources in a write: a poll's outcome and the validators of its secondary feeds.</summary>
+internal sealed partial class WriteBatch
+{
+    /// <summary>Stores the validators of a source's secondary feed URL.</summary>
+    public void SaveValidators(long sourceId, string url, HttpValidators validators)
+    {
+        var save = Command(
+            ref _saveValidators,
+            """
+            INSERT INTO http_validators (source_id, url, etag, last_modified, checked_at) VALUES (@source, @url, @etag, @lastModified, @now)
+            ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, checked_at = excluded.checked_at
+            """,
+            "@source", "@url", "@etag", "@lastModified", "@now");
+        Bind(save, sourceId, url, validators.ETag, validators.LastModified, _at);
+        save.ExecuteNonQuery();
+    }
+
+    /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
+    public void SavePollState(SourcePollState state)
+    {
+        using var command = Plain(
+            """
+            UPDATE sources SET
+                feed_url = CASE WHEN CAST(@newFeedUrl AS TEXT) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.feed_url = @newFeedUrl)
+                                THEN @newFeedUrl ELSE feed_url END,
+                comments_feed_url = COALESCE(@commentsFeedUrl, comments_feed_url),
+                site_url = COALESCE(site_url, @siteUrl),
+                api_root = COALESCE(@apiRoot, api_root),
+                api_comment_total = COALESCE(@apiTotal, api_comment_total),
+                api_post_total = COALESCE(@apiPostTotal, api_post_total),
+                api_synced_at = CASE WHEN @apiSynced THEN @polledAt ELSE api_synced_at END,
+                backfilled_at = CASE WHEN @backfilled THEN @polledAt ELSE backfilled_at END,
+                etag = CASE WHEN @succeeded THEN @etag ELSE etag END,
+                last_modified = CASE WHEN @succeeded THEN @lastModified ELSE last_modified END,
+                last_polled_at = @polledAt,
+                last_success_at = CASE WHEN @succeeded THEN @polledAt ELSE last_success_at END,
+                next_poll_at = @nextPollAt,
+                error_count = @errorCount,
+                last_error = @error,
+                last_outcome = @outcome,
+                feed_interval_seconds = COALESCE(@feedInterval, feed_interval_seconds),
+                schedule_reason = @scheduleReason,
+                lease_until = NULL
+            WHERE id = @id
+            """,
+            ("@id", state.SourceId), ("@newFeedUrl", state.NewFeedUrl), ("@commentsFeedUrl", state.CommentsFeedUrl), ("@siteUrl", state.SiteUrl), ("@apiRoot", state.ApiRoot), ("@apiTotal", state.ApiCommentTotal), ("@apiPostTotal", state.ApiPostTotal), ("@apiSynced", state.ApiSynced), ("@backfilled", state.Backfilled),
+            ("@succeeded", state.Succeeded), ("@etag", state.ETag), ("@lastModified", state.LastModified),
+            ("@polledAt", state.PolledAt.ToUnixTimeMilliseconds()), ("@nextPollAt", state.NextPollAt.ToUnixTimeMilliseconds()),
+            ("@errorCount", state.ErrorCount), ("@error", state.Error), ("@outcome", state.Outcome),
+            ("@feedInterval", state.FeedInterval is { } f ? (long)f.TotalSeconds : null), ("@scheduleReason", state.ScheduleReason));
+        command.ExecuteNonQuery();
+    }
+}
