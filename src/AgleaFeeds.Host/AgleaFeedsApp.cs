@@ -128,7 +128,17 @@ public static partial class AgleaFeedsApp
             File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(keys).SetApplicationName("AgleaFeeds");
+        var protection = builder.Services.AddDataProtection().SetApplicationName("AgleaFeeds");
+        if (storage.IsPostgreSql)
+        {
+            // Several hosts on one database share one key ring: in the store.
+            builder.Services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<IFeedStore, TimeProvider>((o, store, time) => o.XmlRepository = new WordPress.StoreKeyRepository((FeedStore)store, time));
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(keys);
+        }
         builder.Services.AddSingleton<AgleaFeeds.Moderation.ISecretBox, WordPress.DataProtectionSecretBox>();
 
         // With antiforgery registered, the dashboard validates every POST (its commands included).
