@@ -17,6 +17,9 @@ internal static class CliApp
                                                print, one JSON object a line, how AgleaFeeds reads each feed, or post page and its
                                                comment tree; --base gives files their document URL (for relative links)
           AgleaFeeds.Host migrate              apply the store's migrations (SQLite or PostgreSQL, Storage:Provider) and exit
+          AgleaFeeds.Host copy-store --from STORE --to STORE
+                                               copy a store into a new, empty one (every row, ids kept; one transaction); STORE is
+                                               a data folder (SQLite) or a PostgreSQL connection string ("Host=…;Database=…")
           AgleaFeeds.Host export [FILE]        write every source, post and comment (with history) as JSON lines
           AgleaFeeds.Host labels [FILE]        write the labels the store holds (moderators' decisions and the blogs' own, imported from
                                                WordPress) as a CSV that train --labels, evaluate and learning-curve read
@@ -60,7 +63,7 @@ internal static class CliApp
 
     /// <summary>Flags the service and its verbs know: settings (--Section:Key=value) and ASP.NET Core's host flags.</summary>
     private static readonly string[] KnownFlags = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot", "--help", "-h",
-        "--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes"];
+        "--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes", "--from", "--to"];
 
     /// <summary>The first argument that looks like a flag and is neither a setting nor a known flag, or null.</summary>
     internal static string? UnknownFlag(IEnumerable<string> args) =>
@@ -77,7 +80,7 @@ internal static class CliApp
         }
 
         var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
-        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes"];
+        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes", "--from", "--to"];
         var operands = args.SkipWhile(a => a != verb).Skip(1)
             .Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !flagsWithValues.Contains(args.SkipWhile(x => x != verb).Skip(1).ElementAt(i - 1))))
             .ToArray();
@@ -140,6 +143,30 @@ internal static class CliApp
                         ? $"the store's migrations are applied on PostgreSQL ({PostgresMigrations.Available.Count} known; Hangfire creates its schema at the service's start)"
                         : $"the store's migrations are applied to {options.DatabasePath} ({SqliteMigrations.Available.Count} known)").ConfigureAwait(false);
                     return 0;
+                }
+
+            case "copy-store" when Option(args, "--from") is { } from && Option(args, "--to") is { } to:
+                {
+                    var (source, keys) = StoreAt(from);
+                    var (target, _) = StoreAt(to);
+                    try
+                    {
+                        var copied = await StoreCopy.CopyAsync(source, target, keys, CancellationToken.None).ConfigureAwait(false);
+                        await stdout.WriteLineAsync($"copied: {copied}").ConfigureAwait(false);
+                        return 0;
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        await stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                        return 1;
+                    }
+                    finally
+                    {
+                        foreach (var db in new[] { source, target }.OfType<IAsyncDisposable>())
+                        {
+                            await db.DisposeAsync().ConfigureAwait(false);
+                        }
+                    }
                 }
 
             case "labels":
@@ -244,6 +271,21 @@ internal static class CliApp
     }
 
     /// <summary>A host without a web server: configuration, logging to stderr, the pipeline.</summary>
+    /// <summary>A store named on the command line: a PostgreSQL connection string, else a data folder (SQLite), with the key files beside it.</summary>
+    private static (StoreDatabase Database, IEnumerable<(string Name, string Xml)> Keys) StoreAt(string value)
+    {
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            return (StoreDatabase.Create(new StorageOptions { Provider = "PostgreSql", ConnectionString = value }), []);
+        }
+
+        var options = new StorageOptions { DataDirectory = value };
+        var keys = Directory.Exists(options.KeysPath)
+            ? Directory.GetFiles(options.KeysPath, "*.xml").Select(f => (Path.GetFileNameWithoutExtension(f), File.ReadAllText(f))).ToList()
+            : [];
+        return (StoreDatabase.Create(options), keys);
+    }
+
     private static IHost CreateHost(string[] args)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
