@@ -61,9 +61,11 @@ internal static class CliApp
         }
     }
 
+    /// <summary>The verbs' flags that take a value (the next argument); declared first, KnownFlags includes them.</summary>
+    private static readonly string[] FlagsWithValues = ["--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes", "--from", "--to"];
+
     /// <summary>Flags the service and its verbs know: settings (--Section:Key=value) and ASP.NET Core's host flags.</summary>
-    private static readonly string[] KnownFlags = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot", "--help", "-h",
-        "--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes", "--from", "--to"];
+    private static readonly string[] KnownFlags = ["--urls", "--environment", "--contentRoot", "--applicationName", "--webroot", "--help", "-h", .. FlagsWithValues];
 
     /// <summary>The first argument that looks like a flag and is neither a setting nor a known flag, or null.</summary>
     internal static string? UnknownFlag(IEnumerable<string> args) =>
@@ -80,9 +82,8 @@ internal static class CliApp
         }
 
         var verb = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) || a is "--help" or "-h");
-        string[] flagsWithValues = ["--corpus", "--out", "--data", "--author", "--author-url", "--base", "--labels", "--exclude", "--sizes", "--from", "--to"];
         var operands = args.SkipWhile(a => a != verb).Skip(1)
-            .Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !flagsWithValues.Contains(args.SkipWhile(x => x != verb).Skip(1).ElementAt(i - 1))))
+            .Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !FlagsWithValues.Contains(args.SkipWhile(x => x != verb).Skip(1).ElementAt(i - 1))))
             .ToArray();
         switch (verb)
         {

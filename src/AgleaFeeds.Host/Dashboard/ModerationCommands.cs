@@ -22,10 +22,7 @@ internal static class ModerationCommands
             .GetAwaiter().GetResult();
         if (outcome == DecisionOutcome.Applied)
         {
-            // Subscribers see the decision at the next feed request; the static copies and the hub follow now.
-            Jobs.PublishJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
-            // A decision on a connected blog's comment goes to the blog now (queued in the decision's own transaction).
-            Jobs.BlogPushJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
+            Jobs.BlogPushJob.AfterDecision(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
         }
 
         return outcome == DecisionOutcome.Applied;

@@ -81,9 +81,7 @@ internal sealed class ModerationDecide : IDashboardDispatcher
 
         if (results.Any(r => r.Outcome == nameof(DecisionOutcome.Applied)))
         {
-            // Feed requests see the decision at once; the static copies and the hub follow now.
-            Jobs.PublishJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
-            Jobs.BlogPushJob.EnqueueNow(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
+            Jobs.BlogPushJob.AfterDecision(http.RequestServices.GetRequiredService<IBackgroundJobClient>());
         }
 
         http.Response.ContentType = "application/json; charset=utf-8";

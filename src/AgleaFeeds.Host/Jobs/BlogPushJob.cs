@@ -32,6 +32,16 @@ public sealed class BlogPushJob(BlogModeration blogs, IBackgroundJobClient jobs,
         return run.ToString();
     }
 
-    /// <summary>Pushes at once after a decision.</summary>
+    /// <summary>Pushes at once (a failed push a moderator asked to push again).</summary>
     public static void EnqueueNow(IBackgroundJobClient jobs) => jobs.Enqueue<BlogPushJob>(job => job.RunAsync(CancellationToken.None));
+
+    /// <summary>
+    /// After a moderator's decision: the static copies and the hub follow now (feed requests see it at once), and
+    /// a decision on a connected blog's comment goes to the blog now (queued in the decision's own transaction).
+    /// </summary>
+    public static void AfterDecision(IBackgroundJobClient jobs)
+    {
+        PublishJob.EnqueueNow(jobs);
+        EnqueueNow(jobs);
+    }
 }

@@ -145,7 +145,8 @@ public sealed partial class BlogModeration(
             return new BlogRead(0, 0, error);
         }
 
-        var (added, changed) = await sync.SaveBlogCommentsAsync(connection.SourceId, await OnPublishedPostsAsync(connection.SourceId, held.Items, ct).ConfigureAwait(false), asLabels: false, now, ct).ConfigureAwait(false);
+        var published = await OnPublishedPostsAsync(connection.SourceId, ct).ConfigureAwait(false);
+        var (added, changed) = await sync.SaveBlogCommentsAsync(connection.SourceId, published(held.Items), asLabels: false, now, ct).ConfigureAwait(false);
         if (o.MaxSpamPerRead > 0)
         {
             var spam = await api.ReadCommentsAsync(root, credential, BlogStatuses.Spam, o.MaxSpamPerRead, ct).ConfigureAwait(false);
@@ -155,7 +156,7 @@ public sealed partial class BlogModeration(
                 return new BlogRead(added, changed, spamError);
             }
 
-            var (a, c) = await sync.SaveBlogCommentsAsync(connection.SourceId, await OnPublishedPostsAsync(connection.SourceId, spam.Items, ct).ConfigureAwait(false), asLabels: false, now, ct).ConfigureAwait(false);
+            var (a, c) = await sync.SaveBlogCommentsAsync(connection.SourceId, published(spam.Items), asLabels: false, now, ct).ConfigureAwait(false);
             (added, changed) = (added + a, changed + c);
         }
 
@@ -171,11 +172,7 @@ public sealed partial class BlogModeration(
                     continue;
                 }
 
-                foreach (var comment in await CommentsByWordPressIdAsync(connection.SourceId, id, ct).ConfigureAwait(false))
-                {
-                    await sync.ApplyBlogStatusAsync(comment, answer.Status, answer.Gone, now, ct).ConfigureAwait(false);
-                    changed++;
-                }
+                changed += await sync.ApplyBlogStatusAsync(connection.SourceId, id, answer.Status, answer.Gone, now, ct).ConfigureAwait(false);
             }
         }
 
@@ -187,23 +184,12 @@ public sealed partial class BlogModeration(
     /// Only comments on the posts the blog publishes (known to the store and not hidden): with a moderator's
     /// credentials the API also lists comments on private posts and drafts, which must never be stored.
     /// </summary>
-    private async Task<List<CommentUpsert>> OnPublishedPostsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, CancellationToken ct)
+    private async Task<Func<IReadOnlyList<CommentUpsert>, List<CommentUpsert>>> OnPublishedPostsAsync(long sourceId, CancellationToken ct)
     {
         var posts = (await store.ListPostsAsync(sourceId, ct).ConfigureAwait(false)).Where(p => !p.Hidden).ToList();
         var ids = posts.Select(p => p.WordPressId).OfType<long>().ToHashSet();
         var links = posts.Select(p => p.Link).OfType<string>().Select(l => l.TrimEnd('/')).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return comments.Where(c => (c.PostWordPressId is { } post && ids.Contains(post)) || (c.PostLink.Length > 0 && links.Contains(c.PostLink.TrimEnd('/')))).ToList();
-    }
-
-    private async Task<IEnumerable<long>> CommentsByWordPressIdAsync(long sourceId, long wordPressId, CancellationToken ct)
-    {
-        var ids = new List<long>();
-        foreach (var post in await store.ListPostsAsync(sourceId, ct).ConfigureAwait(false))
-        {
-            ids.AddRange((await store.ListCommentsAsync(post.Id, ct).ConfigureAwait(false)).Where(c => c.WordPressId == wordPressId).Select(c => c.Id));
-        }
-
-        return ids;
+        return comments => comments.Where(c => (c.PostWordPressId is { } post && ids.Contains(post)) || (c.PostLink.Length > 0 && links.Contains(c.PostLink.TrimEnd('/')))).ToList();
     }
 
     /// <summary>
@@ -222,6 +208,7 @@ public sealed partial class BlogModeration(
         }
 
         var root = new Uri(connection.ApiRoot);
+        var published = await OnPublishedPostsAsync(connection.SourceId, ct).ConfigureAwait(false);
         foreach (var status in new[] { "approve", BlogStatuses.Spam })
         {
             if (limit == 0)
@@ -236,7 +223,7 @@ public sealed partial class BlogModeration(
                 return 0;
             }
 
-            foreach (var chunk in (await OnPublishedPostsAsync(connection.SourceId, read.Items, ct).ConfigureAwait(false)).Chunk(500))
+            foreach (var chunk in published(read.Items).Chunk(500))
             {
                 await sync.SaveBlogCommentsAsync(connection.SourceId, chunk, asLabels: true, now, ct).ConfigureAwait(false);
             }

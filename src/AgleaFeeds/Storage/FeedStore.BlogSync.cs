@@ -122,8 +122,17 @@ public sealed partial class FeedStore
     }
 
     /// <inheritdoc />
-    public Task ApplyBlogStatusAsync(long commentId, string? blogStatus, bool gone, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(now, batch => batch.ApplyBlogStatus(commentId, blogStatus, gone, isNew: false, asLabel: false), ct);
+    public Task<int> ApplyBlogStatusAsync(long sourceId, long wordPressId, string? blogStatus, bool gone, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(now, batch =>
+        {
+            var ids = batch.CommentsOnBlog(sourceId, wordPressId);
+            foreach (var id in ids)
+            {
+                batch.ApplyBlogStatus(id, blogStatus, gone, isNew: false, asLabel: false);
+            }
+
+            return ids.Count;
+        }, ct);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<BlogPush>> ListDuePushesAsync(DateTimeOffset now, int max, CancellationToken ct)

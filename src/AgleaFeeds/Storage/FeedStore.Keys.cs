@@ -12,12 +12,14 @@ public sealed partial class FeedStore
         return connection.Query<string>("SELECT xml FROM data_protection_keys ORDER BY id").ToList();
     }
 
+    /// <summary>Adds a key by name; a key is never changed, the same name again is ignored (also <see cref="StoreCopy"/>'s).</summary>
+    internal const string InsertProtectionKey =
+        "INSERT INTO data_protection_keys (friendly_name, xml, created_at) VALUES (@name, @xml, @at) ON CONFLICT (friendly_name) DO NOTHING";
+
     /// <summary>Adds a key (a key is never changed; the same name again is ignored).</summary>
     public void SaveProtectionKey(string name, string xml, DateTimeOffset now)
     {
         using var connection = _db.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
-        connection.Execute(
-            "INSERT INTO data_protection_keys (friendly_name, xml, created_at) VALUES (@name, @xml, @at) ON CONFLICT (friendly_name) DO NOTHING",
-            new { name, xml, at = now.ToUnixTimeMilliseconds() });
+        connection.Execute(InsertProtectionKey, new { name, xml, at = now.ToUnixTimeMilliseconds() });
     }
 }

@@ -81,8 +81,11 @@ public interface IBlogSyncStore
     /// <summary>Gets the WordPress ids of a source's comments last read as held on the blog.</summary>
     Task<IReadOnlySet<long>> ListHeldOnBlogAsync(long sourceId, CancellationToken ct);
 
-    /// <summary>Records a comment's status on the blog as asked one by one (null and gone: deleted there); the blog's status wins as in <see cref="SaveBlogCommentsAsync"/>.</summary>
-    Task ApplyBlogStatusAsync(long commentId, string? blogStatus, bool gone, DateTimeOffset now, CancellationToken ct);
+    /// <summary>
+    /// Records the status on the blog of a source's comment with that WordPress id, as asked one by one (null and gone:
+    /// deleted there); the blog's status wins as in <see cref="SaveBlogCommentsAsync"/>. Returns how many comments it touched.
+    /// </summary>
+    Task<int> ApplyBlogStatusAsync(long sourceId, long wordPressId, string? blogStatus, bool gone, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>Lists pushes due now, oldest first.</summary>
     Task<IReadOnlyList<BlogPush>> ListDuePushesAsync(DateTimeOffset now, int max, CancellationToken ct);

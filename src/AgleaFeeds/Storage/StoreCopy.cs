@@ -43,9 +43,7 @@ public static class StoreCopy
         // Keys kept in files beside a SQLite store join the key ring in the target, so its encrypted secrets stay readable.
         foreach (var (name, xml) in extraKeys)
         {
-            await target.ExecuteAsync(
-                "INSERT INTO data_protection_keys (friendly_name, xml, created_at) VALUES (@name, @xml, @at) ON CONFLICT (friendly_name) DO NOTHING",
-                new { name, xml, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx).ConfigureAwait(false);
+            await target.ExecuteAsync(FeedStore.InsertProtectionKey, new { name, xml, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx).ConfigureAwait(false);
         }
 
         // The parents of replies, now that every comment exists.

@@ -91,7 +91,7 @@ internal sealed partial class WriteBatch
         {
             if (asLabel && !labelled && target is CommentStatus.Approved or CommentStatus.Spam)
             {
-                Event(commentId, status, status, $"{blogStatus} on the blog: imported with the blog's history as a label");
+                RecordEvent(commentId, BlogActor, status, status, null, $"{blogStatus} on the blog: imported with the blog's history as a label");
             }
 
             return false;
@@ -109,10 +109,26 @@ internal sealed partial class WriteBatch
             update.ExecuteNonQuery();
         }
 
-        Event(commentId, status, target.ToString(), isNew ? $"{blogStatus} on the blog when first read"
+        RecordEvent(commentId, BlogActor, status, target.ToString(), null, isNew ? $"{blogStatus} on the blog when first read"
             : asLabel && !changedOnBlog ? $"{blogStatus} on the blog: imported with the blog's history (the blog's moderators decided)"
             : $"{blogStatus} on the blog (was {lastRead ?? BlogStatuses.Approved} when last read): decided in wp-admin, the blog's state wins");
         return true;
+    }
+
+    /// <summary>The ids of a source's comments with a WordPress id.</summary>
+    public List<long> CommentsOnBlog(long sourceId, long wordPressId)
+    {
+        using var find = Plain(
+            "SELECT c.id FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = @source AND c.wp_comment_id = @wp",
+            ("@source", sourceId), ("@wp", wordPressId));
+        using var reader = find.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
     }
 
     /// <summary>Records one push attempt; see <see cref="IBlogSyncStore.RecordPushAsync"/>.</summary>
@@ -174,7 +190,7 @@ internal sealed partial class WriteBatch
                 "UPDATE comments SET status = @status, rescore = 0, changed_at = @now, removed_at = CASE WHEN @status = 'Rejected' THEN removed_at ELSE NULL END WHERE id = @id",
                 ("@id", push.CommentId), ("@status", t.ToString()), ("@now", _at));
             update.ExecuteNonQuery();
-            Event(push.CommentId, status, t.ToString(), $"conflict: {answer}");
+            RecordEvent(push.CommentId, BlogActor, status, t.ToString(), null, $"conflict: {answer}");
         }
     }
 
@@ -185,13 +201,5 @@ internal sealed partial class WriteBatch
             "UPDATE comments SET sync_state = 'pending', sync_attempts = 0, sync_next_at = @now, sync_by = @by, sync_at = @now WHERE id = @id AND sync_state = 'failed'",
             ("@id", commentId), ("@by", moderator), ("@now", _at));
         return retry.ExecuteNonQuery() == 1;
-    }
-
-    private void Event(long commentId, string from, string to, string reasons)
-    {
-        using var record = Plain(
-            $"INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@id, @now, '{BlogActor}', @from, @to, @reasons)",
-            ("@id", commentId), ("@now", _at), ("@from", from), ("@to", to), ("@reasons", reasons));
-        record.ExecuteNonQuery();
     }
 }

@@ -71,11 +71,7 @@ internal sealed partial class WriteBatch
                 }
             }
 
-            using var record = Plain(
-                "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, score, reasons) VALUES (@id, @now, @actor, @from, @to, @score, @reasons)",
-                ("@id", v.CommentId), ("@now", _at), ("@actor", v.Actor), ("@from", status), ("@to", apply ? to.ToString() : status),
-                ("@score", v.Score), ("@reasons", apply ? reasons : $"{reasons}; not applied: already {status}"));
-            record.ExecuteNonQuery();
+            RecordEvent(v.CommentId, v.Actor, status, apply ? to.ToString() : status, v.Score, apply ? reasons : $"{reasons}; not applied: already {status}");
         }
 
         return applied;
@@ -126,11 +122,17 @@ internal sealed partial class WriteBatch
             update.ExecuteNonQuery();
         }
 
-        using var record = Plain(
-            "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@id, @now, @actor, @from, @to, @note)",
-            ("@id", commentId), ("@now", _at), ("@actor", moderator), ("@from", from), ("@to", status.ToString()), ("@note", note));
-        record.ExecuteNonQuery();
+        RecordEvent(commentId, moderator, from, status.ToString(), null, note);
         QueuePush(commentId, status, moderator);
         return true;
+    }
+
+    /// <summary>Records a change of a comment's status (or a verdict that left it): who, from, to, score, why.</summary>
+    private void RecordEvent(long commentId, string actor, string? from, string to, double? score, string? reasons)
+    {
+        using var record = Plain(
+            "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, score, reasons) VALUES (@id, @now, @actor, @from, @to, @score, @reasons)",
+            ("@id", commentId), ("@now", _at), ("@actor", actor), ("@from", from), ("@to", to), ("@score", score), ("@reasons", reasons));
+        record.ExecuteNonQuery();
     }
 }
