@@ -312,8 +312,9 @@ internal static class CliApp
         // Leased like the scheduler's batches, so a service running on the same data never polls a source at the same time.
         var sources = await store.ListSourcesAsync(CancellationToken.None).ConfigureAwait(false);
         var polling = services.GetRequiredService<IOptions<Polling.PollingOptions>>().Value;
-        var claimed = await store.ClaimSourcesAsync(sources.Select(s => s.Id).ToList(), services.GetRequiredService<TimeProvider>().GetUtcNow(), polling.Lease, CancellationToken.None).ConfigureAwait(false);
-        var results = await services.GetRequiredService<Polling.PollBatchRunner>().RunAsync(claimed, CancellationToken.None).ConfigureAwait(false);
+        var claim = Polling.ThisHost.NewLeaseOwner();
+        var claimed = await store.ClaimSourcesAsync(sources.Select(s => s.Id).ToList(), services.GetRequiredService<TimeProvider>().GetUtcNow(), polling.Lease, claim, CancellationToken.None).ConfigureAwait(false);
+        var results = await services.GetRequiredService<Polling.PollBatchRunner>().RunAsync(claimed, claim, CancellationToken.None).ConfigureAwait(false);
         var lines = results.Select(r => (r.Title, r.Summary))
             .Concat(sources.Where(s => !claimed.Contains(s.Id)).Select(s => (s.Title, "skipped: being polled by another poller (lease)")));
         foreach (var (title, summary) in lines.OrderBy(l => l.Title, StringComparer.Ordinal))

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Hangfire;
 using Hangfire.States;
 
@@ -13,7 +12,7 @@ namespace AgleaFeeds.Host.Jobs;
 internal static class OrphanedJobs
 {
     /// <summary>Gets this process's Hangfire server name: unique per start, so our own jobs are told from a dead process's.</summary>
-    public static string ServerName { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+    public static string ServerName => AgleaFeeds.Polling.ThisHost.Name;
 
     /// <summary>
     /// Enqueues again every job processing on another server than <paramref name="serverName"/>; returns their ids.

@@ -6,11 +6,14 @@ namespace AgleaFeeds.Host.Jobs;
 /// <summary>Polls one batch of sources by id; each outcome is recorded on its source.</summary>
 public sealed class PollBatchJob(PollBatchRunner runner, IBackgroundJobClient jobs)
 {
-    /// <summary>Polls the sources; a retry is left to the leases, which make the sources due again.</summary>
+    /// <summary>
+    /// Polls the sources the scheduler's <paramref name="claim"/> still holds; a retry is left to the leases, which
+    /// make the sources due again (and a job that runs again after its host died polls nothing another host took).
+    /// </summary>
     [AutomaticRetry(Attempts = 0)]
-    public async Task<string> RunAsync(long[] sourceIds, CancellationToken ct)
+    public async Task<string> RunAsync(long[] sourceIds, string claim, CancellationToken ct)
     {
-        var results = await runner.RunAsync(sourceIds, ct).ConfigureAwait(false);
+        var results = await runner.RunAsync(sourceIds, claim, ct).ConfigureAwait(false);
         var failed = results.Count(r => r.Error is not null);
         // New or changed posts (content or announced comment count) get their pages scraped.
         ScrapeBatchJob.Enqueue(jobs, results.SelectMany(r => r.ChangedPostIds));
@@ -18,6 +21,7 @@ public sealed class PollBatchJob(PollBatchRunner runner, IBackgroundJobClient jo
         {
             jobs.Enqueue<ScoreJob>(job => job.RunAsync(CancellationToken.None));
         }
-        return $"{results.Count} source(s) polled, {failed} failed, {results.Sum(r => r.NewPosts)} new post(s), {results.Sum(r => r.NewComments)} new comment(s)";
+        var elsewhere = sourceIds.Length - results.Count;
+        return $"{results.Count} source(s) polled{(elsewhere > 0 ? $" ({elsewhere} polled or taken by another worker meanwhile)" : string.Empty)}, {failed} failed, {results.Sum(r => r.NewPosts)} new post(s), {results.Sum(r => r.NewComments)} new comment(s)";
     }
 }

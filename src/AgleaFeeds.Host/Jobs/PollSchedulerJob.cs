@@ -23,14 +23,15 @@ public sealed class PollSchedulerJob(IFeedStore store, IBackgroundJobClient jobs
         var total = 0;
         while (true)
         {
-            var ids = await store.ClaimDueSourcesAsync(time.GetUtcNow(), options.Value.BatchSize, options.Value.Lease, ct).ConfigureAwait(false);
+            var claim = ThisHost.NewLeaseOwner();
+            var ids = await store.ClaimDueSourcesAsync(time.GetUtcNow(), options.Value.BatchSize, options.Value.Lease, claim, ct).ConfigureAwait(false);
             if (ids.Count == 0)
             {
                 return total;
             }
 
             var batch = ids.ToArray();
-            jobs.Enqueue<PollBatchJob>(job => job.RunAsync(batch, CancellationToken.None));
+            jobs.Enqueue<PollBatchJob>(job => job.RunAsync(batch, claim, CancellationToken.None));
             total += batch.Length;
         }
     }

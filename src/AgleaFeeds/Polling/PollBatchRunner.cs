@@ -9,18 +9,27 @@ namespace AgleaFeeds.Polling;
 public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStore store, IOptions<PollingOptions> options, TimeProvider time, ILogger<PollBatchRunner> logger)
 {
     /// <summary>
-    /// Polls every source in the batch; one source's crash is recorded on it and does not stop the others.
-    /// While it works, the batch holds its sources on a short lease it renews; sources it gives back
-    /// unpolled (a shutdown) are released at once.
+    /// Polls every source of the batch that <paramref name="claim"/> still holds; one source's crash is recorded
+    /// on it and does not stop the others. The batch first takes the claim's leases over as this host's worker,
+    /// on a short lease it renews while it works; sources it gives back unpolled (a shutdown) are released at
+    /// once. A source the claim no longer holds (its lease ran out and another host took it, or it was polled)
+    /// is left alone: a job run again after its host was killed never polls a source twice.
     /// </summary>
-    public async Task<IReadOnlyList<PollResult>> RunAsync(IReadOnlyList<long> sourceIds, CancellationToken ct)
+    public async Task<IReadOnlyList<PollResult>> RunAsync(IReadOnlyList<long> sourceIds, string claim, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(sourceIds);
         var workLease = options.Value.WorkLease;
+        var worker = ThisHost.NewLeaseOwner();
+        var held = await store.RenewLeasesAsync(sourceIds, time.GetUtcNow() + workLease, claim, ct, newOwner: worker).ConfigureAwait(false);
+        if (held.Count < sourceIds.Count)
+        {
+            LogTakenElsewhere(logger, sourceIds.Count - held.Count, claim);
+        }
+
+        sourceIds = held;
         var unfinished = new ConcurrentDictionary<long, bool>(sourceIds.Select(id => KeyValuePair.Create(id, true)));
-        await store.RenewLeasesAsync(sourceIds, time.GetUtcNow() + workLease, ct).ConfigureAwait(false);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var renewal = RenewWhileWorkingAsync(unfinished, workLease, renewing.Token);
+        var renewal = RenewWhileWorkingAsync(unfinished, workLease, worker, renewing.Token);
         var results = new PollResult?[sourceIds.Count];
         try
         {
@@ -56,21 +65,24 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
             if (!unfinished.IsEmpty)
             {
                 // Stopped before these were polled: free them now rather than when the lease runs out.
-                await store.ReleaseLeasesAsync(unfinished.Keys.ToList(), CancellationToken.None).ConfigureAwait(false);
+                await store.ReleaseLeasesAsync(unfinished.Keys.ToList(), worker, CancellationToken.None).ConfigureAwait(false);
             }
         }
 
         return results.OfType<PollResult>().ToList();
     }
 
-    private async Task RenewWhileWorkingAsync(ConcurrentDictionary<long, bool> unfinished, TimeSpan workLease, CancellationToken ct)
+    private async Task RenewWhileWorkingAsync(ConcurrentDictionary<long, bool> unfinished, TimeSpan workLease, string worker, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(workLease / 3, time);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            await store.RenewLeasesAsync(unfinished.Keys.ToList(), time.GetUtcNow() + workLease, ct).ConfigureAwait(false);
+            await store.RenewLeasesAsync(unfinished.Keys.ToList(), time.GetUtcNow() + workLease, worker, ct).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} source(s) of the batch claimed as {Claim} were polled or taken by another worker meanwhile: left alone")]
+    private static partial void LogTakenElsewhere(ILogger logger, int count, string claim);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Poll of source {SourceId} crashed")]
     private static partial void LogCrashed(ILogger logger, Exception exception, long sourceId);

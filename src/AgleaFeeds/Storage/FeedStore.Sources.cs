@@ -17,24 +17,11 @@ public sealed partial class FeedStore
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await connection.ExecuteAsync("DELETE FROM removed_sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
-        var existing = await connection.ExecuteScalarAsync<long?>(
-            "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
-        if (existing is { } id)
-        {
-            // Adding again changes nothing but an interval the definition states explicitly.
-            if (source.PollInterval is { } explicitInterval)
-            {
-                await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
-            }
-
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return id;
-        }
-
-        id = await connection.ExecuteScalarAsync<long>(
+        // Inserted unless known: two hosts importing the same OPML at once add each source once.
+        var inserted = await connection.ExecuteScalarAsync<long?>(
             """
             INSERT INTO sources (title, site_url, feed_url, poll_interval_seconds, next_poll_at, created_at)
-            VALUES (@Title, @SiteUrl, @FeedUrl, @Interval, @Now, @Now) RETURNING id
+            VALUES (@Title, @SiteUrl, @FeedUrl, @Interval, @Now, @Now) ON CONFLICT (feed_url) DO NOTHING RETURNING id
             """,
             new
             {
@@ -46,6 +33,14 @@ public sealed partial class FeedStore
                 Now = now.ToUnixTimeMilliseconds(),
             },
             tx).ConfigureAwait(false);
+        var id = inserted ?? await connection.ExecuteScalarAsync<long>(
+            "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
+        // Adding again changes nothing but an interval the definition states explicitly.
+        if (inserted is null && source.PollInterval is { } explicitInterval)
+        {
+            await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
+        }
+
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return id;
     }
@@ -76,65 +71,72 @@ public sealed partial class FeedStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, string owner, CancellationToken ct)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        // The outer condition is checked again on the row as it is when updated: two hosts claiming at once never share a source.
         var ids = await connection.QueryAsync<long>(
-            """
-            UPDATE sources SET lease_until = @LeaseUntil
+            $"""
+            UPDATE sources SET lease_until = @LeaseUntil, lease_owner = @Owner
             WHERE id IN (SELECT id FROM sources
                          WHERE next_poll_at <= @Now AND (lease_until IS NULL OR lease_until <= @Now)
-                         ORDER BY next_poll_at, id LIMIT @Max)
+                         ORDER BY next_poll_at, id LIMIT @Max {_db.SkipLocked})
+              AND (lease_until IS NULL OR lease_until <= @Now)
             RETURNING id
             """,
-            new { Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds(), Max = max },
+            new { Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds(), Max = max, Owner = owner },
             tx).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return ids.Order().ToList();
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    public async Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         var claimed = await connection.QueryAsync<long>(
             $"""
-            UPDATE sources SET lease_until = @LeaseUntil
+            UPDATE sources SET lease_until = @LeaseUntil, lease_owner = @Owner
             WHERE id IN ({_db.IdsOf("@Ids")}) AND (lease_until IS NULL OR lease_until <= @Now)
             RETURNING id
             """,
-            new { Ids = JsonSerializer.Serialize(ids), Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds() },
+            new { Ids = JsonSerializer.Serialize(ids), Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds(), Owner = owner },
             tx).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return claimed.Order().ToList();
     }
 
     /// <inheritdoc />
-    public Task RenewLeasesAsync(IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct) =>
-        SetLeasesAsync(ids, until.ToUnixTimeMilliseconds(), ct);
+    public async Task<IReadOnlyList<long>> RenewLeasesAsync(IReadOnlyList<long> ids, DateTimeOffset until, string owner, CancellationToken ct, string? newOwner = null) =>
+        await SetLeasesAsync(ids, until.ToUnixTimeMilliseconds(), owner, newOwner ?? owner, ct).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task ReleaseLeasesAsync(IReadOnlyList<long> ids, CancellationToken ct) => SetLeasesAsync(ids, null, ct);
+    public Task ReleaseLeasesAsync(IReadOnlyList<long> ids, string owner, CancellationToken ct) => SetLeasesAsync(ids, null, owner, owner, ct);
 
-    private async Task SetLeasesAsync(IReadOnlyList<long> ids, long? until, CancellationToken ct)
+    private async Task<IReadOnlyList<long>> SetLeasesAsync(IReadOnlyList<long> ids, long? until, string owner, string newOwner, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         if (ids.Count == 0)
         {
-            return;
+            return [];
         }
 
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        // Only leases still held: a source whose poll was saved (lease NULL) is not leased again.
-        await connection.ExecuteAsync(
-            $"UPDATE sources SET lease_until = @Until WHERE id IN ({_db.IdsOf("@Ids")}) AND lease_until IS NOT NULL",
-            new { Ids = JsonSerializer.Serialize(ids), Until = until }).ConfigureAwait(false);
+        // Only leases this owner still holds: a source whose poll was saved (lease NULL), or that another worker
+        // claimed after this one's lease ran out (a host presumed dead), is not taken back.
+        var held = await connection.QueryAsync<long>(
+            $"UPDATE sources SET lease_until = @Until, lease_owner = @NewOwner WHERE id IN ({_db.IdsOf("@Ids")}) AND lease_until IS NOT NULL AND lease_owner = @Owner RETURNING id",
+            new { Ids = JsonSerializer.Serialize(ids), Until = until, Owner = owner, NewOwner = newOwner }).ConfigureAwait(false);
+        return held.Order().ToList();
     }
 
     /// <inheritdoc />

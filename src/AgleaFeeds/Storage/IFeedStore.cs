@@ -24,22 +24,24 @@ public interface IFeedStore
     Task MakeDueAsync(long id, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
-    /// Leases up to <paramref name="max"/> due sources, oldest due first, so that no other worker
-    /// polls them until the lease ends or <see cref="SavePollStateAsync"/> releases it.
+    /// Leases up to <paramref name="max"/> due sources, oldest due first, to <paramref name="owner"/>, so that no
+    /// other worker (on this host or another) polls them until the lease ends or <see cref="SavePollStateAsync"/>
+    /// releases it. Concurrent claimers never get the same source.
     /// </summary>
-    Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken ct);
+    Task<IReadOnlyList<long>> ClaimDueSourcesAsync(DateTimeOffset now, int max, TimeSpan lease, string owner, CancellationToken ct);
 
-    /// <summary>Leases the given sources, due or not, skipping those another poller holds; returns the ids leased.</summary>
-    Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, CancellationToken ct);
+    /// <summary>Leases the given sources to <paramref name="owner"/>, due or not, skipping those another poller holds; returns the ids leased.</summary>
+    Task<IReadOnlyList<long>> ClaimSourcesAsync(IReadOnlyList<long> ids, DateTimeOffset now, TimeSpan lease, string owner, CancellationToken ct);
 
     /// <summary>
-    /// Sets the lease of sources a poller holds to end at <paramref name="until"/>: shortened when the
-    /// poll starts and renewed while it works, so a killed host's sources are free within one lease.
+    /// Sets the lease of sources <paramref name="owner"/> still holds to end at <paramref name="until"/>, optionally
+    /// handing them to <paramref name="newOwner"/> (the worker that polls them); returns the ids still held. A source
+    /// whose lease ran out and was claimed by another worker, or whose poll was saved, is not among them.
     /// </summary>
-    Task RenewLeasesAsync(IReadOnlyList<long> ids, DateTimeOffset until, CancellationToken ct);
+    Task<IReadOnlyList<long>> RenewLeasesAsync(IReadOnlyList<long> ids, DateTimeOffset until, string owner, CancellationToken ct, string? newOwner = null);
 
-    /// <summary>Ends the leases of sources a poller gives back unpolled (a clean shutdown).</summary>
-    Task ReleaseLeasesAsync(IReadOnlyList<long> ids, CancellationToken ct);
+    /// <summary>Ends the leases <paramref name="owner"/> holds on sources it gives back unpolled (a clean shutdown).</summary>
+    Task ReleaseLeasesAsync(IReadOnlyList<long> ids, string owner, CancellationToken ct);
 
     /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
     Task SavePollStateAsync(SourcePollState state, CancellationToken ct);

@@ -41,6 +41,9 @@ public abstract class StoreDatabase
     /// <summary>The store's creation (its first migration) as Unix milliseconds.</summary>
     public abstract string CreatedAtMs { get; }
 
+    /// <summary>Gets what ends a row-claiming subquery: rows another transaction is claiming are skipped, not waited for (SQLite has one writer).</summary>
+    public abstract string SkipLocked { get; }
+
     /// <summary>The database the options name.</summary>
     public static StoreDatabase Create(StorageOptions options)
     {
@@ -96,6 +99,8 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
 
     public override bool PrepareStatements => true;
 
+    public override string SkipLocked => string.Empty;
+
     public override string CreatedAtMs => "(SELECT CAST(strftime('%s', MIN(applied_at)) AS INTEGER) * 1000 FROM schema_migrations)";
 }
 
@@ -125,6 +130,8 @@ public sealed class PostgresDatabase(string connectionString) : StoreDatabase, I
     public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
     public override bool PrepareStatements => false;
+
+    public override string SkipLocked => "FOR UPDATE SKIP LOCKED";
 
     public override string CreatedAtMs => "(SELECT MIN(applied_at_ms) FROM schema_migrations)";
 

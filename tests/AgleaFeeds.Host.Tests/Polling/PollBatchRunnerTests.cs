@@ -26,9 +26,9 @@ public sealed class PollBatchRunnerTests : IAsyncLifetime
     private async Task<(long Id, Task Poll, CancellationTokenSource Stop)> StartSlowPollAsync()
     {
         var id = await _pipeline.AddSourceAsync(_site.Url("/fail/slow-headers"));
-        Assert.Equal([id], await _pipeline.Store.ClaimSourcesAsync([id], _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), Ct));
+        Assert.Equal([id], await _pipeline.Store.ClaimSourcesAsync([id], _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "test", Ct));
         var stop = new CancellationTokenSource();
-        var poll = _pipeline.Get<PollBatchRunner>().RunAsync([id], stop.Token);
+        var poll = _pipeline.Get<PollBatchRunner>().RunAsync([id], "test", stop.Token);
         await RunningHost.WaitUntilAsync(() => Task.FromResult(_site.Hits("/fail/slow-headers") > 0), TimeSpan.FromSeconds(10), "the poll to reach the slow page");
         return (id, poll, stop);
     }
@@ -41,8 +41,8 @@ public sealed class PollBatchRunnerTests : IAsyncLifetime
 
         // The scheduler's 10-minute claim became a 1-minute working lease: were this host killed now,
         // the source would be free again within a minute.
-        var stillHeld = await _pipeline.Store.ClaimSourcesAsync([id], now.AddSeconds(30), TimeSpan.FromMinutes(10), Ct);
-        var freeAfterAMinute = await _pipeline.Store.ClaimSourcesAsync([id], now.AddSeconds(61), TimeSpan.FromMinutes(10), Ct);
+        var stillHeld = await _pipeline.Store.ClaimSourcesAsync([id], now.AddSeconds(30), TimeSpan.FromMinutes(10), "test", Ct);
+        var freeAfterAMinute = await _pipeline.Store.ClaimSourcesAsync([id], now.AddSeconds(61), TimeSpan.FromMinutes(10), "test", Ct);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
 
@@ -59,7 +59,7 @@ public sealed class PollBatchRunnerTests : IAsyncLifetime
         _pipeline.Time.Advance(TimeSpan.FromSeconds(40)); // past a renewal (every 20 s)
         await Task.Delay(TimeSpan.FromSeconds(1)); // the renewal is a store write on the timer's thread
         // One look only: a claim that succeeds takes the lease itself.
-        var atSeventySeconds = await _pipeline.Store.ClaimSourcesAsync([id], start.AddSeconds(70), TimeSpan.FromMinutes(10), Ct);
+        var atSeventySeconds = await _pipeline.Store.ClaimSourcesAsync([id], start.AddSeconds(70), TimeSpan.FromMinutes(10), "test", Ct);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
 
@@ -74,6 +74,6 @@ public sealed class PollBatchRunnerTests : IAsyncLifetime
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
 
-        Assert.Equal([id], await _pipeline.Store.ClaimSourcesAsync([id], _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), Ct));
+        Assert.Equal([id], await _pipeline.Store.ClaimSourcesAsync([id], _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "test", Ct));
     }
 }

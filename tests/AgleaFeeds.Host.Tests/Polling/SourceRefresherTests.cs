@@ -226,7 +226,8 @@ public sealed class SourceRefresherTests : IAsyncLifetime
         var polls = 0;
         for (var round = 0; round < 100; round++)
         {
-            var results = await runner.RunAsync([.. bad, .. good], Ct);
+            var claimed = await pipeline.Store.ClaimSourcesAsync([.. bad, .. good], pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "test", Ct);
+            var results = await runner.RunAsync(claimed, "test", Ct);
             polls += results.Count;
             pipeline.Time.Advance(TimeSpan.FromMinutes(20));
         }

@@ -149,9 +149,9 @@ public class FeedStoreTests
         var due = await db.Store.AddSourceAsync(new SourceDefinition("Due", "https://due.example/feed/"), Now.AddMinutes(-1), Ct);
         await db.Store.AddSourceAsync(new SourceDefinition("Later", "https://later.example/feed/"), Now.AddMinutes(5), Ct);
 
-        var first = await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(10), Ct);
-        var second = await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(1), 10, TimeSpan.FromMinutes(10), Ct);
-        var afterLease = await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(11), 10, TimeSpan.FromMinutes(10), Ct);
+        var first = await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(10), "test", Ct);
+        var second = await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(1), 10, TimeSpan.FromMinutes(10), "test", Ct);
+        var afterLease = await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(11), 10, TimeSpan.FromMinutes(10), "test", Ct);
 
         Assert.Equal([due], first);
         Assert.Empty(second);
@@ -168,7 +168,7 @@ public class FeedStoreTests
             await db.Store.AddSourceAsync(new SourceDefinition($"S{i}", $"https://s{i}.example/feed/"), Now.AddMinutes(-1), Ct);
         }
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => db.Store.ClaimDueSourcesAsync(Now, 30, TimeSpan.FromMinutes(10), Ct))));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => db.Store.ClaimDueSourcesAsync(Now, 30, TimeSpan.FromMinutes(10), "test", Ct))));
 
         var all = claims.SelectMany(c => c).ToList();
         Assert.Equal(all.Count, all.Distinct().Count());
@@ -182,11 +182,45 @@ public class FeedStoreTests
         await using var db = await TempDatabase.CreateAsync(provider);
         var leased = await db.Store.AddSourceAsync(new SourceDefinition("Leased", "https://a.example/feed/"), Now, Ct);
         var later = await db.Store.AddSourceAsync(new SourceDefinition("Later", "https://b.example/feed/"), Now.AddHours(1), Ct);
-        await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(10), Ct);
+        await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(10), "test", Ct);
 
-        var claimed = await db.Store.ClaimSourcesAsync([leased, later], Now.AddMinutes(1), TimeSpan.FromMinutes(10), Ct);
+        var claimed = await db.Store.ClaimSourcesAsync([leased, later], Now.AddMinutes(1), TimeSpan.FromMinutes(10), "test", Ct);
 
         Assert.Equal([later], claimed);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task RenewLeasesAsync_AfterTheLeaseRanOutAndAnotherHostClaimed_HoldsNothingSoTheOldBatchPollsNothing(string provider)
+    {
+        await using var db = await TempDatabase.CreateAsync(provider);
+        var a = await db.Store.AddSourceAsync(new SourceDefinition("A", "https://a.example/feed/"), Now, Ct);
+        var b = await db.Store.AddSourceAsync(new SourceDefinition("B", "https://b.example/feed/"), Now, Ct);
+        Assert.Equal([a, b], await db.Store.ClaimDueSourcesAsync(Now, 10, TimeSpan.FromMinutes(1), "dead-host/1", Ct));
+
+        // The claiming host was killed; its lease ran out and a live host took source A (B is still free).
+        Assert.Equal([a], await db.Store.ClaimSourcesAsync([a], Now.AddMinutes(2), TimeSpan.FromMinutes(1), "live-host/1", Ct));
+        // The dead host's batch job, run again later, takes over only what its claim still holds.
+        var taken = await db.Store.RenewLeasesAsync([a, b], Now.AddMinutes(3), "dead-host/1", Ct, newOwner: "live-host/2");
+        var renewedByLive = await db.Store.RenewLeasesAsync([a], Now.AddMinutes(3), "live-host/1", Ct);
+
+        Assert.Equal([b], taken);
+        Assert.Equal([a], renewedByLive);
+        // Released by a worker that does not hold it: still leased.
+        await db.Store.ReleaseLeasesAsync([a], "dead-host/1", Ct);
+        Assert.Empty(await db.Store.ClaimSourcesAsync([a], Now.AddMinutes(2), TimeSpan.FromMinutes(1), "third/1", Ct));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AddSourceAsync_SameFeedAddedByManyHostsAtOnce_IsOneSource(string provider)
+    {
+        await using var db = await TempDatabase.CreateAsync(provider);
+
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct))));
+
+        Assert.Single(ids.Distinct());
+        Assert.Single(await db.Store.ListSourcesAsync(Ct));
     }
 
     [SkippableTheory]
@@ -196,7 +230,7 @@ public class FeedStoreTests
         await using var db = await TempDatabase.CreateAsync(provider);
         var id = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
         await db.Store.SavePollStateAsync(new SourcePollState { SourceId = id, PolledAt = Now, NextPollAt = Now.AddMinutes(15), Succeeded = true, ETag = "\"v1\"", LastModified = "Fri, 14 Mar 2025 09:30:00 GMT" }, Ct);
-        await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(15), 10, TimeSpan.FromHours(1), Ct);
+        await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(15), 10, TimeSpan.FromHours(1), "test", Ct);
 
         await db.Store.SavePollStateAsync(new SourcePollState { SourceId = id, PolledAt = Now.AddMinutes(15), NextPollAt = Now.AddMinutes(30), ErrorCount = 1, Error = "Fetching: HTTP 500" }, Ct);
 
@@ -205,7 +239,7 @@ public class FeedStoreTests
         Assert.Equal(1, source.ErrorCount);
         Assert.Equal("Fetching: HTTP 500", source.LastError);
         Assert.Equal(Now, source.LastSuccessAt);
-        Assert.Equal([id], await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(30), 10, TimeSpan.FromHours(1), Ct));
+        Assert.Equal([id], await db.Store.ClaimDueSourcesAsync(Now.AddMinutes(30), 10, TimeSpan.FromHours(1), "test", Ct));
     }
 
     private static async Task<(long Source, long Comment)> JudgedCommentAsync(TempDatabase db, string text, CommentStatus verdict)
