@@ -4,7 +4,10 @@ using Hangfire;
 
 namespace AgleaFeeds.Host.Endpoints;
 
-/// <summary>`/health`: the store, Hangfire and the spam model, each "ok" or what is wrong; 503 when any is not ok.</summary>
+/// <summary>
+/// `/health`: the store, Hangfire and the spam model, each "ok" or what is wrong; 503 when any is not ok. It names
+/// the host that answered (its Hangfire server name), for an operator with several hosts behind one address.
+/// </summary>
 internal static class HealthEndpoint
 {
     public static void Map(WebApplication app) => app.MapGet("/health", async (IFeedStore store, JobStorage jobs, SpamModelProvider models, CancellationToken ct) =>
@@ -16,7 +19,7 @@ internal static class HealthEndpoint
             ["model"] = models.Error ?? $"ok ({models.Version})",
         };
         var healthy = checks.Values.All(v => v.StartsWith("ok", StringComparison.Ordinal));
-        return Results.Json(new { status = healthy ? "ok" : "degraded", checks }, statusCode: healthy ? 200 : 503);
+        return Results.Json(new { status = healthy ? "ok" : "degraded", host = Polling.ThisHost.Name, checks }, statusCode: healthy ? 200 : 503);
     });
 
     private static async Task<string> CheckAsync(Func<Task<object>> probe)

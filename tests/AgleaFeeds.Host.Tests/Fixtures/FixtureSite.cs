@@ -59,6 +59,46 @@ internal sealed class FixtureSite : IAsyncDisposable
 
     public int Hits(string path) => Requests.Count(r => r.Path == path);
 
+    /// <summary>Gets or sets how long every /farm/ page takes to answer (a round of many blogs lasts a while).</summary>
+    public TimeSpan FarmDelay { get; set; }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> small WordPress blogs under /farm/N/: a posts feed of two posts and a site
+    /// comments feed of one comment each (the comment of blog N says "reader N"; <paramref name="heldWords"/> is in
+    /// blog 0's, for a moderation key). Returns their posts feeds.
+    /// </summary>
+    public IReadOnlyList<string> AddFarm(int count, string heldWords = "")
+    {
+        const string Namespaces = "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:slash=\"http://purl.org/rss/1.0/modules/slash/\"";
+        var feeds = new List<string>();
+        for (var n = 0; n < count; n++)
+        {
+            var blog = Url($"/farm/{n}");
+            var date = new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero).AddHours(n);
+            var items = string.Concat(Enumerable.Range(1, 2).Select(p => $"""
+                <item><title>Farm {n} post {p}</title><link>{blog}/2025/03/post-{p}/</link><dc:creator><![CDATA[Author {n}]]></dc:creator>
+                <pubDate>{date.AddDays(p):R}</pubDate><guid isPermaLink="false">{blog}/?p={p}</guid>
+                <description><![CDATA[Post {p} of farm blog {n}.]]></description><content:encoded><![CDATA[<p>Post {p} of farm blog {n}, about the community's meetups.</p>]]></content:encoded>
+                <slash:comments>{(p == 2 ? 1 : 0)}</slash:comments></item>
+                """));
+            Set($"/farm/{n}/feed/", $"""
+                <?xml version="1.0" encoding="UTF-8"?><rss version="2.0" {Namespaces}><channel><title>Farm blog {n}</title><link>{blog}</link>
+                <description>Blog {n}</description><generator>https://wordpress.org/?v=6.7.2</generator>{items}</channel></rss>
+                """, modified: date);
+            var text = $"Thanks for the meetup notes, see you at the next one, reader {n}." + (n == 0 ? " " + heldWords : string.Empty);
+            Set($"/farm/{n}/comments/feed/", $"""
+                <?xml version="1.0" encoding="UTF-8"?><rss version="2.0" {Namespaces}><channel><title>Comments for Farm blog {n}</title><link>{blog}</link>
+                <description>Blog {n}</description><generator>https://wordpress.org/?v=6.7.2</generator>
+                <item><title>Comment on Farm {n} post 2 by Reader {n}</title><link>{blog}/2025/03/post-2/#comment-{100 + n}</link><dc:creator><![CDATA[Reader {n}]]></dc:creator>
+                <pubDate>{date.AddDays(3):R}</pubDate><guid isPermaLink="false">{blog}/?p=2#comment-{100 + n}</guid>
+                <description><![CDATA[{text}]]></description><content:encoded><![CDATA[<p>{text}</p>]]></content:encoded></item></channel></rss>
+                """, modified: date);
+            feeds.Add(Url($"/farm/{n}/feed/"));
+        }
+
+        return feeds;
+    }
+
     private void LoadSample()
     {
         Load(Path.Combine(TestPaths.RepositoryRoot, "feeds", "samples"), "/samples/");
@@ -85,6 +125,11 @@ internal sealed class FixtureSite : IAsyncDisposable
         Requests.Enqueue(new SeenRequest(path, request.Headers.IfNoneMatch.ToString(), request.Headers.IfModifiedSince.ToString(), request.Headers.UserAgent.ToString(), request.Headers.AcceptEncoding.ToString()) { Authorization = request.Headers.Authorization.ToString(), Method = request.Method });
         var response = context.Response;
         var ct = context.RequestAborted;
+        if (FarmDelay > TimeSpan.Zero && path.StartsWith("/farm/", StringComparison.Ordinal))
+        {
+            await Task.Delay(FarmDelay, ct);
+        }
+
         switch (path)
         {
             case "/fail/500":

@@ -40,12 +40,7 @@ internal sealed class RunningHost : IAsyncDisposable
     public static async Task<RunningHost> StartAsync(string dataFolder, IDictionary<string, string?> settings, bool repositorySettings, ILoggerProvider? logs, params string[] feedUrls)
     {
         var opml = Path.Combine(dataFolder, "sources.opml");
-        await File.WriteAllTextAsync(opml, $"""
-            <?xml version="1.0" encoding="UTF-8"?>
-            <opml version="2.0"><head><title>test</title></head><body>
-            {string.Concat(feedUrls.Select((u, i) => $"<outline type=\"rss\" text=\"Test blog {i + 1}\" xmlUrl=\"{u}\" />"))}
-            </body></opml>
-            """);
+        await WriteOpmlAsync(opml, feedUrls);
         // AGLEAFEEDS_TEST_STORE=PostgreSql runs the host on a fresh database of the test PostgreSQL instead of SQLite.
         string? database = null;
         if (Environment.GetEnvironmentVariable("AGLEAFEEDS_TEST_STORE") == "PostgreSql" && !settings.ContainsKey("Storage:Provider"))
@@ -66,24 +61,7 @@ internal sealed class RunningHost : IAsyncDisposable
                 builder.Configuration.AddJsonFile(Path.Combine(TestPaths.RepositoryRoot, "appsettings.json"), optional: false);
             }
 
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Urls"] = "http://127.0.0.1:0",
-                ["Storage:DataDirectory"] = dataFolder,
-                ["Jobs:SourcesOpml"] = opml,
-                ["Jobs:SamplesFolder"] = "",
-                ["Jobs:QueuePollInterval"] = "00:00:00.200",
-                ["Jobs:WorkerCount"] = "2",
-                ["Scraping:MinDelayPerHost"] = "00:00:00",
-                // The fixture sites live on this machine: an operator's allow-list, as for blogs on one's own network.
-                ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8",
-                // Most tests act as the operator at this machine; the security tests turn it off again.
-                ["Security:AllowLocalAnonymous"] = "true",
-                ["Scoring:ModelPath"] = TestPaths.Model,
-                ["Scoring:Rules:ModerationKeys"] = TestPaths.SampleModerationKeys,
-                // A retrain triggered from the dashboard finds no corpus and says so at once, instead of training for seconds.
-                ["Scoring:CorpusPath"] = Path.Combine(dataFolder, "no-corpus"),
-            });
+            builder.Configuration.AddInMemoryCollection(TestSettings(dataFolder, opml));
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Trace);
             if (logs is not null)
@@ -96,6 +74,34 @@ internal sealed class RunningHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningHost(app, new Uri(address.TrimEnd('/') + "/"));
     }
+
+    /// <summary>Writes an OPML file listing <paramref name="feedUrls"/> ("Test blog 1", …).</summary>
+    public static Task WriteOpmlAsync(string path, IEnumerable<string> feedUrls) => File.WriteAllTextAsync(path, $"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <opml version="2.0"><head><title>test</title></head><body>
+        {string.Concat(feedUrls.Select((u, i) => $"<outline type=\"rss\" text=\"Test blog {i + 1}\" xmlUrl=\"{u}\" />"))}
+        </body></opml>
+        """);
+
+    /// <summary>The settings every test host starts with (a test's own settings come after them).</summary>
+    public static Dictionary<string, string?> TestSettings(string dataFolder, string opml) => new()
+    {
+        ["Urls"] = "http://127.0.0.1:0",
+        ["Storage:DataDirectory"] = dataFolder,
+        ["Jobs:SourcesOpml"] = opml,
+        ["Jobs:SamplesFolder"] = "",
+        ["Jobs:QueuePollInterval"] = "00:00:00.200",
+        ["Jobs:WorkerCount"] = "2",
+        ["Scraping:MinDelayPerHost"] = "00:00:00",
+        // The fixture sites live on this machine: an operator's allow-list, as for blogs on one's own network.
+        ["Fetching:AllowedNetworks:0"] = "127.0.0.0/8",
+        // Most tests act as the operator at this machine; the security tests turn it off again.
+        ["Security:AllowLocalAnonymous"] = "true",
+        ["Scoring:ModelPath"] = TestPaths.Model,
+        ["Scoring:Rules:ModerationKeys"] = TestPaths.SampleModerationKeys,
+        // A retrain triggered from the dashboard finds no corpus and says so at once, instead of training for seconds.
+        ["Scoring:CorpusPath"] = Path.Combine(dataFolder, "no-corpus"),
+    };
 
     /// <summary>Lists every comment in the store, of every source and post.</summary>
     public async Task<List<Model.Comment>> CommentsAsync()
