@@ -61,6 +61,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.PushRetryDelays.All(d => d > TimeSpan.Zero), "WordPress:PushRetryDelays: every wait must be longer than zero.")
             .ValidateOnStart();
         services.AddSingleton<IBlogSyncStore>(sp => (FeedStore)sp.GetRequiredService<IFeedStore>());
+        services.AddSingleton<ISharedStateStore>(sp => (FeedStore)sp.GetRequiredService<IFeedStore>());
         services.AddTransient<AgleaFeeds.Moderation.WordPressModerationApi>();
         services.AddTransient<AgleaFeeds.Moderation.BlogModeration>();
         services.AddHttpClient<AgleaFeeds.Publishing.FeedPublisher>(c => c.DefaultRequestHeaders.UserAgent.ParseAdd(FeedFetcher.DefaultUserAgent.Split(' ')[0]));

@@ -5,13 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Publishing;
 
-/// <summary>What this process published last, by feed path: one per process, shared by every run.</summary>
+/// <summary>The publishing runs of this process: one per process, shared by every run (across hosts, the job's lock).</summary>
 public sealed class PublishedFeeds
 {
-    /// <summary>Gets the ETag of each feed as last written and pinged.</summary>
-    public Dictionary<string, string> ETags { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Gets the gate that keeps two runs from publishing at once.</summary>
+    /// <summary>Gets the gate that keeps two runs of this process from publishing at once.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 }
 
@@ -25,13 +22,16 @@ public sealed record PublishResult(int Changed, int Written, int Pinged, IReadOn
 /// <summary>
 /// After a change of the store: writes a static copy of every feed (first page) to
 /// Publishing:StaticFolder and pings the WebSub hub (Publishing:HubUrl) for each feed whose bytes
-/// changed. Keeps the ETags it published last, so an unchanged feed is neither rewritten nor pinged.
+/// changed. The ETags published last are in the store, so an unchanged feed is neither rewritten nor
+/// pinged: not after a restart, nor by a second host on the same database (a change is published once).
 /// </summary>
 public sealed partial class FeedPublisher(
     IFeedStore store,
+    ISharedStateStore shared,
+    TimeProvider time,
     FeedRenderer renderer,
     HttpClient http,
-    PublishedFeeds published,
+    PublishedFeeds runs,
     IOptions<PublishingOptions> options,
     Fetching.SelfOrigin self,
     ILogger<FeedPublisher> logger)
@@ -45,7 +45,7 @@ public sealed partial class FeedPublisher(
             return new PublishResult(0, 0, 0, []);
         }
 
-        await published.Gate.WaitAsync(ct).ConfigureAwait(false);
+        await runs.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var feeds = new List<(FeedKind Kind, long? PostId)> { (FeedKind.Posts, null), (FeedKind.Comments, null), (FeedKind.All, null) };
@@ -59,13 +59,14 @@ public sealed partial class FeedPublisher(
                 }
             }
 
+            var published = await shared.GetPublishedETagsAsync(ct).ConfigureAwait(false);
             int changed = 0, written = 0, pinged = 0;
             var errors = new List<string>();
             foreach (var (kind, postId) in feeds)
             {
                 var path = CuratedFeedBuilder.PathOf(kind, postId);
                 if (await renderer.RenderAsync(kind, postId, 1, ct).ConfigureAwait(false) is not { } feed
-                    || (published.ETags.TryGetValue(path, out var etag) && etag == feed.ETag))
+                    || (published.TryGetValue(path, out var etag) && etag == feed.ETag))
                 {
                     continue;
                 }
@@ -84,7 +85,7 @@ public sealed partial class FeedPublisher(
                 // Remembered only when everything asked for worked: a failed ping or write is retried next run.
                 if (errors.Count == 0)
                 {
-                    published.ETags[path] = feed.ETag;
+                    await shared.SetPublishedETagAsync(path, feed.ETag, time.GetUtcNow(), ct).ConfigureAwait(false);
                 }
             }
 
@@ -94,7 +95,7 @@ public sealed partial class FeedPublisher(
         }
         finally
         {
-            published.Gate.Release();
+            runs.Gate.Release();
         }
     }
 

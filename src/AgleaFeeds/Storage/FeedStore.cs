@@ -11,7 +11,7 @@ namespace AgleaFeeds.Storage;
 /// The store, through Dapper, on the database the options name (<see cref="StoreDatabase"/>): one SQLite file in WAL mode
 /// by default, or PostgreSQL. The statements are the same text on both; the few that differ come from the database.
 /// </summary>
-public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedStore, IBlogSyncStore, IAsyncDisposable
+public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedStore, IBlogSyncStore, ISharedStateStore, IAsyncDisposable
 {
     /// <summary>A post the curated feeds carry: it has a link and content, and is not hidden.</summary>
     private const string PublishedPost = "link IS NOT NULL AND hidden_at IS NULL AND (content_html IS NOT NULL OR page_content_html IS NOT NULL OR summary_html IS NOT NULL)";

@@ -18,7 +18,7 @@ public static class StoreCopy
 {
     /// <summary>The tables in an order their references allow (a comment's parent is set in a second pass).</summary>
     public static IReadOnlyList<string> Tables { get; } =
-        ["sources", "posts", "comments", "moderation_events", "http_validators", "author_rules", "removed_sources", "wordpress_connections", "blog_pushes", "data_protection_keys"];
+        ["sources", "posts", "comments", "moderation_events", "http_validators", "author_rules", "removed_sources", "wordpress_connections", "blog_pushes", "data_protection_keys", "published_feeds"];
 
     public static async Task<StoreCopyResult> CopyAsync(StoreDatabase from, StoreDatabase to, IEnumerable<(string Name, string Xml)> extraKeys, CancellationToken ct)
     {
@@ -64,7 +64,7 @@ public static class StoreCopy
         if (to is PostgresDatabase)
         {
             // Identity columns continue after the copied ids.
-            foreach (var table in Tables.Where(t => t is not ("http_validators" or "removed_sources" or "wordpress_connections")))
+            foreach (var table in Tables.Where(t => t is not ("http_validators" or "removed_sources" or "wordpress_connections" or "published_feeds")))
             {
                 await target.ExecuteAsync($"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))", transaction: tx).ConfigureAwait(false);
             }

@@ -10,17 +10,14 @@ public sealed class FeedPublisherTests : IAsyncLifetime
     private FixtureSite _site = null!;
     private RunningHost _host = null!;
     private string _static = null!;
+    private string _folder = null!;
 
     public async Task InitializeAsync()
     {
         _site = await FixtureSite.StartAsync();
-        var folder = TestPaths.NewTempFolder();
-        _static = Path.Combine(folder, "public");
-        _host = await RunningHost.StartAsync(folder, new Dictionary<string, string?>
-        {
-            ["Publishing:StaticFolder"] = _static,
-            ["Publishing:HubUrl"] = _site.Url("/hub"),
-        }, _site.PostsFeed);
+        _folder = TestPaths.NewTempFolder();
+        _static = Path.Combine(_folder, "public");
+        _host = await RunningHost.StartAsync(_folder, Settings(), _site.PostsFeed);
         await _host.WaitUntilSampleJudgedAsync();
     }
 
@@ -30,7 +27,33 @@ public sealed class FeedPublisherTests : IAsyncLifetime
         await _site.DisposeAsync();
     }
 
-    [Fact]
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["Publishing:StaticFolder"] = _static,
+        ["Publishing:HubUrl"] = _site.Url("/hub"),
+        // One public address whatever port this start listens on (as behind a proxy): the feeds' bytes stay the same.
+        ["Publishing:PublicBaseUrl"] = "http://feeds.agleafeeds.invalid/",
+    };
+
+    [SkippableFact]
+    public async Task PublishAsync_ByAnotherProcessOnTheSameStore_PublishesNothingAlreadyPublished()
+    {
+        await _host.App.Services.GetRequiredService<FeedPublisher>().PublishAsync(Ct);
+        Assert.NotEmpty(_site.HubPings);
+        await _host.WaitUntilQuietAsync();
+        await _host.DisposeAsync();
+
+        // The same store, another process (a restart, or another host on the database): what was published is known.
+        _host = await RunningHost.StartAsync(_folder, Settings(), _site.PostsFeed);
+        await _host.WaitUntilQuietAsync();
+        var pings = _site.HubPings.Count;
+        var again = await _host.App.Services.GetRequiredService<FeedPublisher>().PublishAsync(Ct);
+
+        Assert.Equal(0, again.Changed);
+        Assert.Equal(pings, _site.HubPings.Count);
+    }
+
+    [SkippableFact]
     public async Task PublishAsync_AfterAChange_WritesStaticCopiesAndPingsTheHubForChangedFeedsOnly()
     {
         var publisher = _host.App.Services.GetRequiredService<FeedPublisher>();
