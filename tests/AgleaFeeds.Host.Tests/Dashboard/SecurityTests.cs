@@ -86,18 +86,8 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal("/hangfire/moderation", LoginEndpoints.ReturnUrl(value));
     }
 
-    private static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string name, string password, bool withToken = true)
-    {
-        var form = await client.GetStringAsync("login");
-        var fields = new Dictionary<string, string> { ["name"] = name, ["password"] = password };
-        if (withToken)
-        {
-            var (tokenName, tokenValue) = DashboardCommand.FormToken(form);
-            fields[tokenName] = tokenValue;
-        }
-
-        return await client.PostAsync("login", new FormUrlEncodedContent(fields));
-    }
+    private static Task<HttpResponseMessage> LoginAsync(HttpClient client, string name, string password, bool withToken = true) =>
+        DashboardCommand.LoginAsync(client, name, password, withToken);
 
     [Fact]
     public async Task Anonymous_FromAnotherMachineThroughALocalProxy_Is401()
@@ -310,14 +300,5 @@ public sealed class SecurityTests : IAsyncLifetime
     public async Task ActivateShipped_OnAFreshInstall_Succeeds()
     {
         Assert.Equal(HttpStatusCode.NoContent, (await DashboardCommand.PostAsync(_host.Http, "hangfire/model/activate/shipped")).StatusCode);
-    }
-
-    private sealed class ForwardedFor(string address) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Add("X-Forwarded-For", address);
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }

@@ -16,6 +16,20 @@ internal static partial class DashboardCommand
     public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IEnumerable<(string Name, string Value)> fields, bool withToken = true) =>
         PostAsync(client, path, new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Name, f.Value))), withToken);
 
+    /// <summary>Signs in with the login form (and its antiforgery field, unless <paramref name="withToken"/> is false).</summary>
+    public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string name, string password, bool withToken = true)
+    {
+        var form = await client.GetStringAsync("login");
+        var fields = new Dictionary<string, string> { ["name"] = name, ["password"] = password };
+        if (withToken)
+        {
+            var (tokenName, tokenValue) = FormToken(form);
+            fields[tokenName] = tokenValue;
+        }
+
+        return await client.PostAsync("login", new FormUrlEncodedContent(fields));
+    }
+
     /// <summary>The hidden antiforgery field (name, value) of a page's form.</summary>
     public static (string Name, string Value) FormToken(string page)
     {

@@ -30,4 +30,43 @@ public sealed class PostgresHostsTests
         Assert.Empty(Directory.Exists(Path.Combine(second, "keys")) ? Directory.GetFiles(Path.Combine(second, "keys")) : []);
         await TestPostgres.DropDatabaseAsync(database);
     }
+
+    [SkippableFact]
+    public async Task TwoHostsOnOneDatabase_AModeratorSignedInOnOneIsSignedInOnTheOther_SigningOutEndsItOnBoth()
+    {
+        var (server, reason) = TestPostgres.Server();
+        Skip.If(server is null, reason);
+        var database = await TestPostgres.CreateDatabaseAsync(server!);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = database,
+            ["Security:AllowLocalAnonymous"] = "false",
+            ["Security:KnownProxies:0"] = "127.0.0.1",
+            ["Security:Accounts:0:Name"] = "ann",
+            ["Security:Accounts:0:PasswordHash"] = AgleaFeeds.Host.Security.LoginEndpoints.Hash("correct horse"),
+            ["Security:Accounts:0:Role"] = "Moderator",
+        };
+        await using var a = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
+        await using var b = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
+        // One browser behind one address: its cookies go to whichever host the proxy picks (ports do not part cookies).
+        var cookies = new System.Net.CookieContainer();
+        HttpClient Browser(RunningHost host) => new(new ForwardedFor("203.0.113.30") { InnerHandler = new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false } }) { BaseAddress = host.BaseUrl };
+        using var toA = Browser(a);
+        using var toB = Browser(b);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await toB.GetAsync("hangfire/moderation")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await DashboardCommand.LoginAsync(toA, "ann", "correct horse")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await toB.GetAsync("hangfire/moderation")).StatusCode);
+
+        var copied = cookies.GetCookieHeader(a.BaseUrl);
+        var (name, token) = DashboardCommand.FormToken(await toB.GetStringAsync("login"));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await toB.PostAsync("logout", new FormUrlEncodedContent([new(name, token)]))).StatusCode);
+        // The session is over on every host, even for a copy of the cookie.
+        using var replay = new HttpClient(new ForwardedFor("203.0.113.31") { InnerHandler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false } }) { BaseAddress = a.BaseUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "hangfire/moderation");
+        request.Headers.Add("Cookie", copied);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await replay.SendAsync(request)).StatusCode);
+        await TestPostgres.DropDatabaseAsync(database);
+    }
 }
