@@ -152,7 +152,8 @@ internal static class CliApp
                     var (target, _) = StoreAt(to);
                     try
                     {
-                        var copied = await StoreCopy.CopyAsync(source, target, keys, CancellationToken.None).ConfigureAwait(false);
+                        var (models, current) = ModelFilesAt(from);
+                        var copied = await StoreCopy.CopyAsync(source, target, keys, CancellationToken.None, models, current).ConfigureAwait(false);
                         await stdout.WriteLineAsync($"copied: {copied}").ConfigureAwait(false);
                         return 0;
                     }
@@ -285,6 +286,24 @@ internal static class CliApp
             ? Directory.GetFiles(options.KeysPath, "*.xml").Select(f => (Path.GetFileNameWithoutExtension(f), File.ReadAllText(f))).ToList()
             : [];
         return (StoreDatabase.Create(options), keys);
+    }
+
+    /// <summary>The spam model versions saved beside a SQLite store (data/models) and the one in use; none for a PostgreSQL store.</summary>
+    private static (IReadOnlyList<StoredModelVersion> Models, string? Current) ModelFilesAt(string value)
+    {
+        var folder = Path.Combine(value, "models");
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || !Directory.Exists(folder))
+        {
+            return ([], null);
+        }
+
+        var models = Directory.GetFiles(folder, "*.zip").Order(StringComparer.Ordinal).Select(zip => new StoredModelVersion(
+            Path.GetFileNameWithoutExtension(zip),
+            File.ReadAllBytes(zip),
+            File.Exists(Path.ChangeExtension(zip, ".txt")) ? File.ReadAllText(Path.ChangeExtension(zip, ".txt")).Trim() : "",
+            File.GetLastWriteTimeUtc(zip))).ToList();
+        var pointer = Path.Combine(folder, "current");
+        return (models, File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : null);
     }
 
     private static IHost CreateHost(string[] args)

@@ -11,9 +11,15 @@ namespace AgleaFeeds.Scoring;
 /// promoted by another process (the CLI, another host on the same data) is picked up within
 /// <see cref="RecheckEvery"/>. Saved versions are pruned to the newest <see cref="KeepVersions"/>
 /// (and the one in use); a model identical to the one in use is never saved again.
+/// On PostgreSQL (several hosts) the versions and the `current` pointer are in the store: a retrain or a
+/// rollback on one host is used by every host within <see cref="RecheckEvery"/>; the models folder is
+/// then this host's cache of the versions it loaded.
 /// </summary>
-public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions<StorageOptions> storage, TimeProvider time)
+public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions<StorageOptions> storage, TimeProvider time, ISharedStateStore? shared = null)
 {
+    /// <summary>The store setting naming the version in use (PostgreSQL).</summary>
+    public const string CurrentSetting = "model.current";
+
     /// <summary>How many saved versions are kept besides the shipped model and the one in use.</summary>
     public const int KeepVersions = 10;
 
@@ -82,6 +88,11 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
 
         File.Move(temporary, path, overwrite: true);
         File.WriteAllText(Path.ChangeExtension(path, ".txt"), note.Trim() + "\n");
+        if (InStore)
+        {
+            Wait(shared!.SaveModelVersionAsync(new StoredModelVersion(version, File.ReadAllBytes(path), note.Trim(), now), CancellationToken.None));
+        }
+
         Prune(keep: version);
         return version;
     }
@@ -94,6 +105,10 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
         {
             File.Delete(Path.Combine(VersionsFolder, old + ".zip"));
             File.Delete(Path.Combine(VersionsFolder, old + ".txt"));
+            if (InStore)
+            {
+                Wait(shared!.DeleteModelVersionAsync(old, CancellationToken.None));
+            }
         }
     }
 
@@ -117,8 +132,46 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
+    private bool InStore => shared is not null && storage.Value.IsPostgreSql;
+
+    /// <summary>Waits for a store call (the provider is read under a lock by synchronous callers; the calls are short).</summary>
+    private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Makes sure a version's zip and note are in the local folder, fetched from the store on PostgreSQL; returns the
+    /// zip's path. A version in neither place is an error naming it.
+    /// </summary>
+    private string LocalVersion(string version)
+    {
+        var path = Path.Combine(VersionsFolder, version + ".zip");
+        if (!File.Exists(path) && InStore && Wait(shared!.GetModelVersionAsync(version, CancellationToken.None)) is { } stored)
+        {
+            Directory.CreateDirectory(VersionsFolder);
+            File.WriteAllText(Path.ChangeExtension(path, ".txt"), stored.Note + "\n");
+            File.WriteAllBytes(path + ".loading", stored.Zip);
+            File.Move(path + ".loading", path, overwrite: true);
+        }
+
+        return File.Exists(path) ? path : throw new InvalidDataException($"Scoring: no model version {version} in {(InStore ? "the store" : VersionsFolder)}.");
+    }
+
     private string? ReadPointer()
     {
+        if (InStore)
+        {
+            try
+            {
+                return Wait(shared!.GetSettingAsync(CurrentSetting, CancellationToken.None));
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // The database is unreachable this moment: keep the model in use, read again at the next check.
+                return _loaded?.Pointer;
+            }
+        }
+
         var pointer = Path.Combine(VersionsFolder, "current");
         try
         {
@@ -131,11 +184,12 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
         }
     }
 
-    private string CurrentPath() => ReadPointer() is { } current ? Path.Combine(VersionsFolder, current + ".zip") : options.Value.ModelPath;
+    private string CurrentPath() => ReadPointer() is { } current ? LocalVersion(current) : options.Value.ModelPath;
 
     /// <summary>Lists the promoted versions, oldest first.</summary>
     public IReadOnlyList<string> Versions() =>
-        Directory.Exists(VersionsFolder) ? Directory.GetFiles(VersionsFolder, "*.zip").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList() : [];
+        InStore ? Wait(shared!.ListModelVersionsAsync(CancellationToken.None)).Select(v => v.Version).ToList()
+        : Directory.Exists(VersionsFolder) ? Directory.GetFiles(VersionsFolder, "*.zip").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList() : [];
 
     /// <summary>
     /// What a version was trained on and its held-out figures, from the note saved beside it by
@@ -143,6 +197,11 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
     /// </summary>
     public string? Describe(string version)
     {
+        if (InStore && !version.StartsWith("shipped", StringComparison.Ordinal))
+        {
+            return Wait(shared!.ListModelVersionsAsync(CancellationToken.None)).Where(v => v.Version == version).Select(v => v.Note.Trim()).FirstOrDefault();
+        }
+
         var zip = version.StartsWith("shipped", StringComparison.Ordinal) ? options.Value.ModelPath : Path.Combine(VersionsFolder, version + ".zip");
         var note = Path.ChangeExtension(zip, ".txt");
         return File.Exists(note) ? File.ReadAllText(note).Trim() : null;
@@ -152,6 +211,13 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
     public void Activate(string version)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        if (version == "shipped" && InStore)
+        {
+            Wait(shared!.SetSettingAsync(CurrentSetting, null, CancellationToken.None));
+            Reset();
+            return;
+        }
+
         if (version == "shipped")
         {
             // On a fresh install there is no versions folder yet: the shipped model is already in use.
@@ -165,13 +231,14 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
             return;
         }
 
-        var path = Path.Combine(VersionsFolder, version + ".zip");
-        if (!File.Exists(path))
+        SpamModel.Load(LocalVersion(version));
+        if (InStore)
         {
-            throw new InvalidDataException($"Scoring: no model version {version} in {VersionsFolder}.");
+            Wait(shared!.SetSettingAsync(CurrentSetting, version, CancellationToken.None));
+            Reset();
+            return;
         }
 
-        SpamModel.Load(path);
         // Written beside and moved, so another process never reads half a name.
         var pointerPath = Path.Combine(VersionsFolder, "current");
         File.WriteAllText(pointerPath + ".new", version);
@@ -190,9 +257,9 @@ public sealed class SpamModelProvider(IOptions<ScoringOptions> options, IOptions
     private (SpamModel?, string, string?, string?) Load()
     {
         var current = ReadPointer();
-        var path = current is not null ? Path.Combine(VersionsFolder, current + ".zip") : options.Value.ModelPath;
         try
         {
+            var path = current is not null ? LocalVersion(current) : options.Value.ModelPath;
             var model = SpamModel.Load(path);
             return (model, current ?? "shipped-" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))[..12], null, current);
         }

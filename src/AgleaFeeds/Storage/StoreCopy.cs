@@ -20,7 +20,12 @@ public static class StoreCopy
     public static IReadOnlyList<string> Tables { get; } =
         ["sources", "posts", "comments", "moderation_events", "http_validators", "author_rules", "removed_sources", "wordpress_connections", "blog_pushes", "data_protection_keys", "published_feeds"];
 
-    public static async Task<StoreCopyResult> CopyAsync(StoreDatabase from, StoreDatabase to, IEnumerable<(string Name, string Xml)> extraKeys, CancellationToken ct)
+    /// <summary>
+    /// Copies <paramref name="from"/> into <paramref name="to"/>; <paramref name="extraKeys"/> (a SQLite installation's key
+    /// files) join the target's key ring, and <paramref name="models"/> with <paramref name="currentModel"/> (its saved
+    /// spam model versions and the one in use) go into the target's model versions, all in the same transaction.
+    /// </summary>
+    public static async Task<StoreCopyResult> CopyAsync(StoreDatabase from, StoreDatabase to, IEnumerable<(string Name, string Xml)> extraKeys, CancellationToken ct, IReadOnlyList<StoredModelVersion>? models = null, string? currentModel = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -44,6 +49,25 @@ public static class StoreCopy
         foreach (var (name, xml) in extraKeys)
         {
             await target.ExecuteAsync(FeedStore.InsertProtectionKey, new { name, xml, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx).ConfigureAwait(false);
+        }
+
+        // Model versions kept in files beside a SQLite store, and the one in use: every host on the target uses it.
+        foreach (var model in models ?? [])
+        {
+            await target.ExecuteAsync(
+                "INSERT INTO model_versions (version, zip, note, saved_at) VALUES (@Version, @Zip, @Note, @At) ON CONFLICT (version) DO NOTHING",
+                new { model.Version, model.Zip, model.Note, At = model.SavedAt.ToUnixTimeMilliseconds() },
+                tx).ConfigureAwait(false);
+        }
+
+        if (currentModel is not null)
+        {
+            await target.ExecuteAsync("INSERT INTO store_settings (key, value) VALUES (@key, @value)", new { key = Scoring.SpamModelProvider.CurrentSetting, value = currentModel }, tx).ConfigureAwait(false);
+        }
+
+        if (models is { Count: > 0 })
+        {
+            counts.Add(("model_versions", models.Count));
         }
 
         // The parents of replies, now that every comment exists.

@@ -20,9 +20,10 @@ public sealed class CopyStoreTests
         Skip.If(server is null, reason);
         await using var site = await FixtureSite.StartAsync();
         var data = TestPaths.NewTempFolder();
-        string before, secret;
+        string before, secret, version;
         long decided;
-        await using (var host = await RunningHost.StartAsync(data, new Dictionary<string, string?> { ["Storage:Provider"] = "Sqlite" }, site.PostsFeed))
+        var sqliteSettings = new Dictionary<string, string?> { ["Storage:Provider"] = "Sqlite", ["Scoring:CorpusPath"] = "/nonexistent", ["Scoring:MinLocalLabels"] = "40" };
+        await using (var host = await RunningHost.StartAsync(data, sqliteSettings, site.PostsFeed))
         {
             await host.WaitUntilSampleJudgedAsync();
             var pending = (await host.CommentsAsync()).First(c => c.Status == CommentStatus.Pending);
@@ -31,6 +32,12 @@ public sealed class CopyStoreTests
             decided = pending.Id;
             secret = host.App.Services.GetRequiredService<ISecretBox>().Protect("abcd efgh ijkl mnop");
             await host.WaitUntilQuietAsync();
+            // A model retrained on the blog's decisions is in use (saved under data/models).
+            var blog = await host.Store.AddSourceAsync(new SourceDefinition("Labelled blog", "https://blog.example/feed/"), DateTimeOffset.UtcNow, Ct);
+            await Scoring.ModelRetrainerTests.ModerateAsync(host.Store, blog, 40, 40, DateTimeOffset.UtcNow);
+            var retrained = await host.App.Services.GetRequiredService<AgleaFeeds.Scoring.ModelRetrainer>().RetrainAsync(Ct);
+            Assert.True(retrained.Promoted, retrained.Message);
+            version = retrained.Version!;
         }
 
         // What the stopped installation holds.
@@ -46,7 +53,8 @@ public sealed class CopyStoreTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         Assert.True(code == 0, stderr.ToString());
-        Assert.Contains("copied: 1 sources, 4 posts, 21 comments", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("copied: 2 sources, 5 posts, 101 comments", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("1 model_versions", stdout.ToString(), StringComparison.Ordinal);
         await using (var copy = new FeedStore(Options.Create(new StorageOptions { Provider = "PostgreSql", ConnectionString = database })))
         {
             // Every source, post and comment with its whole history, the same, ids and all; and the store goes on from there.
@@ -60,6 +68,8 @@ public sealed class CopyStoreTests
         await using (var host = await RunningHost.StartAsync(TestPaths.NewTempFolder(), new Dictionary<string, string?> { ["Storage:Provider"] = "PostgreSql", ["Storage:ConnectionString"] = database }))
         {
             Assert.Equal("abcd efgh ijkl mnop", host.App.Services.GetRequiredService<ISecretBox>().Unprotect(secret));
+            // ... and scores with the retrained model the SQLite installation was using.
+            Assert.Equal(version, host.App.Services.GetRequiredService<AgleaFeeds.Scoring.SpamModelProvider>().Version);
         }
 
         // Copying into a store that is no longer empty is refused, changing nothing.

@@ -69,4 +69,40 @@ public sealed class PostgresHostsTests
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await replay.SendAsync(request)).StatusCode);
         await TestPostgres.DropDatabaseAsync(database);
     }
+
+    [SkippableFact]
+    public async Task TwoHostsOnOneDatabase_AModelRetrainedOnOneIsUsedByTheOther_ARollbackOnTheOtherIsUsedByTheFirst()
+    {
+        var (server, reason) = TestPostgres.Server();
+        Skip.If(server is null, reason);
+        var database = await TestPostgres.CreateDatabaseAsync(server!);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["Storage:ConnectionString"] = database,
+            ["Scoring:CorpusPath"] = "/nonexistent",
+            ["Scoring:MinLocalLabels"] = "40",
+        };
+        await using var a = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
+        await using var b = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
+        var source = await a.Store.AddSourceAsync(new AgleaFeeds.Storage.SourceDefinition("Blog", "https://blog.example/feed/"), DateTimeOffset.UtcNow, CancellationToken.None);
+        await Scoring.ModelRetrainerTests.ModerateAsync(a.Store, source, 40, 40, DateTimeOffset.UtcNow);
+        var onA = a.App.Services.GetRequiredService<AgleaFeeds.Scoring.SpamModelProvider>();
+        var onB = b.App.Services.GetRequiredService<AgleaFeeds.Scoring.SpamModelProvider>();
+        var before = onB.Model!.Score([(Scoring.ModelRetrainerTests.Probe, null)])[0];
+        var shipped = onB.Version;
+
+        var retrained = await a.App.Services.GetRequiredService<AgleaFeeds.Scoring.ModelRetrainer>().RetrainAsync(CancellationToken.None);
+
+        Assert.True(retrained.Promoted, retrained.Message);
+        // B reads the store's pointer again within SpamModelProvider.RecheckEvery, fetches the version and scores with it.
+        await RunningHost.WaitUntilAsync(() => Task.FromResult(onB.Version == retrained.Version), TimeSpan.FromSeconds(30), "host B to use the retrained model");
+        Assert.True(onB.Model!.Score([(Scoring.ModelRetrainerTests.Probe, null)])[0] > before);
+        Assert.Contains(retrained.Version!, onB.Versions());
+        Assert.Contains("80 moderator label(s)", onB.Describe(retrained.Version!), StringComparison.Ordinal);
+
+        onB.Activate("shipped");
+        await RunningHost.WaitUntilAsync(() => Task.FromResult(onA.Version == shipped), TimeSpan.FromSeconds(30), "host A to go back to the shipped model");
+        await TestPostgres.DropDatabaseAsync(database);
+    }
 }

@@ -8,29 +8,34 @@ namespace AgleaFeeds.Host.Tests.Scoring;
 public sealed class ModelRetrainerTests
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private const string Probe = "zorblax crypto doubler: send 1 coin, get 2 back, join the zorblax club";
+    /// <summary>A comment of the kind <see cref="ModerateAsync"/>'s moderators caught as spam.</summary>
+    internal const string Probe = "zorblax crypto doubler: send 1 coin, get 2 back, join the zorblax club";
 
     /// <summary>A blog whose moderators caught a new kind of spam the corpora never saw, and approved its regulars.</summary>
     private static async Task<TestPipeline> ModeratedBlogAsync(int spam, int ham, Dictionary<string, string?> settings)
     {
         var pipeline = await TestPipeline.CreateAsync(settings);
         var source = await pipeline.AddSourceAsync("https://blog.example/feed/");
-        var now = pipeline.Time.GetUtcNow();
-        await pipeline.Store.UpsertPostsAsync(source, [new PostUpsert { Key = "p", Guid = "p", Link = "https://blog.example/p/", Title = "Post" }], now, Ct);
+        await ModerateAsync(pipeline.Store, source, spam, ham, pipeline.Time.GetUtcNow());
+        return pipeline;
+    }
+
+    /// <summary>Stores <paramref name="spam"/> zorblax spam and <paramref name="ham"/> regulars' comments on a source, each decided by a moderator.</summary>
+    internal static async Task ModerateAsync(IFeedStore store, long source, int spam, int ham, DateTimeOffset now)
+    {
+        await store.UpsertPostsAsync(source, [new PostUpsert { Key = "p", Guid = "p", Link = "https://blog.example/p/", Title = "Post" }], now, Ct);
         string[] regulars = ["Thanks for the meetup report", "See you at the garden on Saturday", "Great photos from the fair", "I can help with the newsletter"];
         var comments = Enumerable.Range(0, spam).Select(i => (Text: $"<p>zorblax crypto doubler round {i}: send coins, get double back, join zorblax</p>", Spam: true))
             .Concat(Enumerable.Range(0, ham).Select(i => (Text: $"<p>{regulars[i % regulars.Length]} ({i})</p>", Spam: false)))
             .Select((c, i) => (Upsert: new CommentUpsert { PostGuid = "p", PostLink = "https://blog.example/p/", Key = $"{i + 1}", WordPressId = i + 1, Author = $"Reader {i}", ContentHtml = c.Text, SeenIn = "page" }, c.Spam))
             .ToList();
-        await pipeline.Store.UpsertCommentsAsync(source, comments.Select(c => c.Upsert).ToList(), now, Ct);
-        var post = (await pipeline.Store.ListPostsAsync(source, Ct)).Single();
-        foreach (var stored in await pipeline.Store.ListCommentsAsync(post.Id, Ct))
+        await store.UpsertCommentsAsync(source, comments.Select(c => c.Upsert).ToList(), now, Ct);
+        var post = (await store.ListPostsAsync(source, Ct)).Single();
+        foreach (var stored in await store.ListCommentsAsync(post.Id, Ct))
         {
             var isSpam = comments.Single(c => c.Upsert.Key == stored.Key).Spam;
-            await pipeline.Store.RecordDecisionAsync(stored.Id, isSpam ? CommentStatus.Spam : CommentStatus.Approved, "moderator-ann", null, now, Ct);
+            await store.RecordDecisionAsync(stored.Id, isSpam ? CommentStatus.Spam : CommentStatus.Approved, "moderator-ann", null, now, Ct);
         }
-
-        return pipeline;
     }
 
     [Fact]
