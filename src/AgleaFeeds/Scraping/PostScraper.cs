@@ -22,8 +22,33 @@ public sealed partial class PostScraper(
 {
     private readonly ScrapingOptions _options = options.Value;
 
-    /// <summary>Scrapes a post by id; null when the post does not exist.</summary>
+    /// <summary>
+    /// Scrapes a post by id; null when the post does not exist. The post is leased while it is scraped
+    /// (Scraping:Lease), so that two workers, on this host or another, never scrape it at once: a post another
+    /// worker is scraping is skipped ("skipped") with nothing recorded.
+    /// </summary>
     public async Task<ScrapeResult?> ScrapeAsync(long postId, CancellationToken ct)
+    {
+        var owner = Polling.ThisHost.NewLeaseOwner();
+        var now = time.GetUtcNow();
+        if (!await store.ClaimScrapeAsync(postId, owner, now, now + _options.Lease, ct).ConfigureAwait(false))
+        {
+            return await store.GetPostAsync(postId, ct).ConfigureAwait(false) is null
+                ? null
+                : new ScrapeResult { PostId = postId, Outcome = "skipped: another worker is scraping this post" };
+        }
+
+        try
+        {
+            return await ScrapeLeasedAsync(postId, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await store.ReleaseScrapeAsync(postId, owner, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ScrapeResult?> ScrapeLeasedAsync(long postId, CancellationToken ct)
     {
         var post = await store.GetPostAsync(postId, ct).ConfigureAwait(false);
         if (post is null)

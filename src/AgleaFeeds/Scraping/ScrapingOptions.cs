@@ -26,6 +26,14 @@ public sealed class ScrapingOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MinDelayPerHost { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Gets or sets how long a post is leased to the worker scraping it: no other worker (on any host) scrapes it
+    /// meanwhile; a killed host's post is free again after it.
+    /// </summary>
+    /// <value>The default value is 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Gets or sets the deepest element nesting a page may have; deeper pages are refused.</summary>
     /// <value>The default value is 1000.</value>
     [Range(64, 100_000)]

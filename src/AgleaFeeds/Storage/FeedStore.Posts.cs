@@ -75,6 +75,26 @@ public sealed partial class FeedStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> ClaimScrapeAsync(long postId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "UPDATE posts SET scrape_lease_until = @until, scrape_lease_owner = @owner WHERE id = @postId AND (scrape_lease_until IS NULL OR scrape_lease_until <= @now)",
+            new { postId, owner, now = now.ToUnixTimeMilliseconds(), until = until.ToUnixTimeMilliseconds() }).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseScrapeAsync(long postId, string owner, CancellationToken ct)
+    {
+        await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE posts SET scrape_lease_until = NULL WHERE id = @postId AND scrape_lease_owner = @owner", new { postId, owner }).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<string> GetContentVersionAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

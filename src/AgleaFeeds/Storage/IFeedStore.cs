@@ -43,6 +43,15 @@ public interface IFeedStore
     /// <summary>Ends the leases <paramref name="owner"/> holds on sources it gives back unpolled (a clean shutdown).</summary>
     Task ReleaseLeasesAsync(IReadOnlyList<long> ids, string owner, CancellationToken ct);
 
+    /// <summary>
+    /// Leases a post to the worker about to scrape it until <paramref name="until"/>; false when the post does not
+    /// exist or another worker (on this host or another) is scraping it.
+    /// </summary>
+    Task<bool> ClaimScrapeAsync(long postId, string owner, DateTimeOffset now, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Ends a scrape's lease, if <paramref name="owner"/> still holds it.</summary>
+    Task ReleaseScrapeAsync(long postId, string owner, CancellationToken ct);
+
     /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
     Task SavePollStateAsync(SourcePollState state, CancellationToken ct);
 

@@ -44,6 +44,26 @@ public sealed class PostScraperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScrapeAsync_PostAnotherWorkerIsScraping_IsSkippedWithNothingRecorded_AndScrapedOnceThatOneIsDone()
+    {
+        _site.FarmDelay = TimeSpan.FromSeconds(2);
+        _site.Set("/farm/slow-post/", await File.ReadAllTextAsync(Path.Combine(TestPaths.RepositoryRoot, "feeds", "samples", "agla", "2025", "02", "20", "seoul-meetup-recap", "index.html")), "text/html; charset=UTF-8");
+        var post = await AddPostAsync("/farm/slow-post/");
+
+        var first = Scraper.ScrapeAsync(post, Ct);
+        await RunningHost.WaitUntilAsync(() => Task.FromResult(_site.Hits("/farm/slow-post/") > 0), TimeSpan.FromSeconds(10), "the first scrape to ask for the page");
+        var second = await Scraper.ScrapeAsync(post, Ct);
+        var done = await first;
+
+        Assert.Equal("skipped: another worker is scraping this post", second!.Outcome);
+        Assert.Equal(1, _site.Hits("/farm/slow-post/"));
+        Assert.NotEqual("skipped: another worker is scraping this post", done!.Outcome);
+        // The lease ends with the scrape: the next one runs.
+        Assert.NotEqual("skipped: another worker is scraping this post", (await Scraper.ScrapeAsync(post, Ct))!.Outcome);
+        Assert.Equal(2, _site.Hits("/farm/slow-post/"));
+    }
+
+    [Fact]
     public async Task ScrapeAsync_SampleBlog_AddsTheCommentsNoFeedCarriedWithTheirThreads()
     {
         var source = await _pipeline.AddSourceAsync(_site.PostsFeed);

@@ -213,6 +213,29 @@ public class FeedStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task ClaimScrapeAsync_PostBeingScraped_IsNotClaimedByAnotherWorkerUntilReleasedOrTheLeaseEnds(string provider)
+    {
+        await using var db = await TempDatabase.CreateAsync(provider);
+        var source = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+        var post = (await db.Store.UpsertPostsAsync(source, [Post("p1")], Now, Ct))[0].PostId;
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => db.Store.ClaimScrapeAsync(post, $"host-{i}/1", Now, Now.AddMinutes(10), Ct))));
+        var winner = $"host-{Array.IndexOf(claims, true)}/1";
+        await db.Store.ReleaseScrapeAsync(post, "not-the-owner/1", Ct);
+        var whileHeld = await db.Store.ClaimScrapeAsync(post, "late/1", Now.AddMinutes(5), Now.AddMinutes(15), Ct);
+        var afterLease = await db.Store.ClaimScrapeAsync(post, "late/2", Now.AddMinutes(11), Now.AddMinutes(21), Ct);
+        await db.Store.ReleaseScrapeAsync(post, "late/2", Ct);
+
+        Assert.Single(claims, true);
+        Assert.StartsWith("host-", winner, StringComparison.Ordinal);
+        Assert.False(whileHeld);
+        Assert.True(afterLease);
+        Assert.True(await db.Store.ClaimScrapeAsync(post, "next/1", Now.AddMinutes(12), Now.AddMinutes(22), Ct));
+        Assert.False(await db.Store.ClaimScrapeAsync(99_999, "any/1", Now, Now.AddMinutes(10), Ct));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task AddSourceAsync_SameFeedAddedByManyHostsAtOnce_IsOneSource(string provider)
     {
         await using var db = await TempDatabase.CreateAsync(provider);
