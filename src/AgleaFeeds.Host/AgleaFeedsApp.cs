@@ -117,6 +117,7 @@ public static partial class AgleaFeedsApp
         builder.Services.AddTransient<PublishJob>();
         builder.Services.AddTransient<BlogReadJob>();
         builder.Services.AddTransient<BlogPushJob>();
+        builder.Services.AddTransient<RequeueOrphansJob>();
         builder.Services.AddTransient<WordPress.ConfiguredBlogs>();
 
         // Keys beside the data: sessions, antiforgery tokens and the blogs' encrypted application passwords survive a restart.
@@ -272,6 +273,15 @@ public static partial class AgleaFeedsApp
         recurring.AddOrUpdate<PublishJob>(PublishJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), "* * * * *");
         recurring.AddOrUpdate<BlogReadJob>(BlogReadJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), services.GetRequiredService<IOptions<AgleaFeeds.Moderation.BlogModerationOptions>>().Value.ReadCron);
         recurring.AddOrUpdate<BlogPushJob>(BlogPushJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), "* * * * *");
+        if (services.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql)
+        {
+            recurring.AddOrUpdate<RequeueOrphansJob>(RequeueOrphansJob.RecurringJobId, j => j.Run(), "* * * * *");
+        }
+        else
+        {
+            recurring.RemoveIfExists(RequeueOrphansJob.RecurringJobId);
+        }
+
         recurring.TriggerJob(BlogReadJob.RecurringJobId);
         recurring.TriggerJob(PollSchedulerJob.RecurringJobId);
     }

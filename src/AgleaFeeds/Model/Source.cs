@@ -25,6 +25,9 @@ public sealed record Source
     /// <summary>Why the next poll is when it is ("the feed asks for hourly updates", "backoff after 3 errors").</summary>
     public string? ScheduleReason { get; init; }
 
+    /// <summary>Gets the host that polled the source last (or polls it now): its name, as on the dashboard's Servers page.</summary>
+    public string? PolledBy { get; init; }
+
     /// <summary>The blog's WordPress REST API root (e.g. https://blog.example/wp-json/), once discovered.</summary>
     public string? ApiRoot { get; init; }
 

@@ -32,6 +32,8 @@ public sealed partial class FeedStore
         public long? ApiSyncedAt { get; set; }
         public long? FeedIntervalSeconds { get; set; }
         public string? ScheduleReason { get; set; }
+
+        public string? LeaseOwner { get; set; }
         public int PostCount { get; set; }
         public int CommentCount { get; set; }
 
@@ -58,6 +60,7 @@ public sealed partial class FeedStore
             ApiSyncedAt = Time(ApiSyncedAt),
             FeedInterval = FeedIntervalSeconds is { } f ? TimeSpan.FromSeconds(f) : null,
             ScheduleReason = ScheduleReason,
+            PolledBy = LeaseOwner?.Split('/')[0],
             PostCount = PostCount,
             CommentCount = CommentCount,
         };

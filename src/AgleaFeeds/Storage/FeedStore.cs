@@ -24,7 +24,7 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         s.poll_interval_seconds AS PollIntervalSeconds, s.etag AS ETag, s.last_modified AS LastModified,
         s.last_polled_at AS LastPolledAt, s.last_success_at AS LastSuccessAt, s.next_poll_at AS NextPollAt,
         s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal, s.api_post_total AS ApiPostTotal, s.api_synced_at AS ApiSyncedAt,
-        s.feed_interval_seconds AS FeedIntervalSeconds, s.schedule_reason AS ScheduleReason,
+        s.feed_interval_seconds AS FeedIntervalSeconds, s.schedule_reason AS ScheduleReason, s.lease_owner AS LeaseOwner,
         (SELECT COUNT(*) FROM posts p WHERE p.source_id = s.id) AS PostCount,
         (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = s.id) AS CommentCount
         """;

@@ -59,6 +59,15 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         await TriggerSchedulerAsync(a);
         await WaitUntilAllPolledSinceAsync(store, round1);
 
+        // The dashboard's Servers page of either host lists both.
+        var servers = await a.Http.GetStringAsync("hangfire/servers");
+        Assert.Contains(a.Name, servers, StringComparison.Ordinal);
+        Assert.Contains(b.Name, servers, StringComparison.Ordinal);
+        // The Sources page says which host polled each blog.
+        var sourcesPage = await b.Http.GetStringAsync("hangfire/sources");
+        Assert.Contains($"by {a.Name}", sourcesPage, StringComparison.Ordinal);
+        Assert.Contains($"by {b.Name}", sourcesPage, StringComparison.Ordinal);
+
         var hits1 = FarmHits(site);
         Assert.All(hits1, h => Assert.Equal(1, h));
         var owners1 = await PolledByAsync(database);
