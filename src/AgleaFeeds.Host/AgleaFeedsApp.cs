@@ -102,6 +102,8 @@ public static partial class AgleaFeedsApp
                 c.UseSQLiteStorage(storage.JobsDatabasePath, new SQLiteStorageOptions { QueuePollInterval = jobsOptions.QueuePollInterval });
             }
         });
+        // First of the hosted services: the schema is there before Data Protection reads its keys and Hangfire's workers run.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreMigrationService>());
         builder.Services.AddHangfireServer(o =>
         {
             o.WorkerCount = jobsOptions.WorkerCount;

@@ -50,7 +50,7 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         blog_status AS BlogStatus, sync_state AS SyncState, sync_wanted AS SyncWanted, sync_note AS SyncNote, sync_at AS SyncAt
         """;
 
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SemaphoreSlim _writeGate = new(StoreDatabase.MaxWritersOf(options.Value), StoreDatabase.MaxWritersOf(options.Value));
 
     private readonly StoreDatabase _db = StoreDatabase.Create(options.Value);
 
@@ -84,8 +84,9 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         }, ct);
 
     /// <summary>
-    /// Serializes this process's writes. SQLite has one writer at a time anyway; queueing here instead
-    /// of in SQLite's busy handler keeps many concurrent polls from spinning on the write lock.
+    /// Bounds this process's concurrent writes: one on SQLite, which has one writer at a time anyway (queueing here
+    /// instead of in SQLite's busy handler keeps many concurrent polls from spinning on the write lock); a few on
+    /// PostgreSQL, which takes concurrent writers (other hosts' too).
     /// </summary>
     private async Task<WriteGate> EnterWriteAsync(CancellationToken ct)
     {

@@ -41,6 +41,9 @@ public abstract class StoreDatabase
     /// <summary>The store's creation (its first migration) as Unix milliseconds.</summary>
     public abstract string CreatedAtMs { get; }
 
+    /// <summary>How many write transactions of one process may run at once: one on SQLite (one writer), four on PostgreSQL.</summary>
+    public static int MaxWritersOf(StorageOptions options) => options?.IsPostgreSql == true ? 4 : 1;
+
     /// <summary>Gets what ends a row-claiming subquery: rows another transaction is claiming are skipped, not waited for (SQLite has one writer).</summary>
     public abstract string SkipLocked { get; }
 

@@ -10,28 +10,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 work=$(mktemp -d /tmp/agleafeeds-bench.XXXXXX)
 port=8089
-trap 'nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
+# shellcheck source=farm.sh
+. "$here/farm.sh"
+trap 'stop_farm "$work"; rm -rf "$work"' EXIT
 
-python3 "$here/generate-blogs.py" "$work/site" "$n" "http://127.0.0.1:$port"
-chmod -R a+rX "$work"  # nginx workers run as www-data
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  types { application/rss+xml xml; }
-  charset utf-8;
-  charset_types application/rss+xml;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/site;
-    index index.xml;
-  }
-}
-CONF
-nginx -c "$work/nginx.conf"
+start_farm "$work" "$n" "$port"
 
 dotnet build "$repo/src/AgleaFeeds.Host" -c Release -nologo -clp:ErrorsOnly >/dev/null
 host="$repo/src/AgleaFeeds.Host/bin/Release/net10.0/AgleaFeeds.Host.dll"
