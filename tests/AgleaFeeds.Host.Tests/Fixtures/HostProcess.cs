@@ -13,8 +13,9 @@ internal sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private HostProcess(Process process, StreamWriter log, Uri baseUrl)
+    private HostProcess(Process process, StreamWriter log, Uri baseUrl, string logPath)
     {
+        LogPath = logPath;
         _process = process;
         _log = log;
         BaseUrl = baseUrl;
@@ -26,6 +27,9 @@ internal sealed class HostProcess : IAsyncDisposable
     public HttpClient Http { get; }
 
     public int ProcessId => _process.Id;
+
+    /// <summary>Gets the file the host's output (warnings and errors) goes to.</summary>
+    public string LogPath { get; }
 
     /// <summary>Gets the host's name (its Hangfire server's, and the first part of the leases its workers hold), from /health.</summary>
     public string Name { get; private set; } = "";
@@ -51,13 +55,13 @@ internal sealed class HostProcess : IAsyncDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var log = new StreamWriter(Path.Combine(dataFolder, "host.log")) { AutoFlush = true };
+        var log = new StreamWriter(new FileStream(Path.Combine(dataFolder, "host.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, log, new Uri($"http://127.0.0.1:{port}/"));
+        var host = new HostProcess(process, log, new Uri($"http://127.0.0.1:{port}/"), Path.Combine(dataFolder, "host.log"));
         await RunningHost.WaitUntilAsync(
             async () =>
             {

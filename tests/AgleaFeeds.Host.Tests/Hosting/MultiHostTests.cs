@@ -48,6 +48,9 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         await using var a = await HostProcess.StartAsync(TestPaths.NewTempFolder(), settings, []);
         await using var b = await HostProcess.StartAsync(TestPaths.NewTempFolder(), settings, []);
         Assert.NotEqual(a.Name, b.Name);
+        // Started on a fresh database: the schema was there before anything read it (Data Protection's key ring).
+        Assert.DoesNotContain("fail:", await ReadLogAsync(a), StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", await ReadLogAsync(b), StringComparison.Ordinal);
 
         // Round 1: the blogs are added with both hosts up; one scheduler run enqueues the batches both hosts work on.
         foreach (var (feed, n) in feeds.Select((f, n) => (f, n)))
@@ -133,6 +136,13 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         Assert.All(await PolledByAsync(database), o => Assert.StartsWith(a.Name + "/", o, StringComparison.Ordinal));
         output.WriteLine($"round 1: {a.Name} polled {shareA}, {b.Name} {shareB}; round 2: {b.Name} killed with {inFlight.Count} source(s) in flight, {hits2.Sum()} polls of {Blogs} blogs");
         await TestPostgres.DropDatabaseAsync(database);
+    }
+
+    private static async Task<string> ReadLogAsync(HostProcess host)
+    {
+        await using var file = new FileStream(host.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(file);
+        return await reader.ReadToEndAsync();
     }
 
     private static async Task TriggerSchedulerAsync(HostProcess host)
