@@ -110,9 +110,25 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
 /// <summary>PostgreSQL through Npgsql: one data source (its own pool) per store.</summary>
 public sealed class PostgresDatabase(string connectionString) : StoreDatabase, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = CreateSource(connectionString);
 
     public override string Provider => "PostgreSql";
+
+    /// <summary>
+    /// The pool, with Npgsql's automatic preparation on unless the connection string sets it: the write path
+    /// repeats the same few statements per post and comment, and a prepared statement skips parsing and planning.
+    /// </summary>
+    private static NpgsqlDataSource CreateSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 128;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct).ConfigureAwait(false);
 
