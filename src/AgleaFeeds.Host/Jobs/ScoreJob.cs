@@ -28,8 +28,9 @@ public sealed class ScoreJob(CommentScorer scorer, IBackgroundJobClient jobs, IB
             {
                 held = connection.AcquireDistributedLock(LockName, TimeSpan.Zero);
             }
-            catch (DistributedLockTimeoutException)
+            catch (Exception ex) when (ex is DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException)
             {
+                // Taken by another run (SQLite's storage and PostgreSQL's each say so with their own exception).
                 return "another scoring run is in progress: it scores these comments too";
             }
 

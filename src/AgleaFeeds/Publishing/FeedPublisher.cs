@@ -65,7 +65,7 @@ public sealed partial class FeedPublisher(
             foreach (var (kind, postId) in feeds)
             {
                 var path = CuratedFeedBuilder.PathOf(kind, postId);
-                if (await renderer.RenderAsync(kind, postId, 1, ct).ConfigureAwait(false) is not { } feed
+                if (await renderer.RenderAsync(kind, postId, 1, ct, fresh: true).ConfigureAwait(false) is not { } feed
                     || (published.TryGetValue(path, out var etag) && etag == feed.ETag))
                 {
                     continue;

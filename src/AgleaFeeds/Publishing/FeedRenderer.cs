@@ -10,20 +10,31 @@ public sealed record RenderedFeed(byte[] Body, string ETag, DateTimeOffset LastM
 
 /// <summary>
 /// Renders each feed page once per change of the store and serves it from memory until the next
-/// change: subscribers' polls cost a version query and a dictionary lookup, not a render. Readers
+/// change: subscribers' polls cost a dictionary lookup, not a render nor (mostly) a query: the store's
+/// content version is asked again only after this process wrote to the store, or when it is older than
+/// <see cref="OtherWritersWithin"/> (a change by another host or process is served within that). Readers
 /// that miss the cache together share one render (single flight); a render has a time budget; a
 /// reader that goes away stops waiting; pages past the last one are never cached, so made-up
 /// <c>?page=N</c> requests cannot flush or grow the cache.
 /// </summary>
-public sealed class FeedRenderer(CuratedFeedBuilder builder, IFeedStore store, IOptions<PublishingOptions> options)
+public sealed class FeedRenderer(CuratedFeedBuilder builder, IFeedStore store, IOptions<PublishingOptions> options, TimeProvider time)
 {
+    /// <summary>How old the content version may be when this process has not written meanwhile.</summary>
+    public static readonly TimeSpan OtherWritersWithin = TimeSpan.FromSeconds(1);
+
+    private volatile VersionStamp? _version;
+
     private readonly ConcurrentDictionary<(FeedKind, long?, int), (string Version, RenderedFeed Feed)> _cache = new();
     private readonly ConcurrentDictionary<(FeedKind, long?, int, string), Lazy<Task<RenderedFeed?>>> _inflight = new();
 
-    /// <summary>Renders (or reuses) a page of a feed; null when the post does not exist or the page is past the last one.</summary>
-    public async Task<RenderedFeed?> RenderAsync(FeedKind kind, long? postId, int page, CancellationToken ct)
+    /// <summary>
+    /// Renders (or reuses) a page of a feed; null when the post does not exist or the page is past the last one.
+    /// With <paramref name="fresh"/> the store's content version is asked now (the publisher: a change by another host
+    /// is published at once).
+    /// </summary>
+    public async Task<RenderedFeed?> RenderAsync(FeedKind kind, long? postId, int page, CancellationToken ct, bool fresh = false)
     {
-        var version = await store.GetContentVersionAsync(ct).ConfigureAwait(false);
+        var version = await VersionAsync(fresh, ct).ConfigureAwait(false);
         var key = (kind, postId, page);
         if (_cache.TryGetValue(key, out var cached) && cached.Version == version)
         {
@@ -34,6 +45,23 @@ public sealed class FeedRenderer(CuratedFeedBuilder builder, IFeedStore store, I
         var render = _inflight.GetOrAdd(flight, f => new Lazy<Task<RenderedFeed?>>(() => RenderOnceAsync(f)));
         return await render.Value.WaitAsync(ct).ConfigureAwait(false);
     }
+
+    private async ValueTask<string> VersionAsync(bool fresh, CancellationToken ct)
+    {
+        // The write count is read before the query: a write committed during it makes the next request ask again.
+        var writes = store.LocalWrites;
+        if (!fresh && _version is { } known && known.Writes == writes && time.GetElapsedTime(known.CheckedAt) < OtherWritersWithin)
+        {
+            return known.Version;
+        }
+
+        var checkedAt = time.GetTimestamp();
+        var version = await store.GetContentVersionAsync(ct).ConfigureAwait(false);
+        _version = new VersionStamp(writes, checkedAt, version);
+        return version;
+    }
+
+    private sealed record VersionStamp(long Writes, long CheckedAt, string Version);
 
     private async Task<RenderedFeed?> RenderOnceAsync((FeedKind Kind, long? PostId, int Page, string Version) f)
     {

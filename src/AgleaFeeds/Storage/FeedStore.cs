@@ -60,20 +60,34 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken ct) => _db.MigrateAsync(ct);
 
-    /// <summary>Runs one write transaction: behind this process's write gate, statements prepared once per batch.</summary>
+    /// <summary>
+    /// Runs one write transaction: behind this process's write gate, statements prepared once per batch. A
+    /// transaction the database broke to end a deadlock, or could not serialize (PostgreSQL, with other writers of
+    /// this host or another), is run again from the start, up to three more times.
+    /// </summary>
     private async Task<T> WriteAsync<T>(DateTimeOffset now, Func<WriteBatch, T> work, CancellationToken ct)
     {
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        T result;
-        using (var batch = new WriteBatch(connection, tx, now, _db))
+        for (var attempt = 1; ; attempt++)
         {
-            result = work(batch);
-        }
+            try
+            {
+                await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+                await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                T result;
+                using (var batch = new WriteBatch(connection, tx, now, _db))
+                {
+                    result = work(batch);
+                }
 
-        await tx.CommitAsync(ct).ConfigureAwait(false);
-        return result;
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+                return result;
+            }
+            catch (System.Data.Common.DbException ex) when (attempt < 4 && _db.IsTransient(ex))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), ct).ConfigureAwait(false);
+            }
+        }
     }
 
     private Task WriteAsync(DateTimeOffset now, Action<WriteBatch> work, CancellationToken ct) =>
@@ -91,14 +105,21 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
     private async Task<WriteGate> EnterWriteAsync(CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct).ConfigureAwait(false);
-        return new WriteGate(_writeGate);
+        return new WriteGate(this);
     }
 
-    private sealed class WriteGate(SemaphoreSlim gate) : IAsyncDisposable
+    /// <inheritdoc />
+    public long LocalWrites => Interlocked.Read(ref _localWrites);
+
+    private long _localWrites;
+
+    /// <summary>Held while writing; counts the write when let go (after its commit, or its failure: counting too many is harmless).</summary>
+    private sealed class WriteGate(FeedStore store) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()
         {
-            gate.Release();
+            Interlocked.Increment(ref store._localWrites);
+            store._writeGate.Release();
             return ValueTask.CompletedTask;
         }
     }

@@ -147,6 +147,12 @@ public interface IFeedStore
     /// <summary>Gets a stamp that changes whenever anything a feed shows may have changed.</summary>
     Task<string> GetContentVersionAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Gets how many write transactions this process has committed through the store: while it stays the same, only
+    /// another process (another host, the command line) can have changed the content.
+    /// </summary>
+    long LocalWrites { get; }
+
     /// <summary>Hides a post (and its comments) from the curated feeds, or shows it again; false when there is no such post.</summary>
     Task<bool> SetPostHiddenAsync(long postId, bool hidden, string moderator, DateTimeOffset now, CancellationToken ct);
 

@@ -41,6 +41,9 @@ public abstract class StoreDatabase
     /// <summary>The store's creation (its first migration) as Unix milliseconds.</summary>
     public abstract string CreatedAtMs { get; }
 
+    /// <summary>Whether a failed transaction may succeed when run again (a deadlock the database broke, a serialization failure).</summary>
+    public virtual bool IsTransient(DbException exception) => false;
+
     /// <summary>How many write transactions of one process may run at once: one on SQLite (one writer), four on PostgreSQL.</summary>
     public static int MaxWritersOf(StorageOptions options) => options?.IsPostgreSql == true ? 4 : 1;
 
@@ -151,6 +154,8 @@ public sealed class PostgresDatabase(string connectionString) : StoreDatabase, I
     public override bool PrepareStatements => false;
 
     public override string SkipLocked => "FOR UPDATE SKIP LOCKED";
+
+    public override bool IsTransient(DbException exception) => exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     public override string CreatedAtMs => "(SELECT MIN(applied_at_ms) FROM schema_migrations)";
 

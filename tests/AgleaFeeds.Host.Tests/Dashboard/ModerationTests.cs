@@ -258,9 +258,19 @@ public sealed partial class ModerationTests : IAsyncLifetime
     public async Task ModelPage_ShowsTheModelInUseWithItsFigures_RollsBackAndForth_RetrainsOnDemand()
     {
         var models = _host.App.Services.GetRequiredService<AgleaFeeds.Scoring.SpamModelProvider>();
-        Directory.CreateDirectory(models.VersionsFolder);
-        File.Copy(TestPaths.Model, Path.Combine(models.VersionsFolder, "20260101T000000Z.zip"));
-        await File.WriteAllTextAsync(Path.Combine(models.VersionsFolder, "20260101T000000Z.txt"), "used: 12 moderator label(s)\nheld-out local labels: F1 0.900 ham FPR 0.000");
+        const string Note = "used: 12 moderator label(s)\nheld-out local labels: F1 0.900 ham FPR 0.000";
+        if (_host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgleaFeeds.Storage.StorageOptions>>().Value.IsPostgreSql)
+        {
+            // Several hosts: saved versions are in the store.
+            await _host.App.Services.GetRequiredService<AgleaFeeds.Storage.ISharedStateStore>().SaveModelVersionAsync(
+                new AgleaFeeds.Storage.StoredModelVersion("20260101T000000Z", await File.ReadAllBytesAsync(TestPaths.Model), Note, DateTimeOffset.UtcNow), Ct);
+        }
+        else
+        {
+            Directory.CreateDirectory(models.VersionsFolder);
+            File.Copy(TestPaths.Model, Path.Combine(models.VersionsFolder, "20260101T000000Z.zip"));
+            await File.WriteAllTextAsync(Path.Combine(models.VersionsFolder, "20260101T000000Z.txt"), Note);
+        }
 
         var page = await _host.Http.GetStringAsync("hangfire/model");
         var activate = await DashboardCommand.PostAsync(_host.Http, "hangfire/model/activate/20260101T000000Z");

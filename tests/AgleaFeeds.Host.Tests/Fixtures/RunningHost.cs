@@ -121,12 +121,35 @@ internal sealed class RunningHost : IAsyncDisposable
     /// <summary>Gets the comment with a WordPress id.</summary>
     public async Task<Model.Comment> CommentAsync(long wordPressId) => (await CommentsAsync()).Single(c => c.WordPressId == wordPressId);
 
-    /// <summary>Waits until the sample blog is polled, scraped (21 comments) and every comment scored.</summary>
-    public Task WaitUntilSampleJudgedAsync() => WaitUntilAsync(
-        async () => await Store.ListSourcesAsync(CancellationToken.None) is [{ CommentCount: 21 }]
-            && (await Store.ListUnscoredCommentsAsync(1, CancellationToken.None)).Count == 0,
-        TimeSpan.FromSeconds(60),
-        "the sample blog to be stored, scraped and scored");
+    /// <summary>Waits until the sample blog is polled, scraped (21 comments) and every comment scored; says what it saw when it times out.</summary>
+    public async Task WaitUntilSampleJudgedAsync()
+    {
+        var done = false;
+        try
+        {
+            await WaitUntilAsync(
+                async () => done = await Store.ListSourcesAsync(CancellationToken.None) is [{ CommentCount: 21 }]
+                    && (await Store.ListUnscoredCommentsAsync(1, CancellationToken.None)).Count == 0,
+                TimeSpan.FromSeconds(60),
+                "the sample blog to be stored, scraped and scored");
+        }
+        catch (Xunit.Sdk.XunitException) when (!done)
+        {
+            var sources = await Store.ListSourcesAsync(CancellationToken.None);
+            var monitoring = App.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+            var failed = monitoring.FailedJobs(0, 5).Select(j => $"{j.Value.Job?.Type.Name}: {j.Value.ExceptionMessage}");
+            var processing = monitoring.ProcessingJobs(0, 10).Select(j => $"{j.Value.Job?.Type.Name} since {j.Value.StartedAt:HH:mm:ss}");
+            var succeeded = monitoring.SucceededJobs(0, 30).Select(j => $"{j.Value.Job?.Type.Name}={j.Value.Result}");
+            var scrapeErrors = new List<string>();
+            foreach (var source in sources)
+            {
+                scrapeErrors.AddRange((await Store.ListPostsAsync(source.Id, CancellationToken.None)).Where(p => p.ScrapeError is not null).Select(p => $"{p.Title}: {p.ScrapeError}"));
+            }
+
+            Assert.Fail($"Timed out after 60 s waiting for the sample blog to be stored, scraped and scored: sources {string.Join(", ", sources.Select(s => $"{s.Title} {s.CommentCount} comments, last error {s.LastError}"))}; scrape errors: {string.Join(" | ", scrapeErrors)}; "
+                + $"unscored {(await Store.ListUnscoredCommentsAsync(100, CancellationToken.None)).Count}; failed jobs: {string.Join(" | ", failed)}; processing: {string.Join(" | ", processing)}; succeeded: {string.Join(" | ", succeeded)}");
+        }
+    }
 
     /// <summary>Waits until no job is enqueued or processing, five checks in a row (a poll and the scrapes and scoring it started).</summary>
     public Task WaitUntilQuietAsync()
