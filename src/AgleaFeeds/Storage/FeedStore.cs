@@ -98,9 +98,9 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         }, ct);
 
     /// <summary>
-    /// Bounds this process's concurrent writes: one on SQLite, which has one writer at a time anyway (queueing here
-    /// instead of in SQLite's busy handler keeps many concurrent polls from spinning on the write lock); a few on
-    /// PostgreSQL, which takes concurrent writers (other hosts' too).
+    /// Serializes this process's writes. SQLite has one writer at a time anyway; queueing here instead
+    /// of in SQLite's busy handler keeps many concurrent polls from spinning on the write lock. On PostgreSQL
+    /// other hosts still write concurrently: the write path runs a transaction the database broke again.
     /// </summary>
     private async Task<WriteGate> EnterWriteAsync(CancellationToken ct)
     {

@@ -44,8 +44,11 @@ public abstract class StoreDatabase
     /// <summary>Whether a failed transaction may succeed when run again (a deadlock the database broke, a serialization failure).</summary>
     public virtual bool IsTransient(DbException exception) => false;
 
-    /// <summary>How many write transactions of one process may run at once: one on SQLite (one writer), four on PostgreSQL.</summary>
-    public static int MaxWritersOf(StorageOptions options) => options?.IsPostgreSql == true ? 4 : 1;
+    /// <summary>
+    /// How many write transactions of one process may run at once: one, on either database (SQLite has one writer;
+    /// on PostgreSQL, writes of one host in parallel deadlock on shared rows more than they gain on two cores).
+    /// </summary>
+    public static int MaxWritersOf(StorageOptions options) => 1;
 
     /// <summary>Gets what ends a row-claiming subquery: rows another transaction is claiming are skipped, not waited for (SQLite has one writer).</summary>
     public abstract string SkipLocked { get; }
