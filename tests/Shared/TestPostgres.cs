@@ -47,4 +47,22 @@ internal static class TestPostgres
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {builder.Database} WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
     }
+
+    /// <summary>
+    /// A fresh database and the settings that put a host on it (plus <paramref name="extra"/>); skips the test, saying
+    /// why, where no test PostgreSQL runs.
+    /// </summary>
+    public static async Task<(string Database, Dictionary<string, string?> Settings)> NewHostDatabaseAsync(IDictionary<string, string?>? extra = null)
+    {
+        var (server, reason) = Server();
+        Skip.If(server is null, reason);
+        var database = await CreateDatabaseAsync(server!);
+        var settings = new Dictionary<string, string?> { ["Storage:Provider"] = "PostgreSql", ["Storage:ConnectionString"] = database };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return (database, settings);
+    }
 }

@@ -41,12 +41,16 @@ public sealed partial class FeedStore
     public Task RemoveSessionAsync(string keyHash, CancellationToken ct) =>
         ExecuteWriteAsync("DELETE FROM dashboard_sessions WHERE key_hash = @keyHash", new { keyHash }, ct);
 
+    /// <summary>Adds a model version by name; the same name again keeps the first (also <see cref="StoreCopy"/>'s).</summary>
+    internal const string InsertModelVersion =
+        "INSERT INTO model_versions (version, zip, note, saved_at) VALUES (@Version, @Zip, @Note, @At) ON CONFLICT (version) DO NOTHING";
+
     /// <inheritdoc />
     public Task SaveModelVersionAsync(StoredModelVersion version, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(version);
         return ExecuteWriteAsync(
-            "INSERT INTO model_versions (version, zip, note, saved_at) VALUES (@Version, @Zip, @Note, @At) ON CONFLICT (version) DO NOTHING",
+            InsertModelVersion,
             new { version.Version, version.Zip, version.Note, At = version.SavedAt.ToUnixTimeMilliseconds() },
             ct);
     }

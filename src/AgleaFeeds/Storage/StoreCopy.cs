@@ -55,7 +55,7 @@ public static class StoreCopy
         foreach (var model in models ?? [])
         {
             await target.ExecuteAsync(
-                "INSERT INTO model_versions (version, zip, note, saved_at) VALUES (@Version, @Zip, @Note, @At) ON CONFLICT (version) DO NOTHING",
+                FeedStore.InsertModelVersion,
                 new { model.Version, model.Zip, model.Note, At = model.SavedAt.ToUnixTimeMilliseconds() },
                 tx).ConfigureAwait(false);
         }

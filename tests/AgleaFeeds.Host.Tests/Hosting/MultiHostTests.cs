@@ -22,17 +22,8 @@ public sealed class MultiHostTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task TwoHostProcessesOnOneDatabase_ShareEachRound_AKilledHostsShareIsDoneOnce_ADecisionIsServedByBoth()
     {
-        var (server, reason) = TestPostgres.Server();
-        Skip.If(server is null, reason);
-        var database = await TestPostgres.CreateDatabaseAsync(server!);
-        await using var site = await FixtureSite.StartAsync();
-        var feeds = site.AddFarm(Blogs, heldWords: "Please sign up on the rota.");
-        // Each blog answers slowly enough for a round to last a few seconds, so that both hosts take batches.
-        site.FarmDelay = TimeSpan.FromMilliseconds(250);
-        var settings = new Dictionary<string, string?>
+        var (database, settings) = await TestPostgres.NewHostDatabaseAsync(new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "PostgreSql",
-            ["Storage:ConnectionString"] = database,
             ["Polling:BatchSize"] = "2",
             ["Polling:MaxConcurrency"] = "2",
             ["Polling:Lease"] = "00:00:20",
@@ -43,7 +34,11 @@ public sealed class MultiHostTests(ITestOutputHelper output)
             ["Scraping:Enabled"] = "false",
             // Behind one public address, as several hosts are: the feeds' self links are the same on both.
             ["Publishing:PublicBaseUrl"] = "http://feeds.agleafeeds.invalid/",
-        };
+        });
+        await using var site = await FixtureSite.StartAsync();
+        var feeds = site.AddFarm(Blogs, heldWords: "Please sign up on the rota.");
+        // Each blog answers slowly enough for a round to last a few seconds, so that both hosts take batches.
+        site.FarmDelay = TimeSpan.FromMilliseconds(250);
         await using var store = new FeedStore(Options.Create(new StorageOptions { Provider = "PostgreSql", ConnectionString = database }));
         await using var a = await HostProcess.StartAsync(TestPaths.NewTempFolder(), settings, []);
         await using var b = await HostProcess.StartAsync(TestPaths.NewTempFolder(), settings, []);
@@ -162,36 +157,31 @@ public sealed class MultiHostTests(ITestOutputHelper output)
     private static List<int> FarmHits(FixtureSite site) => Enumerable.Range(0, Blogs).Select(n => site.Hits($"/farm/{n}/comments/feed/")).ToList();
 
     /// <summary>Who polled each source last (the worker that held its lease).</summary>
-    private static async Task<List<string>> PolledByAsync(string database)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT COALESCE(lease_owner, '') FROM sources", connection);
-        var owners = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            owners.Add(reader.GetString(0));
-        }
-
-        return owners;
-    }
+    private static Task<List<string>> PolledByAsync(string database) => QueryAsync(database, "SELECT COALESCE(lease_owner, '') FROM sources");
 
     /// <summary>The feeds of the sources a host's workers hold a lease on now.</summary>
-    private static async Task<List<string>> LeasedByAsync(string database, string host)
+    private static Task<List<string>> LeasedByAsync(string database, string host) =>
+        QueryAsync(database, "SELECT feed_url FROM sources WHERE lease_until IS NOT NULL AND lease_owner LIKE @host", ("host", host + "/%"));
+
+    /// <summary>The first column of a query on the hosts' database, straight from PostgreSQL (not through a host).</summary>
+    private static async Task<List<string>> QueryAsync(string database, string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT feed_url FROM sources WHERE lease_until IS NOT NULL AND lease_owner LIKE @host", connection);
-        command.Parameters.AddWithValue("host", host + "/%");
-        var feeds = new List<string>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var values = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            feeds.Add(reader.GetString(0));
+            values.Add(reader.GetString(0));
         }
 
-        return feeds;
+        return values;
     }
 
     private static async Task<Comment> WaitForCommentAsync(FeedStore store, string text)

@@ -10,10 +10,7 @@ public sealed class PostgresHostsTests
     [SkippableFact]
     public async Task TwoHostsOnOneDatabase_ShareTheKeyRing_ASecretEncryptedOnOneIsReadOnTheOther()
     {
-        var (server, reason) = TestPostgres.Server();
-        Skip.If(server is null, reason);
-        var database = await TestPostgres.CreateDatabaseAsync(server!);
-        var settings = new Dictionary<string, string?> { ["Storage:Provider"] = "PostgreSql", ["Storage:ConnectionString"] = database };
+        var (database, settings) = await TestPostgres.NewHostDatabaseAsync();
         string secret;
         var first = TestPaths.NewTempFolder();
         await using (var a = await RunningHost.StartAsync(first, settings))
@@ -34,19 +31,14 @@ public sealed class PostgresHostsTests
     [SkippableFact]
     public async Task TwoHostsOnOneDatabase_AModeratorSignedInOnOneIsSignedInOnTheOther_SigningOutEndsItOnBoth()
     {
-        var (server, reason) = TestPostgres.Server();
-        Skip.If(server is null, reason);
-        var database = await TestPostgres.CreateDatabaseAsync(server!);
-        var settings = new Dictionary<string, string?>
+        var (database, settings) = await TestPostgres.NewHostDatabaseAsync(new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "PostgreSql",
-            ["Storage:ConnectionString"] = database,
             ["Security:AllowLocalAnonymous"] = "false",
             ["Security:KnownProxies:0"] = "127.0.0.1",
             ["Security:Accounts:0:Name"] = "ann",
             ["Security:Accounts:0:PasswordHash"] = AgleaFeeds.Host.Security.LoginEndpoints.Hash("correct horse"),
             ["Security:Accounts:0:Role"] = "Moderator",
-        };
+        });
         await using var a = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
         await using var b = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
         // One browser behind one address: its cookies go to whichever host the proxy picks (ports do not part cookies).
@@ -73,16 +65,11 @@ public sealed class PostgresHostsTests
     [SkippableFact]
     public async Task TwoHostsOnOneDatabase_AModelRetrainedOnOneIsUsedByTheOther_ARollbackOnTheOtherIsUsedByTheFirst()
     {
-        var (server, reason) = TestPostgres.Server();
-        Skip.If(server is null, reason);
-        var database = await TestPostgres.CreateDatabaseAsync(server!);
-        var settings = new Dictionary<string, string?>
+        var (database, settings) = await TestPostgres.NewHostDatabaseAsync(new Dictionary<string, string?>
         {
-            ["Storage:Provider"] = "PostgreSql",
-            ["Storage:ConnectionString"] = database,
             ["Scoring:CorpusPath"] = "/nonexistent",
             ["Scoring:MinLocalLabels"] = "40",
-        };
+        });
         await using var a = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
         await using var b = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
         var source = await a.Store.AddSourceAsync(new AgleaFeeds.Storage.SourceDefinition("Blog", "https://blog.example/feed/"), DateTimeOffset.UtcNow, CancellationToken.None);
