@@ -33,7 +33,7 @@ public sealed class CopyStoreTests
             secret = host.App.Services.GetRequiredService<ISecretBox>().Protect("abcd efgh ijkl mnop");
             await host.WaitUntilQuietAsync();
             // A model retrained on the blog's decisions is in use (saved under data/models).
-            var blog = await host.Store.AddSourceAsync(new SourceDefinition("Labelled blog", "https://blog.example/feed/"), DateTimeOffset.UtcNow, Ct);
+            var blog = await host.Store.AddSourceAsync(new SourceDefinition("Labelled blog", "http://127.0.0.1:9/feed/"), DateTimeOffset.UtcNow, Ct);
             await Scoring.ModelRetrainerTests.ModerateAsync(host.Store, blog, 40, 40, DateTimeOffset.UtcNow);
             var retrained = await host.App.Services.GetRequiredService<AgleaFeeds.Scoring.ModelRetrainer>().RetrainAsync(Ct);
             Assert.True(retrained.Promoted, retrained.Message);

@@ -72,7 +72,7 @@ public sealed class PostgresHostsTests
         });
         await using var a = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
         await using var b = await RunningHost.StartAsync(TestPaths.NewTempFolder(), settings);
-        var source = await a.Store.AddSourceAsync(new AgleaFeeds.Storage.SourceDefinition("Blog", "https://blog.example/feed/"), DateTimeOffset.UtcNow, CancellationToken.None);
+        var source = await a.Store.AddSourceAsync(new AgleaFeeds.Storage.SourceDefinition("Blog", "http://127.0.0.1:9/feed/"), DateTimeOffset.UtcNow, CancellationToken.None);
         await Scoring.ModelRetrainerTests.ModerateAsync(a.Store, source, 40, 40, DateTimeOffset.UtcNow);
         var onA = a.App.Services.GetRequiredService<AgleaFeeds.Scoring.SpamModelProvider>();
         var onB = b.App.Services.GetRequiredService<AgleaFeeds.Scoring.SpamModelProvider>();

@@ -15,19 +15,22 @@ public sealed class ModelRetrainerTests
     private static async Task<TestPipeline> ModeratedBlogAsync(int spam, int ham, Dictionary<string, string?> settings)
     {
         var pipeline = await TestPipeline.CreateAsync(settings);
-        var source = await pipeline.AddSourceAsync("https://blog.example/feed/");
+        var source = await pipeline.AddSourceAsync("http://127.0.0.1:9/feed/");
         await ModerateAsync(pipeline.Store, source, spam, ham, pipeline.Time.GetUtcNow());
         return pipeline;
     }
 
-    /// <summary>Stores <paramref name="spam"/> zorblax spam and <paramref name="ham"/> regulars' comments on a source, each decided by a moderator.</summary>
+    /// <summary>
+    /// Stores <paramref name="spam"/> zorblax spam and <paramref name="ham"/> regulars' comments on a source, each decided by a
+    /// moderator. The post's page is on a closed port of this machine: a running host that scrapes it reaches nothing else.
+    /// </summary>
     internal static async Task ModerateAsync(IFeedStore store, long source, int spam, int ham, DateTimeOffset now)
     {
-        await store.UpsertPostsAsync(source, [new PostUpsert { Key = "p", Guid = "p", Link = "https://blog.example/p/", Title = "Post" }], now, Ct);
+        await store.UpsertPostsAsync(source, [new PostUpsert { Key = "p", Guid = "p", Link = "http://127.0.0.1:9/p/", Title = "Post" }], now, Ct);
         string[] regulars = ["Thanks for the meetup report", "See you at the garden on Saturday", "Great photos from the fair", "I can help with the newsletter"];
         var comments = Enumerable.Range(0, spam).Select(i => (Text: $"<p>zorblax crypto doubler round {i}: send coins, get double back, join zorblax</p>", Spam: true))
             .Concat(Enumerable.Range(0, ham).Select(i => (Text: $"<p>{regulars[i % regulars.Length]} ({i})</p>", Spam: false)))
-            .Select((c, i) => (Upsert: new CommentUpsert { PostGuid = "p", PostLink = "https://blog.example/p/", Key = $"{i + 1}", WordPressId = i + 1, Author = $"Reader {i}", ContentHtml = c.Text, SeenIn = "page" }, c.Spam))
+            .Select((c, i) => (Upsert: new CommentUpsert { PostGuid = "p", PostLink = "http://127.0.0.1:9/p/", Key = $"{i + 1}", WordPressId = i + 1, Author = $"Reader {i}", ContentHtml = c.Text, SeenIn = "page" }, c.Spam))
             .ToList();
         await store.UpsertCommentsAsync(source, comments.Select(c => c.Upsert).ToList(), now, Ct);
         var post = (await store.ListPostsAsync(source, Ct)).Single();
