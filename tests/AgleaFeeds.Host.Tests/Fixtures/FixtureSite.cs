@@ -202,7 +202,10 @@ internal sealed class FixtureSite : IAsyncDisposable
                 await WritePageAsync(context, "/samples/agla/feed/", ct);
                 return;
             case "/cache/expires/feed/":
-                response.Headers.Expires = DateTimeOffset.UtcNow.AddHours(3).ToString("R");
+                // Kestrel's own Date header is refreshed once a second: send the date the Expires is counted from.
+                var date = DateTimeOffset.UtcNow;
+                response.Headers.Date = date.ToString("R");
+                response.Headers.Expires = date.AddHours(3).ToString("R");
                 await WritePageAsync(context, "/samples/agla/feed/", ct);
                 return;
             case "/hub" when HttpMethods.IsPost(request.Method):
