@@ -31,7 +31,7 @@ public static class FeedParser
             return new ParseResult { Error = "Parsing: expected a feed but got an HTML page.", Problems = problems };
         }
 
-        if (Safety.MarkupDepth.XmlExceeds(text, FeedText.SafeSettings, Safety.MarkupDepth.XmlCap))
+        if (Safety.MarkupDepth.XmlExceeds(text, Safety.MarkupDepth.XmlCap))
         {
             return new ParseResult { Error = $"Parsing: the document nests elements more than {Safety.MarkupDepth.XmlCap} deep; refused as hostile or broken.", Problems = problems };
         }

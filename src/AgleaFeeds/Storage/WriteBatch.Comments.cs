@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 
 namespace AgleaFeeds.Storage;
 
@@ -19,6 +20,7 @@ internal sealed partial class WriteBatch
         var restored = 0;
         var posts = new HashSet<long>();
         var parents = new List<(long Id, long PostId, long ParentWordPressId)>();
+        var created = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         foreach (var comment in comments)
         {
             var postId = FindOrCreatePost(sourceId, comment);
@@ -41,12 +43,9 @@ internal sealed partial class WriteBatch
                 comment.ContentHtml, comment.ContentText, comment.SeenIn, nameof(CommentStatus.Pending), _at, comment.Type, comment.ContentRank);
             if (insert.ExecuteScalar() is long newId)
             {
-                var created = Command(
-                    ref _insertEvent,
-                    "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@comment, @now, 'system', NULL, @status, @reason)",
-                    "@comment", "@now", "@status", "@reason");
-                Bind(created, newId, _at, nameof(CommentStatus.Pending), comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : $"new comment from the {comment.SeenIn}");
-                created.ExecuteNonQuery();
+                var reason = comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : $"new comment from the {comment.SeenIn}";
+                CollectionsMarshal.GetValueRefOrAddDefault(created, reason, out _) ??= [];
+                created[reason].Add(newId);
                 added++;
                 SaveModeratorFields(newId, comment);
                 stored?.Add((newId, true));
@@ -70,6 +69,18 @@ internal sealed partial class WriteBatch
             {
                 parents.Add((id, postId, parent));
             }
+        }
+
+        // Each new comment's first event (its history starts there), one statement per reason rather than one per comment.
+        foreach (var (reason, ids) in created)
+        {
+            using var events = Plain(
+                $"""
+                INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons)
+                SELECT c.id, @now, 'system', NULL, @status, @reason FROM comments c WHERE c.id IN ({db.IdsOf("@ids")}) ORDER BY c.id
+                """,
+                ("@ids", JsonSerializer.Serialize(ids)), ("@now", _at), ("@status", nameof(CommentStatus.Pending)), ("@reason", reason));
+            events.ExecuteNonQuery();
         }
 
         // Parents last: a reply can come before its parent in a feed or a page of the API, or its parent may

@@ -30,7 +30,6 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
     private DbCommand? _refreshPost;
     private DbCommand? _linkParent;
     private DbCommand? _commentState;
-    private DbCommand? _insertEvent;
     private DbCommand? _saveValidators;
     private DbCommand? _saveModeratorFields;
 

@@ -20,6 +20,8 @@ http {
     listen 127.0.0.1:$port;
     root $work/site;
     index index.xml;
+    # A blog of one feed page, as WordPress answers: an older page (?paged=2) is 404.
+    if (\$arg_paged) { return 404; }
   }
 }
 CONF

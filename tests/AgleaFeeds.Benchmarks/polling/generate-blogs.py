@@ -53,7 +53,7 @@ for b in range(count):
         date = start + timedelta(days=i, minutes=b)
         link = f"{site}/2025/01/{i + 1:02d}/post-{i}/"
         body = "".join(f"<p>{words(60)}</p>\n" for _ in range(7))
-        ncom = 2
+        ncom = 20  # the farm: 10 post comment feeds of 20 comments per blog
         post_comments = []
         for c in range(ncom):
             cid = pid * 10 + c

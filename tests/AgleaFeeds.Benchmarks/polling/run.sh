@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Polling benchmark: AgleaFeeds `poll-once` against N WordPress-shaped blogs served by nginx on
 # 127.0.0.1, cold and then again (everything 304), beside Debian's newsboat reloading the same
-# posts feeds in the same run. Prints the times and the ratios.
-# Needs: nginx-light newsboat (apt-get install -y nginx-light newsboat), python3, the .NET SDK.
+# posts feeds in the same run, and the storing benchmark (the store against a bare batched insert, in one
+# process). Prints every row of the performance table: times, ratios, peak memory (RSS) of the cold poll.
+# Needs: nginx-light newsboat time (apt-get install -y nginx-light newsboat time), python3, the .NET SDK.
 # Usage: tests/AgleaFeeds.Benchmarks/polling/run.sh [N=1000]
 set -euo pipefail
 n=${1:-1000}
@@ -19,7 +20,8 @@ start_farm "$work" "$n" "$port"
 dotnet build "$repo/src/AgleaFeeds.Host" -c Release -nologo -clp:ErrorsOnly >/dev/null
 host="$repo/src/AgleaFeeds.Host/bin/Release/net10.0/AgleaFeeds.Host.dll"
 # poll DATA LOG [settings...]: one poll-once run on the data folder DATA, its output in LOG.
-poll() { (cd "$work" && Logging__LogLevel__Default=Error dotnet "$host" poll-once --Storage:DataDirectory="$work/data-$1" --Jobs:SourcesOpml="$work/site/sources.opml" "${@:3}" > "$work/$2.log"); }
+# Each run's peak RSS (KB) goes to LOG.rss.
+poll() { (cd "$work" && Logging__LogLevel__Default=Error /usr/bin/time -f %M -o "$work/$2.rss" dotnet "$host" poll-once --Storage:DataDirectory="$work/data-$1" --Jobs:SourcesOpml="$work/site/sources.opml" --Fetching:AllowedNetworks:0=127.0.0.0/8 "${@:3}" > "$work/$2.log"); }
 seconds() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
 
 full_cold=$(seconds poll full full-cold)
@@ -43,4 +45,8 @@ printf 'newsboat -x reload again:                                               
 printf 'ratio newsboat cold / AgleaFeeds cold, default:                %.1fx\n' "$(echo "$newsboat_cold / $full_cold" | bc -l)"
 printf 'ratio newsboat cold / AgleaFeeds cold, ReadPostCommentFeeds=false: %.1fx\n' "$(echo "$newsboat_cold / $posts_cold" | bc -l)"
 printf 'ratio newsboat again / AgleaFeeds all-304:                     %.1fx\n' "$(echo "$newsboat_again / $full_304" | bc -l)"
+printf 'peak RSS, cold default poll: %d MB; cold posts + site comments: %d MB; all-304: %d MB (goal <= 120 MB)\n' \
+  $(( $(cat "$work/full-cold.rss") / 1024 )) $(( $(cat "$work/posts-cold.rss") / 1024 )) $(( $(cat "$work/full-304.rss") / 1024 ))
 echo "sources with errors: $(cat "$work"/*.log | grep -c ': error:' || true); cold runs stored $(grep -o '[0-9]* new comment' "$work/full-cold.log" | awk '{s+=$1} END {print s}') comments (default) and $(grep -o '[0-9]* new comment' "$work/posts-cold.log" | awk '{s+=$1} END {print s}') (site comments feed only); 304 lines: $(grep -c 'not modified' "$work/full-304.log")"
+dotnet build "$repo/tests/AgleaFeeds.Benchmarks" -c Release -nologo -clp:ErrorsOnly >/dev/null
+dotnet "$repo/tests/AgleaFeeds.Benchmarks/bin/Release/net10.0/AgleaFeeds.Benchmarks.dll" store $((n * 200))

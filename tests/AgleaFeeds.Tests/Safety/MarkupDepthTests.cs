@@ -49,10 +49,32 @@ public class MarkupDepthTests
     [Fact]
     public void XmlExceeds_DeepDocument_TrueAndShallowFalse()
     {
-        var settings = new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore, XmlResolver = null };
         var deep = string.Concat(Enumerable.Repeat("<a>", 100_000)) + string.Concat(Enumerable.Repeat("</a>", 100_000));
 
-        Assert.True(MarkupDepth.XmlExceeds(deep, settings, 256));
-        Assert.False(MarkupDepth.XmlExceeds("<rss><channel><item><title>t</title></item></channel></rss>", settings, 256));
+        Assert.True(MarkupDepth.XmlExceeds(deep, 256));
+        Assert.False(MarkupDepth.XmlExceeds("<rss><channel><item><title>t</title></item></channel></rss>", 256));
+    }
+
+    [Theory]
+    [InlineData(4, false)]
+    [InlineData(3, true)]
+    public void XmlExceeds_CountsTheDepthAReaderSees(int cap, bool exceeds)
+    {
+        // The root is depth 0, so the self-closed <d/> is at depth 3 (a reader refuses it under a cap of 3, as the old pass did); what only looks like tags is not counted: self-closed
+        // elements, comments, CDATA, processing instructions, a DOCTYPE's subset and '>' or '<'-free quotes.
+        const string xml = """
+            <?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a><!-- <x><x><x> --><b/><b attr="a>b" other='>'><c><![CDATA[<x><x><x><x>]]><?pi <x><x> ?>
+            <d/></c></b></a>
+            """;
+
+        Assert.Equal(exceeds, MarkupDepth.XmlExceeds(xml, cap));
+        using var reader = System.Xml.XmlReader.Create(new StringReader(xml), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Ignore, XmlResolver = null });
+        var deepest = 0;
+        while (reader.Read())
+        {
+            deepest = reader.NodeType == System.Xml.XmlNodeType.Element ? Math.Max(deepest, reader.Depth) : deepest;
+        }
+
+        Assert.Equal(3, deepest);
     }
 }
