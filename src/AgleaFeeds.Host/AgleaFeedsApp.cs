@@ -190,6 +190,22 @@ public static partial class AgleaFeedsApp
 
         app.Use(SecurityHeaders.ApplyAsync);
         app.UseResponseCompression();
+        // The static copies the publish-feeds job writes (Publishing:StaticFolder), served as files at /static/
+        // (e.g. /static/feeds/all.atom): for a CDN or a mirror to fetch; the same bytes as /feeds/.
+        var staticFolder = builder.Configuration.GetSection(Publishing.PublishingOptions.Section).Get<Publishing.PublishingOptions>()?.StaticFolder;
+        if (!string.IsNullOrWhiteSpace(staticFolder))
+        {
+            Directory.CreateDirectory(staticFolder);
+            var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
+            types.Mappings[".atom"] = Endpoints.FeedEndpoints.ContentType;
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(staticFolder)),
+                RequestPath = "/static",
+                ContentTypeProvider = types,
+            });
+        }
+
         app.UseAuthentication();
         app.Use(SecurityHeaders.MetricsAccessAsync);
         app.Use(SecurityHeaders.GuardDashboardStatsAsync);

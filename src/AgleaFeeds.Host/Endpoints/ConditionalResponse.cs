@@ -9,16 +9,33 @@ namespace AgleaFeeds.Host.Endpoints;
 internal static class ConditionalResponse
 {
     /// <param name="etag">The quoted strong entity tag.</param>
-    public static async Task WriteAsync(HttpContext http, byte[] body, string contentType, string etag, DateTimeOffset lastModified)
+    /// <param name="encoded">
+    /// The body precompressed in a content coding ("br", "gzip"), or null: given, a client that accepts br (else
+    /// gzip) gets those bytes, under their own strong ETag (the identity one with "-br" or "-gzip"), Vary: Accept-Encoding.
+    /// </param>
+    public static async Task WriteAsync(HttpContext http, byte[] body, string contentType, string etag, DateTimeOffset lastModified, Func<string, byte[]?>? encoded = null)
     {
+        // Raw headers, not the typed ones: a subscriber's poll is mostly a 304, and parsing its headers into
+        // objects was most of what a 304 cost.
         var response = http.Response;
-        var headers = response.GetTypedHeaders();
-        headers.ETag = new EntityTagHeaderValue(etag);
-        headers.LastModified = lastModified;
-        var request = http.Request.GetTypedHeaders();
-        var notModified = request.IfNoneMatch.Count > 0
-            ? request.IfNoneMatch.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Value == etag)
-            : request.IfModifiedSince is { } since && since >= lastModified;
+        var requestHeaders = http.Request.Headers;
+        var identity = etag;
+        if (encoded is not null)
+        {
+            response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+            if (requestHeaders.AcceptEncoding.Count > 0 && Coding(http.Request.GetTypedHeaders().AcceptEncoding) is { } coding && encoded(coding) is { } bytes)
+            {
+                (body, etag) = (bytes, etag.Insert(etag.Length - 1, "-" + coding));
+                response.Headers.ContentEncoding = coding;
+            }
+        }
+
+        response.Headers.ETag = etag;
+        response.Headers.LastModified = lastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        // The identity tag matches too: a client holding the uncompressed copy still holds this version.
+        var notModified = requestHeaders.IfNoneMatch.Count > 0
+            ? Matches(requestHeaders.IfNoneMatch, etag, identity)
+            : http.Request.GetTypedHeaders().IfModifiedSince is { } since && since >= lastModified;
         if (notModified)
         {
             response.StatusCode = StatusCodes.Status304NotModified;
@@ -31,5 +48,37 @@ internal static class ConditionalResponse
         {
             await response.Body.WriteAsync(body, http.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>If-None-Match's weak comparison: "*", or any listed tag (W/ or not) equal to one of ours.</summary>
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag, string identity)
+    {
+        foreach (var value in ifNoneMatch)
+        {
+            foreach (var part in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
+                if (tag == "*" || tag == etag || tag == identity)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The coding to answer with: br, else gzip, when the client accepts it (q above 0); else null.</summary>
+    private static string? Coding(IList<StringWithQualityHeaderValue> accepted)
+    {
+        foreach (var coding in (string[])["br", "gzip"])
+        {
+            if (accepted.Any(a => string.Equals(a.Value.Value, coding, StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0))
+            {
+                return coding;
+            }
+        }
+
+        return null;
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace AgleaFeeds.Host.Endpoints;
 
-/// <summary>The curated Atom feeds over HTTP: strong ETag, Last-Modified, 304, HEAD (<see cref="ConditionalResponse"/>), Cache-Control, compression.</summary>
+/// <summary>The curated Atom feeds over HTTP: strong ETag, Last-Modified, 304, HEAD (<see cref="ConditionalResponse"/>), Cache-Control, bodies precompressed in br and gzip.</summary>
 internal static class FeedEndpoints
 {
     public const string ContentType = "application/atom+xml; charset=utf-8";
@@ -62,7 +62,7 @@ internal static class FeedEndpoints
         var browser = !string.IsNullOrWhiteSpace(options.Stylesheet) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
         var etag = browser ? feed.ETag.Insert(feed.ETag.Length - 1, "-page") : feed.ETag;
         response.Headers.Vary = "Accept";
-        response.GetTypedHeaders().CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = options.MaxAge };
-        await ConditionalResponse.WriteAsync(http, feed.Body, browser ? BrowserContentType : ContentType, etag, feed.LastModified).ConfigureAwait(false);
+        response.Headers.CacheControl = "public, max-age=" + ((long)options.MaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        await ConditionalResponse.WriteAsync(http, feed.Body, browser ? BrowserContentType : ContentType, etag, feed.LastModified, feed.Encoded).ConfigureAwait(false);
     }
 }

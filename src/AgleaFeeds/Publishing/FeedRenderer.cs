@@ -6,7 +6,34 @@ using Microsoft.Extensions.Options;
 namespace AgleaFeeds.Publishing;
 
 /// <summary>A rendered feed page with its validators.</summary>
-public sealed record RenderedFeed(byte[] Body, string ETag, DateTimeOffset LastModified);
+public sealed record RenderedFeed(byte[] Body, string ETag, DateTimeOffset LastModified)
+{
+    private readonly Lazy<byte[]> _brotli = new(() => Compress(Body, s => new System.IO.Compression.BrotliStream(s, System.IO.Compression.CompressionLevel.SmallestSize)));
+    private readonly Lazy<byte[]> _gzip = new(() => Compress(Body, s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionLevel.SmallestSize)));
+
+    /// <summary>
+    /// The body in a content coding ("br" or "gzip"), compressed once, at its first request, and kept beside the
+    /// identity body for as long as the feed is: every subscriber's reader that asks for it gets the same bytes
+    /// without a compression per request. Null for any other coding.
+    /// </summary>
+    public byte[]? Encoded(string coding) => coding switch
+    {
+        "br" => _brotli.Value,
+        "gzip" => _gzip.Value,
+        _ => null,
+    };
+
+    private static byte[] Compress(byte[] body, Func<Stream, Stream> encoder)
+    {
+        using var buffer = new MemoryStream(body.Length / 4);
+        using (var stream = encoder(buffer))
+        {
+            stream.Write(body);
+        }
+
+        return buffer.ToArray();
+    }
+}
 
 /// <summary>
 /// Renders each feed page once per change of the store and serves it from memory until the next

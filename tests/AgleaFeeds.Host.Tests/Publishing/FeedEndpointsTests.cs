@@ -278,6 +278,45 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _host.Http.GetAsync("feeds/posts/999999/comments.atom")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("br", "br")]
+    [InlineData("gzip", "gzip")]
+    [InlineData("gzip, deflate, br", "br")]
+    [InlineData("br;q=0, gzip", "gzip")]
+    public async Task Feed_PrecompressedForTheCodingTheReaderAccepts_SameBytesOwnETagAnd304(string accept, string coding)
+    {
+        var identity = await _host.Http.GetByteArrayAsync("feeds/all.atom");
+        using var get = new HttpRequestMessage(HttpMethod.Get, "feeds/all.atom");
+        get.Headers.TryAddWithoutValidation("Accept-Encoding", accept);
+        using var response = await _host.Http.SendAsync(get);
+        var compressed = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal([coding], response.Content.Headers.ContentEncoding);
+        Assert.Equal(compressed.Length, response.Content.Headers.ContentLength);
+        Assert.True(compressed.Length < identity.Length / 3, $"{compressed.Length} of {identity.Length} bytes");
+        using (var decoded = new MemoryStream())
+        {
+            using (Stream decoder = coding == "br" ? new System.IO.Compression.BrotliStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress))
+            {
+                await decoder.CopyToAsync(decoded);
+            }
+
+            Assert.Equal(identity, decoded.ToArray());
+        }
+
+        var etag = response.Headers.ETag!;
+        Assert.False(etag.IsWeak);
+        Assert.EndsWith($"-{coding}\"", etag.Tag, StringComparison.Ordinal);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "feeds/all.atom");
+        again.Headers.TryAddWithoutValidation("Accept-Encoding", accept);
+        again.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await _host.Http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(etag, notModified.Headers.ETag);
+    }
+
     [Fact]
     public async Task HostileApprovedComment_NeverReachesSubscribersAsMarkup()
     {

@@ -62,6 +62,13 @@ public sealed class FeedPublisherTests : IAsyncLifetime
 
         Assert.Equal(await _host.Http.GetByteArrayAsync("feeds/all.atom"), await File.ReadAllBytesAsync(all));
         Assert.True(File.Exists(Path.Combine(_static, "feeds", "posts", "1", "comments.atom")));
+        // The copies are served by the host too, as static files (for a CDN or a mirror), as Atom.
+        using (var copy = await _host.Http.GetAsync("static/feeds/all.atom"))
+        {
+            Assert.Equal(await File.ReadAllBytesAsync(all), await copy.Content.ReadAsByteArrayAsync());
+            Assert.Equal("application/atom+xml", copy.Content.Headers.ContentType?.MediaType);
+        }
+
         Assert.Contains(_site.HubPings, p => p.Contains("hub.mode=publish", StringComparison.Ordinal) && p.Contains("/feeds/all.atom", StringComparison.Ordinal));
 
         // Nothing changed: nothing written or pinged.
