@@ -304,9 +304,15 @@ public static partial class PostPageParser
 
     private static int? CurrentPageMarker(HtmlNode root)
     {
-        var current = root.SelectSingleNode("//*[contains(concat(' ', normalize-space(@class), ' '), ' comments-pagination ') or contains(concat(' ', normalize-space(@class), ' '), ' comment-navigation ') or contains(concat(' ', normalize-space(@class), ' '), ' wp-block-comments-pagination ')]//*[contains(concat(' ', normalize-space(@class), ' '), ' current ')]");
+        var current = root.SelectSingleNode(CurrentPagePath);
         return current is not null && int.TryParse(Safety.HtmlFragment.TextOf(current).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
     }
+
+    // contains(@class, …) first: a cheap test false for nearly every element, so the token test (which builds strings) runs on few.
+    private static readonly XPathExpression CurrentPagePath = XPathExpression.Compile(
+        "//*[(contains(@class, 'pagination') or contains(@class, 'comment-navigation')) and (contains(concat(' ', normalize-space(@class), ' '), ' comments-pagination ') "
+        + "or contains(concat(' ', normalize-space(@class), ' '), ' comment-navigation ') or contains(concat(' ', normalize-space(@class), ' '), ' wp-block-comments-pagination '))]"
+        + "//*[contains(@class, 'current') and contains(concat(' ', normalize-space(@class), ' '), ' current ')]");
 
     private static HashSet<string> ClassList(string classes) => [.. classes.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
 
