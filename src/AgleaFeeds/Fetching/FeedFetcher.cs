@@ -233,23 +233,61 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
+    /// <summary>
+    /// The body, or null past <paramref name="limit"/> bytes. With a Content-Length (and no content coding to undo)
+    /// it is read straight into one array of that size; otherwise through a pooled buffer: the bytes are copied
+    /// once, never held twice at full size.
+    /// </summary>
     private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long limit, CancellationToken ct)
     {
         await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        if (content.Headers.ContentLength is { } length && length <= limit && content.Headers.ContentEncoding.Count == 0)
         {
-            if (buffer.Length + read > limit)
+            var exact = new byte[length];
+            var filled = await stream.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            var extra = new byte[1];
+            if (filled == exact.Length && await stream.ReadAsync(extra, ct).ConfigureAwait(false) == 0)
             {
-                return null;
+                return exact;
             }
 
-            buffer.Write(chunk, 0, read);
+            // The server sent fewer or more bytes than it announced: read what there is, within the limit.
+            using var rest = new MemoryStream();
+            rest.Write(exact, 0, filled);
+            if (filled == exact.Length)
+            {
+                rest.Write(extra, 0, 1);
+            }
+
+            return await CopyLimitedAsync(stream, rest, limit, ct).ConfigureAwait(false);
         }
 
-        return buffer.ToArray();
+        using var buffer = new MemoryStream();
+        return await CopyLimitedAsync(stream, buffer, limit, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<byte[]?> CopyLimitedAsync(Stream stream, MemoryStream buffer, long limit, CancellationToken ct)
+    {
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.Length > limit ? null : buffer.ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private TimeSpan? FreshFor(HttpResponseMessage response)
