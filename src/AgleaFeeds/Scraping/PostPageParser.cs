@@ -43,18 +43,45 @@ public static partial class PostPageParser
         }
 
         var problems = new List<string>();
-        var page = PageNumber(pageUrl) ?? CurrentPageMarker(root);
         var comments = new List<PageComment>();
+        // The post's own fields (and the comment page marker) are looked for outside the comment list: a
+        // comment's links, times and authors are never the post's, and on a page of 200 comments the list is
+        // most of the document, which every "//" rule would otherwise walk again. It is put back before its
+        // comments are read (their rules may look outside it too).
+        var contentHtml = content?.InnerHtml.Trim();
+        var (listParent, listPrevious) = (list?.ParentNode, list?.PreviousSibling);
+        listParent?.RemoveChild(list);
+        int? page;
+        PostPage post;
+        try
+        {
+            page = PageNumber(pageUrl) ?? CurrentPageMarker(root);
+            post = ReadPost(cache, root, pageUrl, r, list, contentHtml, page, comments);
+        }
+        finally
+        {
+            if (listParent is not null)
+            {
+                _ = listPrevious is null ? listParent.PrependChild(list) : listParent.InsertAfter(list, listPrevious);
+            }
+        }
+
         if (list is not null)
         {
             ReadThread(cache, list, parent: null, depth: 1, r, pageUrl, page, comments, problems);
         }
 
-        var post = new PostPage
+        return new PageParseResult { Page = post, Problems = problems };
+    }
+
+    /// <summary>The post's fields; <paramref name="comments"/> is filled afterwards (the page holds the list itself).</summary>
+    private static PostPage ReadPost(XPathCache cache, HtmlNode root, Uri pageUrl, ScraperRules r, HtmlNode? list, string? contentHtml, int? page, List<PageComment> comments)
+    {
+        return new PostPage
         {
             Title = Text(First(cache, root, r.Title!)?.Value),
             Author = Text(First(cache, root, r.Author!)?.Value),
-            ContentHtml = content?.InnerHtml.Trim(),
+            ContentHtml = contentHtml,
             PublishedAt = Date(First(cache, root, r.Published!)?.Value),
             ModifiedAt = Date(First(cache, root, r.Modified!)?.Value),
             Categories = All(cache, root, r.Categories!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
@@ -75,7 +102,6 @@ public static partial class PostPageParser
                 .Distinct()
                 .ToList(),
         };
-        return new PageParseResult { Page = post, Problems = problems };
     }
 
     /// <summary>Finds every comment in the thread first, so a comment's own details can be told from its replies'.</summary>

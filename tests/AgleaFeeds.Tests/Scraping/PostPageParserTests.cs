@@ -48,6 +48,35 @@ public class PostPageParserTests
     }
 
     [Fact]
+    public void Parse_PostFieldsAreNeverTakenFromTheComments_AndTheCommentsKeepTheirs()
+    {
+        // The post names no author, date or category of its own; its one comment has all three, in the markup
+        // the post-level rules look for. They stay the comment's.
+        const string Html = """
+            <!doctype html><html><head><title>Garden</title></head><body><article><h1 class="entry-title">Garden</h1>
+            <div class="entry-content"><p>Body</p></div></article><div id="comments"><h2 class="comments-title">One thought on &ldquo;Garden&rdquo;</h2>
+            <ol class="comment-list"><li id="comment-7" class="comment depth-1"><article class="comment-body">
+            <div class="comment-author vcard"><b class="fn"><a class="url" rel="author" href="https://reader.example/">Reader</a></b></div>
+            <div class="comment-metadata"><a href="https://blog.example.org/post/#comment-7"><time class="entry-date" datetime="2025-04-02T10:00:00+00:00">April 2</time></a></div>
+            <a rel="category tag" href="https://blog.example.org/category/spam/">Spam</a>
+            <div class="comment-content"><p>Nice garden.</p></div></article></li></ol></div></body></html>
+            """;
+
+        var result = PostPageParser.Parse(Html, new Uri("https://blog.example.org/post/"));
+
+        var page = result.Page!;
+        Assert.Equal("Garden", page.Title);
+        Assert.Null(page.Author);
+        Assert.Null(page.PublishedAt);
+        Assert.Empty(page.Categories);
+        Assert.Equal("<p>Body</p>", page.ContentHtml);
+        var comment = Assert.Single(page.Comments);
+        Assert.Equal("Reader", comment.Author);
+        Assert.Equal(new DateTimeOffset(2025, 4, 2, 10, 0, 0, TimeSpan.Zero), comment.PublishedAt);
+        Assert.Equal("Nice garden.", comment.ContentText);
+    }
+
+    [Fact]
     public void Parse_ClassicHtml5_ReadsCommentDetails()
     {
         var page = Parse("classic-html5.html", "https://blog.example.org/2025/04/02/community-garden/");
