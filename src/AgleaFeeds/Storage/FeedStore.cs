@@ -72,6 +72,11 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         {
             try
             {
+                if (_db.KeepsWriterOpen)
+                {
+                    return await WriteOnKeptConnectionAsync(now, work, ct).ConfigureAwait(false);
+                }
+
                 await using var connection = await OpenAsync(ct).ConfigureAwait(false);
                 await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
                 T result;
@@ -87,6 +92,62 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), ct).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// The write path's connection, kept open behind the write gate with its statements prepared once for the
+    /// life of the store (SQLite: one writer at a time anyway), rather than a connection opened and statements
+    /// prepared again for every poll's transaction. A failure closes it; the next write opens a new one.
+    /// </summary>
+    private async Task<T> WriteOnKeptConnectionAsync<T>(DateTimeOffset now, Func<WriteBatch, T> work, CancellationToken ct)
+    {
+        _writer ??= new KeptWriter(await OpenAsync(ct).ConfigureAwait(false));
+        try
+        {
+            await using var tx = await _writer.Connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            T result;
+            using (var batch = new WriteBatch(_writer.Connection, tx, now, _db, _writer.Statements))
+            {
+                result = work(batch);
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return result;
+        }
+        catch
+        {
+            await CloseWriterAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private KeptWriter? _writer;
+
+    private async ValueTask CloseWriterAsync()
+    {
+        if (_writer is { } writer)
+        {
+            _writer = null;
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A connection kept for writing and the statements prepared on it, by their text.</summary>
+    private sealed class KeptWriter(System.Data.Common.DbConnection connection) : IAsyncDisposable
+    {
+        public System.Data.Common.DbConnection Connection => connection;
+
+        public Dictionary<string, System.Data.Common.DbCommand> Statements { get; } = new(StringComparer.Ordinal);
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var statement in Statements.Values)
+            {
+                await statement.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -129,6 +190,7 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
     /// <summary>Closes the database's pool (PostgreSQL's connections; nothing to do for SQLite).</summary>
     public async ValueTask DisposeAsync()
     {
+        await CloseWriterAsync().ConfigureAwait(false);
         if (_db is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync().ConfigureAwait(false);

@@ -38,6 +38,9 @@ public abstract class StoreDatabase
     /// <summary>Whether the write batch prepares its statements itself (Npgsql prepares the repeated ones on its own).</summary>
     public abstract bool PrepareStatements { get; }
 
+    /// <summary>Whether the write path keeps one connection open, its statements prepared once (SQLite: one writer anyway).</summary>
+    public virtual bool KeepsWriterOpen => false;
+
     /// <summary>The store's creation (its first migration) as Unix milliseconds.</summary>
     public abstract string CreatedAtMs { get; }
 
@@ -107,6 +110,8 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
     public override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
     public override bool PrepareStatements => true;
+
+    public override bool KeepsWriterOpen => true;
 
     public override string SkipLocked => string.Empty;
 

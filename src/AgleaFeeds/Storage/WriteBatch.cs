@@ -11,7 +11,8 @@ namespace AgleaFeeds.Storage;
 /// dozens of rows and SQLite has a single writer, so per-row statement preparation is what the
 /// writer would otherwise spend its time on. Rows that did not change are not rewritten.
 /// </summary>
-internal sealed partial class WriteBatch(DbConnection connection, DbTransaction transaction, DateTimeOffset now, StoreDatabase db) : IDisposable
+/// <param name="prepared">Statements already prepared on <paramref name="connection"/> by their text, kept beyond this batch (and filled by it); null: this batch's own.</param>
+internal sealed partial class WriteBatch(DbConnection connection, DbTransaction transaction, DateTimeOffset now, StoreDatabase db, Dictionary<string, DbCommand>? prepared = null) : IDisposable
 {
     private readonly long _at = now.ToUnixTimeMilliseconds();
 
@@ -53,6 +54,12 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
             return command;
         }
 
+        if (prepared is not null && prepared.TryGetValue(sql, out var kept))
+        {
+            kept.Transaction = transaction;
+            return command = kept;
+        }
+
         command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
@@ -66,7 +73,15 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
             command.Prepare();
         }
 
-        _commands.Add(command);
+        if (prepared is not null)
+        {
+            prepared[sql] = command;
+        }
+        else
+        {
+            _commands.Add(command);
+        }
+
         return command;
     }
 
