@@ -51,22 +51,9 @@ internal static class ConditionalResponse
     }
 
     /// <summary>If-None-Match's weak comparison: "*", or any listed tag (W/ or not) equal to one of ours.</summary>
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag, string identity)
-    {
-        foreach (var value in ifNoneMatch)
-        {
-            foreach (var part in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var tag = part.StartsWith("W/", StringComparison.Ordinal) ? part[2..] : part;
-                if (tag == "*" || tag == etag || tag == identity)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag, string identity) =>
+        EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)
+        && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Value == etag || t.Tag.Value == identity);
 
     /// <summary>The coding to answer with: br, else gzip, when the client accepts it (q above 0); else null.</summary>
     private static string? Coding(IList<StringWithQualityHeaderValue> accepted)

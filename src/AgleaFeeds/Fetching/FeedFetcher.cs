@@ -235,8 +235,8 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
     /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
     /// <summary>
     /// The body, or null past <paramref name="limit"/> bytes. With a Content-Length (and no content coding to undo)
-    /// it is read straight into one array of that size; otherwise through a pooled buffer: the bytes are copied
-    /// once, never held twice at full size.
+    /// it is read straight into one array of that size (a body cut short is an IOException, as from the handler);
+    /// otherwise through a pooled buffer: the bytes are copied once, never held twice at full size.
     /// </summary>
     private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long limit, CancellationToken ct)
     {
@@ -244,30 +244,11 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
         if (content.Headers.ContentLength is { } length && length <= limit && content.Headers.ContentEncoding.Count == 0)
         {
             var exact = new byte[length];
-            var filled = await stream.ReadAtLeastAsync(exact, exact.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-            var extra = new byte[1];
-            if (filled == exact.Length && await stream.ReadAsync(extra, ct).ConfigureAwait(false) == 0)
-            {
-                return exact;
-            }
-
-            // The server sent fewer or more bytes than it announced: read what there is, within the limit.
-            using var rest = new MemoryStream();
-            rest.Write(exact, 0, filled);
-            if (filled == exact.Length)
-            {
-                rest.Write(extra, 0, 1);
-            }
-
-            return await CopyLimitedAsync(stream, rest, limit, ct).ConfigureAwait(false);
+            await stream.ReadExactlyAsync(exact, ct).ConfigureAwait(false);
+            return exact;
         }
 
         using var buffer = new MemoryStream();
-        return await CopyLimitedAsync(stream, buffer, limit, ct).ConfigureAwait(false);
-    }
-
-    private static async Task<byte[]?> CopyLimitedAsync(Stream stream, MemoryStream buffer, long limit, CancellationToken ct)
-    {
         var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
         try
         {
@@ -282,7 +263,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 buffer.Write(chunk, 0, read);
             }
 
-            return buffer.Length > limit ? null : buffer.ToArray();
+            return buffer.ToArray();
         }
         finally
         {

@@ -61,9 +61,11 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
     public Task MigrateAsync(CancellationToken ct) => _db.MigrateAsync(ct);
 
     /// <summary>
-    /// Runs one write transaction: behind this process's write gate, statements prepared once per batch. A
-    /// transaction the database broke to end a deadlock, or could not serialize (PostgreSQL, with other writers of
-    /// this host or another), is run again from the start, up to three more times.
+    /// Runs one write transaction behind this process's write gate. On SQLite (one writer at a time anyway) the
+    /// connection is kept open and its statements prepared once for the life of the store; a failure closes it and
+    /// the next write opens another. Elsewhere each transaction has its own pooled connection, statements prepared
+    /// once per batch. A transaction the database broke to end a deadlock, or could not serialize (PostgreSQL, with
+    /// other writers of this host or another), is run again from the start, up to three more times.
     /// </summary>
     private async Task<T> WriteAsync<T>(DateTimeOffset now, Func<WriteBatch, T> work, CancellationToken ct)
     {
@@ -72,53 +74,37 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         {
             try
             {
-                if (_db.KeepsWriterOpen)
+                var kept = _db.KeepsWriterOpen ? _writer ??= new KeptWriter(await OpenAsync(ct).ConfigureAwait(false)) : null;
+                var connection = kept?.Connection ?? await OpenAsync(ct).ConfigureAwait(false);
+                try
                 {
-                    return await WriteOnKeptConnectionAsync(now, work, ct).ConfigureAwait(false);
-                }
+                    await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    T result;
+                    using (var batch = new WriteBatch(connection, tx, now, _db, kept?.Statements))
+                    {
+                        result = work(batch);
+                    }
 
-                await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-                await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-                T result;
-                using (var batch = new WriteBatch(connection, tx, now, _db))
+                    await tx.CommitAsync(ct).ConfigureAwait(false);
+                    return result;
+                }
+                catch when (kept is not null)
                 {
-                    result = work(batch);
+                    await CloseWriterAsync().ConfigureAwait(false);
+                    throw;
                 }
-
-                await tx.CommitAsync(ct).ConfigureAwait(false);
-                return result;
+                finally
+                {
+                    if (kept is null)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
             }
             catch (System.Data.Common.DbException ex) when (attempt < 4 && _db.IsTransient(ex))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * attempt), ct).ConfigureAwait(false);
             }
-        }
-    }
-
-    /// <summary>
-    /// The write path's connection, kept open behind the write gate with its statements prepared once for the
-    /// life of the store (SQLite: one writer at a time anyway), rather than a connection opened and statements
-    /// prepared again for every poll's transaction. A failure closes it; the next write opens a new one.
-    /// </summary>
-    private async Task<T> WriteOnKeptConnectionAsync<T>(DateTimeOffset now, Func<WriteBatch, T> work, CancellationToken ct)
-    {
-        _writer ??= new KeptWriter(await OpenAsync(ct).ConfigureAwait(false));
-        try
-        {
-            await using var tx = await _writer.Connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            T result;
-            using (var batch = new WriteBatch(_writer.Connection, tx, now, _db, _writer.Statements))
-            {
-                result = work(batch);
-            }
-
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return result;
-        }
-        catch
-        {
-            await CloseWriterAsync().ConfigureAwait(false);
-            throw;
         }
     }
 

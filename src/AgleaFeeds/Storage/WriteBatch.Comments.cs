@@ -44,8 +44,7 @@ internal sealed partial class WriteBatch
             if (insert.ExecuteScalar() is long newId)
             {
                 var reason = comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : $"new comment from the {comment.SeenIn}";
-                CollectionsMarshal.GetValueRefOrAddDefault(created, reason, out _) ??= [];
-                created[reason].Add(newId);
+                (CollectionsMarshal.GetValueRefOrAddDefault(created, reason, out _) ??= []).Add(newId);
                 added++;
                 SaveModeratorFields(newId, comment);
                 stored?.Add((newId, true));
