@@ -35,6 +35,19 @@ public abstract class StoreDatabase
     /// <summary>The ids of a JSON array parameter ("[1,2,3]") as a subquery, for <c>id IN (…)</c>.</summary>
     public abstract string IdsOf(string parameter);
 
+    /// <summary>
+    /// What ends an INSERT whose new row's id <see cref="InsertedId"/> reads: PostgreSQL returns it; SQLite needs
+    /// nothing (a RETURNING clause is a trigger there: it cost a first sync a third of its storing time).
+    /// </summary>
+    public abstract string ReturningId { get; }
+
+    /// <summary>Runs an INSERT ending with <see cref="ReturningId"/>; returns the new row's id, or null when it inserted nothing (ON CONFLICT DO NOTHING).</summary>
+    public virtual long? InsertedId(DbCommand insert)
+    {
+        ArgumentNullException.ThrowIfNull(insert);
+        return insert.ExecuteScalar() is { } id and not DBNull ? Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
     /// <summary>Whether the write batch prepares its statements itself (Npgsql prepares the repeated ones on its own).</summary>
     public abstract bool PrepareStatements { get; }
 
@@ -111,6 +124,15 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
 
     public override bool PrepareStatements => true;
 
+    public override string ReturningId => string.Empty;
+
+    /// <summary>The statement's count of rows changed, then the connection's last inserted rowid (SQLite's own API; no RETURNING trigger).</summary>
+    public override long? InsertedId(DbCommand insert)
+    {
+        ArgumentNullException.ThrowIfNull(insert);
+        return insert.ExecuteNonQuery() > 0 ? SQLitePCL.raw.sqlite3_last_insert_rowid(((SqliteConnection)insert.Connection!).Handle) : null;
+    }
+
     public override bool KeepsWriterOpen => true;
 
     public override string SkipLocked => string.Empty;
@@ -160,6 +182,8 @@ public sealed class PostgresDatabase(string connectionString) : StoreDatabase, I
     public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
     public override bool PrepareStatements => false;
+
+    public override string ReturningId => "RETURNING id";
 
     public override string SkipLocked => "FOR UPDATE SKIP LOCKED";
 

@@ -30,18 +30,18 @@ internal sealed partial class WriteBatch
             // DO NOTHING returns no row for a known one, which is then compared and refreshed if edited.
             var insert = Command(
                 ref _insertComment,
-                """
+                $"""
                 INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, published_at, content_html,
                                       content_text, seen_in, status, first_seen_at, last_seen_at, type, content_rank, changed_at)
                 VALUES (@post, @key, @wp, COALESCE(@guid, (SELECT p.guid || '#comment-' || @wp FROM posts p WHERE p.id = @post AND @wp IS NOT NULL)),
                         @link, @author, @authorUrl, @published, @html, @text, @seenIn, @status, @now, @now, COALESCE(@type, 'comment'), @rank, @now)
                 ON CONFLICT (post_id, key) DO NOTHING
-                RETURNING id
+                {db.ReturningId}
                 """,
                 "@post", "@key", "@wp", "@guid", "@link", "@author", "@authorUrl", "@published", "@html", "@text", "@seenIn", "@status", "@now", "@type", "@rank");
             Bind(insert, postId, comment.Key, comment.WordPressId, comment.Guid, comment.Link, comment.Author, comment.AuthorUrl, published,
                 comment.ContentHtml, comment.ContentText, comment.SeenIn, nameof(CommentStatus.Pending), _at, comment.Type, comment.ContentRank);
-            if (insert.ExecuteScalar() is long newId)
+            if (db.InsertedId(insert) is { } newId)
             {
                 var reason = comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : $"new comment from the {comment.SeenIn}";
                 (CollectionsMarshal.GetValueRefOrAddDefault(created, reason, out _) ??= []).Add(newId);

@@ -55,17 +55,17 @@ internal sealed partial class WriteBatch
             {
                 var insert = Command(
                     ref _insertPost,
-                    """
+                    $"""
                     INSERT INTO posts (source_id, key, guid, link, title, author, published_at, updated_at, categories, summary_html,
                                        content_html, comments_url, comment_feed_url, feed_comment_count, content_hash, first_seen_at, last_seen_at,
                                        wp_post_id, content_rank, changed_at, enclosures)
                     VALUES (@source, @key, @guid, @link, @title, @author, @published, @updated, @categories, @summary,
                             @content, @comments, @commentFeed, @count, @hash, @now, @now, @wp, @rank, @now, @enclosures)
-                    RETURNING id
+                    {db.ReturningId}
                     """,
                     PostParameters);
                 Bind(insert, values);
-                id = (long)insert.ExecuteScalar()!;
+                id = db.InsertedId(insert) ?? throw new InvalidOperationException("The post was not inserted.");
                 _postIds[post.Guid ?? post.Link ?? post.Key] = id;
                 changes.Add(new PostChange(id, post.Key, post.Link, post.Guid, IsNew: true, ContentChanged: true, CommentCountChanged: true, post.CommentFeedUrl));
                 continue;
@@ -180,13 +180,13 @@ internal sealed partial class WriteBatch
         // A comment on a post the posts feed no longer carries: keep it on a stub the scraper fills later.
         var stub = Command(
             ref _insertStub,
-            """
+            $"""
             INSERT INTO posts (source_id, key, guid, link, title, content_hash, first_seen_at, last_seen_at, wp_post_id, changed_at)
-            VALUES (@source, @key, @guid, @link, @title, '', @now, @now, @wp, @now) RETURNING id
+            VALUES (@source, @key, @guid, @link, @title, '', @now, @now, @wp, @now) {db.ReturningId}
             """,
             "@source", "@key", "@guid", "@link", "@title", "@now", "@wp");
         Bind(stub, sourceId, comment.PostGuid ?? comment.PostLink, comment.PostGuid, comment.PostLink, comment.PostTitle, _at, comment.PostWordPressId);
-        return _postIds[cacheKey] = (long)stub.ExecuteScalar()!;
+        return _postIds[cacheKey] = db.InsertedId(stub) ?? throw new InvalidOperationException("The post was not inserted.");
     }
 
     /// <summary>Hides or shows a post; the content version moves with last_seen_at so the feeds re-render.</summary>

@@ -73,16 +73,16 @@ internal sealed partial class WriteBatch
             }
 
             using var insert = Plain(
-                """
+                $"""
                 INSERT INTO comments (post_id, key, wp_comment_id, guid, link, author, author_url, avatar_url, published_at, content_html,
                                       content_text, seen_in, status, depth, type, comment_page, first_seen_at, last_seen_at, content_rank, changed_at)
                 VALUES (@post, @key, @wp, (SELECT p.guid || '#comment-' || @wp FROM posts p WHERE p.id = @post), @link, @author, @authorUrl, @avatar, @published, @html, @text, 'page', @status, @depth, @type, @page, @now, @now, 2, @now)
-                RETURNING id
+                {db.ReturningId}
                 """,
                 ("@post", postId), ("@key", key), ("@wp", c.WordPressId), ("@link", c.Permalink), ("@author", c.Author), ("@authorUrl", c.AuthorUrl),
                 ("@avatar", c.AvatarUrl), ("@published", c.PublishedAt?.ToUnixTimeMilliseconds()), ("@html", c.ContentHtml), ("@text", c.ContentText),
                 ("@status", nameof(CommentStatus.Pending)), ("@depth", c.Depth), ("@type", c.Type), ("@page", c.CommentPage), ("@now", _at));
-            var id = (long)insert.ExecuteScalar()!;
+            var id = db.InsertedId(insert) ?? throw new InvalidOperationException("The comment was not inserted.");
             var reason = c.AwaitingModeration ? "new comment from the post page, awaiting moderation on the blog" : "new comment from the post page";
             using (var created = Plain(
                 "INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons) VALUES (@id, @now, 'system', NULL, @status, @reason)",
