@@ -13,36 +13,55 @@ public sealed partial class FeedStore
     public async Task<long> AddSourceAsync(SourceDefinition source, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
+        return (await AddSourcesAsync([source], now, ct).ConfigureAwait(false))[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> AddSourcesAsync(IReadOnlyList<SourceDefinition> sources, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0)
+        {
+            return [];
+        }
+
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await connection.ExecuteAsync("DELETE FROM removed_sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
-        // Inserted unless known: two hosts importing the same OPML at once add each source once.
-        var inserted = await connection.ExecuteScalarAsync<long?>(
-            """
-            INSERT INTO sources (title, site_url, feed_url, poll_interval_seconds, next_poll_at, created_at)
-            VALUES (@Title, @SiteUrl, @FeedUrl, @Interval, @Now, @Now) ON CONFLICT (feed_url) DO NOTHING RETURNING id
-            """,
-            new
-            {
-                source.Title,
-                source.SiteUrl,
-                source.FeedUrl,
-                // 0: the source follows Polling:DefaultInterval.
-                Interval = (long)(source.PollInterval ?? TimeSpan.Zero).TotalSeconds,
-                Now = now.ToUnixTimeMilliseconds(),
-            },
-            tx).ConfigureAwait(false);
-        var id = inserted ?? await connection.ExecuteScalarAsync<long>(
-            "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
-        // Adding again changes nothing but an interval the definition states explicitly.
-        if (inserted is null && source.PollInterval is { } explicitInterval)
+        var ids = new List<long>(sources.Count);
+        foreach (var source in sources)
         {
-            await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(source);
+            await connection.ExecuteAsync("DELETE FROM removed_sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
+            // Inserted unless known: two hosts importing the same OPML at once add each source once.
+            var inserted = await connection.ExecuteScalarAsync<long?>(
+                """
+                INSERT INTO sources (title, site_url, feed_url, poll_interval_seconds, next_poll_at, created_at)
+                VALUES (@Title, @SiteUrl, @FeedUrl, @Interval, @Now, @Now) ON CONFLICT (feed_url) DO NOTHING RETURNING id
+                """,
+                new
+                {
+                    source.Title,
+                    source.SiteUrl,
+                    source.FeedUrl,
+                    // 0: the source follows Polling:DefaultInterval.
+                    Interval = (long)(source.PollInterval ?? TimeSpan.Zero).TotalSeconds,
+                    Now = now.ToUnixTimeMilliseconds(),
+                },
+                tx).ConfigureAwait(false);
+            var id = inserted ?? await connection.ExecuteScalarAsync<long>(
+                "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
+            // Adding again changes nothing but an interval the definition states explicitly.
+            if (inserted is null && source.PollInterval is { } explicitInterval)
+            {
+                await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
+            }
+
+            ids.Add(id);
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return id;
+        return ids;
     }
 
     /// <inheritdoc />

@@ -14,6 +14,9 @@ public interface IFeedStore
     /// <summary>Adds a source, or returns the id of the one with that feed URL.</summary>
     Task<long> AddSourceAsync(SourceDefinition source, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>Adds sources in one transaction (an OPML import), or finds those already stored; their ids, in order.</summary>
+    Task<IReadOnlyList<long>> AddSourcesAsync(IReadOnlyList<SourceDefinition> sources, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Gets a source with its post and comment counts, or null.</summary>
     Task<Source?> GetSourceAsync(long id, CancellationToken ct);
 

@@ -69,6 +69,26 @@ public class FeedStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task AddSourcesAsync_ImportWithKnownAndNewFeeds_AddsTheNewOnesAndReturnsEveryIdInOrder(string provider)
+    {
+        await using var db = await TempDatabase.CreateAsync(provider);
+        var known = await db.Store.AddSourceAsync(new SourceDefinition("Known", "https://known.example/feed/"), Now, Ct);
+
+        var ids = await db.Store.AddSourcesAsync(
+            [new SourceDefinition("First", "https://first.example/feed/"), new SourceDefinition("Known renamed", "https://known.example/feed/"),
+             new SourceDefinition("Hourly", "https://hourly.example/feed/", PollInterval: TimeSpan.FromHours(1))], Now, Ct);
+
+        Assert.Equal(3, ids.Count);
+        Assert.Equal(known, ids[1]);
+        var sources = (await db.Store.ListSourcesAsync(Ct)).ToDictionary(s => s.Id);
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.Equal(3, sources.Count);
+        Assert.Equal(["First", "Known", "Hourly"], ids.Select(id => sources[id].Title));
+        Assert.Equal(TimeSpan.FromHours(1), sources[ids[2]].PollInterval);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task UpsertPostsAsync_SamePostsTwice_StoresOnceAndReportsNoChange(string provider)
     {
         await using var db = await TempDatabase.CreateAsync(provider);
