@@ -48,9 +48,12 @@ public static partial class PostPageParser
         // comment's links, times and authors are never the post's, and on a page of 200 comments the list is
         // most of the document, which every "//" rule would otherwise walk again. It is put back before its
         // comments are read (their rules may look outside it too).
+        // Set aside through the parent's child collection: HtmlNode.RemoveChild and InsertAfter also walk the whole
+        // list to keep the document's id index, twice the list's size in work for nothing read here.
         var contentHtml = content?.InnerHtml.Trim();
-        var (listParent, listPrevious) = (list?.ParentNode, list?.PreviousSibling);
-        listParent?.RemoveChild(list);
+        var listParent = list?.ParentNode;
+        var listIndex = listParent?.ChildNodes.IndexOf(list!) ?? -1;
+        listParent?.ChildNodes.RemoveAt(listIndex);
         int? page;
         PostPage post;
         try
@@ -60,10 +63,7 @@ public static partial class PostPageParser
         }
         finally
         {
-            if (listParent is not null)
-            {
-                _ = listPrevious is null ? listParent.PrependChild(list) : listParent.InsertAfter(list, listPrevious);
-            }
+            listParent?.ChildNodes.Insert(listIndex, list!);
         }
 
         if (list is not null)
