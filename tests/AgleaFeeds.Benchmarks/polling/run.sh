@@ -4,7 +4,8 @@
 # posts feeds in the same run, and the storing benchmark (the store against a bare batched insert, in one
 # process). Prints every row of the performance table: times, ratios, peak memory (RSS) of the cold poll.
 # Needs: nginx-light newsboat time (apt-get install -y nginx-light newsboat time), python3, the .NET SDK.
-# Usage: tests/AgleaFeeds.Benchmarks/polling/run.sh [N=1000]
+# Usage: tests/AgleaFeeds.Benchmarks/polling/run.sh [N=1000]   (BUILD=1: the build output instead of the ReadyToRun publish;
+# SKIP_NEWSBOAT=SECONDS: reuse a newsboat time measured before)
 set -euo pipefail
 n=${1:-1000}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,8 +18,15 @@ trap 'stop_farm "$work"; rm -rf "$work"' EXIT
 
 start_farm "$work" "$n" "$port"
 
-dotnet build "$repo/src/AgleaFeeds.Host" -c Release -nologo -clp:ErrorsOnly >/dev/null
-host="$repo/src/AgleaFeeds.Host/bin/Release/net10.0/AgleaFeeds.Host.dll"
+# The service as deployed (README, "Deploying"): published with ReadyToRun, so a poll-once process does not spend its
+# first half second compiling. BUILD=1 measures the build output (`dotnet run`) instead.
+if [ -n "${BUILD:-}" ]; then
+  dotnet build "$repo/src/AgleaFeeds.Host" -c Release -nologo -clp:ErrorsOnly >/dev/null
+  host="$repo/src/AgleaFeeds.Host/bin/Release/net10.0/AgleaFeeds.Host.dll"
+else
+  dotnet publish "$repo/src/AgleaFeeds.Host" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app" -nologo -clp:ErrorsOnly >/dev/null
+  host="$work/app/AgleaFeeds.Host.dll"
+fi
 # poll DATA LOG [settings...]: one poll-once run on the data folder DATA, its output in LOG.
 # Each run's peak RSS (KB) goes to LOG.rss.
 poll() { (cd "$work" && Logging__LogLevel__Default=Error /usr/bin/time -f %M -o "$work/$2.rss" dotnet "$host" poll-once --Storage:DataDirectory="$work/data-$1" --Jobs:SourcesOpml="$work/site/sources.opml" --Fetching:AllowedNetworks:0=127.0.0.0/8 "${@:3}" > "$work/$2.log"); }
