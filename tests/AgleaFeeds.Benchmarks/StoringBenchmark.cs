@@ -92,7 +92,7 @@ internal static class StoringBenchmark
         connection.Open();
         using (var setup = connection.CreateCommand())
         {
-            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + (schema ? string.Empty : """
+            setup.CommandText = "PRAGMA journal_mode=WAL; " + SqliteDatabase.Pragmas + (schema ? string.Empty : """
                 CREATE TABLE posts (id INTEGER PRIMARY KEY, source_id INTEGER, key TEXT, guid TEXT, link TEXT, title TEXT, author TEXT, published_at INTEGER,
                     summary_html TEXT, content_html TEXT, comments_url TEXT, comment_feed_url TEXT, feed_comment_count INTEGER, wp_post_id INTEGER,
                     content_hash TEXT, first_seen_at INTEGER, last_seen_at INTEGER, changed_at INTEGER);

@@ -92,14 +92,21 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
 
     public override string Provider => "Sqlite";
 
+    /// <summary>
+    /// Set on every connection. In WAL mode synchronous=NORMAL keeps the database consistent after a crash and skips
+    /// an fsync per commit (a power cut can only lose the last polls, which the next poll fetches again). The WAL is
+    /// copied back into the database (a checkpoint, with its fsyncs) every 8,192 pages (32 MB) rather than SQLite's
+    /// 1,000: a first sync writes hundreds of megabytes, and its storing took 18 % less (tests/AgleaFeeds.Benchmarks,
+    /// `store`); the file is cut back to 64 MB after a checkpoint that empties it.
+    /// </summary>
+    public const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=67108864;";
+
     public override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
-        // In WAL mode NORMAL keeps the database consistent after a crash and skips an fsync per commit;
-        // a power cut can only lose the last polls, which the next poll fetches again.
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=NORMAL";
+        pragma.CommandText = Pragmas;
         await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return connection;
     }
