@@ -206,6 +206,9 @@ public static partial class AgleaFeedsApp
             });
         }
 
+        // Routing here rather than first (the default): the endpoints that end at routing (the feeds) still get the
+        // forwarded headers, the security headers and compression above.
+        app.UseRouting();
         app.UseAuthentication();
         app.Use(SecurityHeaders.MetricsAccessAsync);
         app.Use(SecurityHeaders.GuardDashboardStatsAsync);

@@ -18,11 +18,14 @@ internal static class FeedEndpoints
 
     public static void Map(WebApplication app)
     {
+        // The feeds are public and answered from memory: run where routing matches them (after the forwarded
+        // headers, the security headers and compression) instead of passing the login, dashboard and rate-limit
+        // middleware that only other paths need — a feed reader's 304 is then as cheap as a static file's.
         string[] methods = ["GET", "HEAD"];
-        app.MapMethods("/feeds/posts.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.Posts, null));
-        app.MapMethods("/feeds/comments.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.Comments, null));
-        app.MapMethods("/feeds/all.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.All, null));
-        app.MapMethods("/feeds/posts/{id:long}/comments.atom", methods, (HttpContext http, long id) => ServeAsync(http, FeedKind.PostComments, id));
+        app.MapMethods("/feeds/posts.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.Posts, null)).ShortCircuit();
+        app.MapMethods("/feeds/comments.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.Comments, null)).ShortCircuit();
+        app.MapMethods("/feeds/all.atom", methods, (HttpContext http) => ServeAsync(http, FeedKind.All, null)).ShortCircuit();
+        app.MapMethods("/feeds/posts/{id:long}/comments.atom", methods, (HttpContext http, long id) => ServeAsync(http, FeedKind.PostComments, id)).ShortCircuit();
     }
 
     private static async Task ServeAsync(HttpContext http, FeedKind kind, long? postId)

@@ -318,6 +318,23 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Feed_200And304AnsweredAtRouting_CarryTheSecurityHeaders()
+    {
+        using var response = await _host.Http.GetAsync("feeds/all.atom");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "feeds/all.atom");
+        again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        using var notModified = await _host.Http.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        foreach (var answer in new[] { response, notModified })
+        {
+            Assert.Equal("nosniff", Assert.Single(answer.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("DENY", Assert.Single(answer.Headers.GetValues("X-Frame-Options")));
+            Assert.Contains("default-src", Assert.Single(answer.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task HostileApprovedComment_NeverReachesSubscribersAsMarkup()
     {
         const string Hostile = """
