@@ -13,7 +13,8 @@ public sealed partial class FeedStore
     public Task<IReadOnlyList<PostChange>> UpsertPostsAsync(long sourceId, IReadOnlyList<PostUpsert> posts, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(posts);
-        return WriteAsync(now, batch => batch.UpsertPosts(sourceId, posts), ct);
+        var prepared = WriteBatch.PreparePosts(posts);
+        return WriteAsync(now, batch => batch.UpsertPosts(sourceId, posts, prepared), ct);
     }
 
     /// <inheritdoc />

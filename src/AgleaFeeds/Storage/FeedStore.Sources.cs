@@ -170,9 +170,11 @@ public sealed partial class FeedStore
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(state);
+        // Hashed before the write: the writer is what first syncs wait on.
+        var prepared = WriteBatch.PreparePosts(write.Posts);
         return WriteAsync(write.At, batch =>
         {
-            var posts = batch.UpsertPosts(write.SourceId, write.Posts);
+            var posts = batch.UpsertPosts(write.SourceId, write.Posts, prepared);
             var comments = batch.UpsertComments(write.SourceId, write.Comments);
             var removed = write.PublishedCommentIds is { } published ? batch.MarkUnpublished(write.SourceId, published) : 0;
             if (write.PublishedPostIds is { } publishedPosts)

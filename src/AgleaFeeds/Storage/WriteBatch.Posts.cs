@@ -13,14 +13,17 @@ internal sealed partial class WriteBatch
     /// Inserts new posts, updates changed ones, and reports what changed. Content is replaced only by a
     /// view as good or better (feed, page, REST API); a change from the same kind of view is an edit.
     /// </summary>
-    public IReadOnlyList<PostChange> UpsertPosts(long sourceId, IReadOnlyList<PostUpsert> posts)
+    /// <remarks>
+    /// <paramref name="prepared"/>: each post's hash and JSON columns (<see cref="PreparePosts"/>), computed by the
+    /// caller before the write so the one writer does not spend its time hashing.
+    /// </remarks>
+    public IReadOnlyList<PostChange> UpsertPosts(long sourceId, IReadOnlyList<PostUpsert> posts, IReadOnlyList<PreparedPost> prepared)
     {
         var changes = new List<PostChange>(posts.Count);
-        foreach (var post in posts)
+        for (var i = 0; i < posts.Count; i++)
         {
-            // Enclosures count as content only where there are some, so posts without them keep their hash.
-            var enclosures = JsonSerializer.Serialize(post.Enclosures);
-            var hash = post.Enclosures.Count == 0 ? ContentHash(post.Title, post.SummaryHtml, post.ContentHtml) : ContentHash(post.Title, post.SummaryHtml, post.ContentHtml, enclosures);
+            var post = posts[i];
+            var (hash, categories, enclosures) = prepared[i];
             var find = Command(
                 ref _findPost,
                 """
@@ -48,7 +51,7 @@ internal sealed partial class WriteBatch
             object?[] values =
             [
                 sourceId, post.Key, post.Guid, post.Link, post.Title, post.Author, post.PublishedAt?.ToUnixTimeMilliseconds(),
-                post.UpdatedAt?.ToUnixTimeMilliseconds(), JsonSerializer.Serialize(post.Categories), post.SummaryHtml, post.ContentHtml,
+                post.UpdatedAt?.ToUnixTimeMilliseconds(), categories, post.SummaryHtml, post.ContentHtml,
                 post.CommentsUrl, post.CommentFeedUrl, post.FeedCommentCount, hash, _at, post.WordPressId, post.ContentRank, id, enclosures,
             ];
             if (id == 0)
@@ -123,6 +126,26 @@ internal sealed partial class WriteBatch
         }
 
         return changes;
+    }
+
+    /// <summary>A post's content hash and its categories and enclosures as JSON, as stored.</summary>
+    public readonly record struct PreparedPost(string Hash, string Categories, string Enclosures);
+
+    /// <summary>The hash and JSON columns of each post (pure computation: callers run it before taking the writer).</summary>
+    public static IReadOnlyList<PreparedPost> PreparePosts(IReadOnlyList<PostUpsert> posts)
+    {
+        ArgumentNullException.ThrowIfNull(posts);
+        var prepared = new PreparedPost[posts.Count];
+        for (var i = 0; i < posts.Count; i++)
+        {
+            var post = posts[i];
+            // Enclosures count as content only where there are some, so posts without them keep their hash.
+            var enclosures = JsonSerializer.Serialize(post.Enclosures);
+            var hash = post.Enclosures.Count == 0 ? ContentHash(post.Title, post.SummaryHtml, post.ContentHtml) : ContentHash(post.Title, post.SummaryHtml, post.ContentHtml, enclosures);
+            prepared[i] = new PreparedPost(hash, JsonSerializer.Serialize(post.Categories), enclosures);
+        }
+
+        return prepared;
     }
 
     private static readonly string[] PostParameters =
