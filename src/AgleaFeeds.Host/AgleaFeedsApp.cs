@@ -192,7 +192,7 @@ public static partial class AgleaFeedsApp
         app.UseResponseCompression();
         // The static copies the publish-feeds job writes (Publishing:StaticFolder), served as files at /static/
         // (e.g. /static/feeds/all.atom): for a CDN or a mirror to fetch; the same bytes as /feeds/.
-        var staticFolder = builder.Configuration.GetSection(Publishing.PublishingOptions.Section).Get<Publishing.PublishingOptions>()?.StaticFolder;
+        var staticFolder = app.Services.GetRequiredService<IOptions<Publishing.PublishingOptions>>().Value.StaticFolder;
         if (!string.IsNullOrWhiteSpace(staticFolder))
         {
             Directory.CreateDirectory(staticFolder);

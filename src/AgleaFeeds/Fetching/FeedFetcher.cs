@@ -232,7 +232,6 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
     private static bool SameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
     /// <summary>
     /// The body, or null past <paramref name="limit"/> bytes. With a Content-Length (and no content coding to undo)
     /// it is read straight into one array of that size (a body cut short is an IOException, as from the handler);

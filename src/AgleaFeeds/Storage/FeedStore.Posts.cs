@@ -14,7 +14,7 @@ public sealed partial class FeedStore
     {
         ArgumentNullException.ThrowIfNull(posts);
         var prepared = WriteBatch.PreparePosts(posts);
-        return WriteAsync(now, batch => batch.UpsertPosts(sourceId, posts, prepared), ct);
+        return WriteAsync(now, batch => batch.UpsertPosts(sourceId, prepared), ct);
     }
 
     /// <inheritdoc />

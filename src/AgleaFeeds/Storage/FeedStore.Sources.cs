@@ -174,7 +174,7 @@ public sealed partial class FeedStore
         var prepared = WriteBatch.PreparePosts(write.Posts);
         return WriteAsync(write.At, batch =>
         {
-            var posts = batch.UpsertPosts(write.SourceId, write.Posts, prepared);
+            var posts = batch.UpsertPosts(write.SourceId, prepared);
             var comments = batch.UpsertComments(write.SourceId, write.Comments);
             var removed = write.PublishedCommentIds is { } published ? batch.MarkUnpublished(write.SourceId, published) : 0;
             if (write.PublishedPostIds is { } publishedPosts)

@@ -14,16 +14,14 @@ internal sealed partial class WriteBatch
     /// view as good or better (feed, page, REST API); a change from the same kind of view is an edit.
     /// </summary>
     /// <remarks>
-    /// <paramref name="prepared"/>: each post's hash and JSON columns (<see cref="PreparePosts"/>), computed by the
-    /// caller before the write so the one writer does not spend its time hashing.
+    /// The posts come with their hash and JSON columns (<see cref="PreparePosts"/>), computed by the caller before
+    /// the write so the one writer does not spend its time hashing.
     /// </remarks>
-    public IReadOnlyList<PostChange> UpsertPosts(long sourceId, IReadOnlyList<PostUpsert> posts, IReadOnlyList<PreparedPost> prepared)
+    public IReadOnlyList<PostChange> UpsertPosts(long sourceId, IReadOnlyList<PreparedPost> posts)
     {
         var changes = new List<PostChange>(posts.Count);
-        for (var i = 0; i < posts.Count; i++)
+        foreach (var (post, hash, categories, enclosures) in posts)
         {
-            var post = posts[i];
-            var (hash, categories, enclosures) = prepared[i];
             var find = Command(
                 ref _findPost,
                 """
@@ -128,24 +126,20 @@ internal sealed partial class WriteBatch
         return changes;
     }
 
-    /// <summary>A post's content hash and its categories and enclosures as JSON, as stored.</summary>
-    public readonly record struct PreparedPost(string Hash, string Categories, string Enclosures);
+    /// <summary>A post with its content hash and its categories and enclosures as JSON, as stored.</summary>
+    public readonly record struct PreparedPost(PostUpsert Post, string Hash, string Categories, string Enclosures);
 
     /// <summary>The hash and JSON columns of each post (pure computation: callers run it before taking the writer).</summary>
     public static IReadOnlyList<PreparedPost> PreparePosts(IReadOnlyList<PostUpsert> posts)
     {
         ArgumentNullException.ThrowIfNull(posts);
-        var prepared = new PreparedPost[posts.Count];
-        for (var i = 0; i < posts.Count; i++)
+        return posts.Select(post =>
         {
-            var post = posts[i];
             // Enclosures count as content only where there are some, so posts without them keep their hash.
             var enclosures = JsonSerializer.Serialize(post.Enclosures);
             var hash = post.Enclosures.Count == 0 ? ContentHash(post.Title, post.SummaryHtml, post.ContentHtml) : ContentHash(post.Title, post.SummaryHtml, post.ContentHtml, enclosures);
-            prepared[i] = new PreparedPost(hash, JsonSerializer.Serialize(post.Categories), enclosures);
-        }
-
-        return prepared;
+            return new PreparedPost(post, hash, JsonSerializer.Serialize(post.Categories), enclosures);
+        }).ToList();
     }
 
     private static readonly string[] PostParameters =
