@@ -37,8 +37,10 @@ public static class ServiceCollectionExtensions
         services.AddOptions<AgleaFeeds.Publishing.PublishingOptions>().Bind(configuration.GetSection(AgleaFeeds.Publishing.PublishingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        // Without the factory's request loggers (a scope and two handlers per request): every fetch's outcome is recorded on its source.
         services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<NetworkPolicy>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => FeedFetcher.CreateHandler(sp.GetRequiredService<NetworkPolicy>()))
+            .RemoveAllLoggers();
         services.AddSingleton<IFeedStore, FeedStore>();
         services.AddSingleton<AgleaFeeds.Observability.PipelineMetrics>();
         services.AddTransient<WordPressApi>();

@@ -26,11 +26,14 @@ public sealed partial class SourceRefresher(
     /// <summary>Polls one source and records the outcome on it; null when the source does not exist.</summary>
     public async Task<PollResult?> RefreshAsync(long sourceId, CancellationToken ct)
     {
-        var source = await store.GetSourceAsync(sourceId, ct).ConfigureAwait(false);
-        if (source is null)
+        // The source, its feeds' validators and the posts to check again: one read before the fetches.
+        var start = await store.GetPollStartAsync(sourceId, _options.RecheckPostsPerPoll, ct).ConfigureAwait(false);
+        if (start is null)
         {
             return null;
         }
+
+        var source = start.Source;
 
         var now = time.GetUtcNow();
         var interval = _options.IntervalOf(source.PollInterval);
@@ -109,7 +112,7 @@ public sealed partial class SourceRefresher(
         var validators = new List<(string Url, HttpValidators Validators)>();
         if (commentFeeds.Count > 0)
         {
-            var stored = await store.GetValidatorsAsync(source.Id, ct).ConfigureAwait(false);
+            var stored = start.Validators;
             var unread = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (url, seenIn, post) in commentFeeds)
             {
@@ -135,9 +138,7 @@ public sealed partial class SourceRefresher(
         }
 
         // A slice of the older posts is read again each poll (rotating): removals and edits the feeds never announce.
-        var recheck = _options.RecheckPostsPerPoll > 0 && source.BackfilledAt is not null
-            ? await store.ListPostsToRecheckAsync(source.Id, _options.RecheckPostsPerPoll, ct).ConfigureAwait(false)
-            : [];
+        var recheck = start.Recheck;
         var notModified = fetch.Outcome == FetchOutcome.NotModified;
         // A 304 carries no feed: the hint the feed gave last time still holds.
         var feedInterval = feed is null ? source.FeedInterval : feed.UpdateInterval;

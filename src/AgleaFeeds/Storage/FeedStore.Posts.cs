@@ -132,15 +132,9 @@ public sealed partial class FeedStore
         return rows.Select(r => r.ToModel()).ToList();
     }
 
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<long>> ListPostsToRecheckAsync(long sourceId, int limit, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var ids = await connection.QueryAsync<long>(
-            "SELECT id FROM posts WHERE source_id = @sourceId AND link IS NOT NULL AND (hidden_by IS NULL OR hidden_by <> 'blog') ORDER BY COALESCE(scraped_at, 0), id LIMIT @limit",
-            new { sourceId, limit }).ConfigureAwait(false);
-        return ids.ToList();
-    }
+    /// <summary>A source's posts least recently scraped first (never scraped first): the slice each poll checks again.</summary>
+    private const string RecheckQuery =
+        "SELECT id FROM posts WHERE source_id = @sourceId AND link IS NOT NULL AND (hidden_by IS NULL OR hidden_by <> 'blog') ORDER BY COALESCE(scraped_at, 0), id LIMIT @limit";
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<long>> ListRecentPostIdsAsync(DateTimeOffset since, CancellationToken ct)

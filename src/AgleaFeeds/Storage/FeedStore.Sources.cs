@@ -1,5 +1,4 @@
 using System.Data;
-using System.Text.Json;
 using AgleaFeeds.Model;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -28,33 +27,41 @@ public sealed partial class FeedStore
         await using var gate = await EnterWriteAsync(ct).ConfigureAwait(false);
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        // Each statement prepared once for the file: poll-once reads the whole OPML at every start, and parsing three
+        // statements per known source again took a no-op import of 1,000 sources 100-170 ms.
+        using var unremove = WriteBatch.Prepare(connection, tx, _db, "DELETE FROM removed_sources WHERE feed_url = @feedUrl", "@feedUrl");
+        using var insert = WriteBatch.Prepare(
+            connection,
+            tx,
+            _db,
+            $"""
+            INSERT INTO sources (title, site_url, feed_url, poll_interval_seconds, next_poll_at, created_at)
+            VALUES (@title, @siteUrl, @feedUrl, @interval, @now, @now) ON CONFLICT (feed_url) DO NOTHING {_db.ReturningId}
+            """,
+            "@title", "@siteUrl", "@feedUrl", "@interval", "@now");
+        using var find = WriteBatch.Prepare(connection, tx, _db, "SELECT id FROM sources WHERE feed_url = @feedUrl", "@feedUrl");
+        using var setInterval = WriteBatch.Prepare(connection, tx, _db, "UPDATE sources SET poll_interval_seconds = @seconds WHERE id = @id", "@id", "@seconds");
         var ids = new List<long>(sources.Count);
         foreach (var source in sources)
         {
             ArgumentNullException.ThrowIfNull(source);
-            await connection.ExecuteAsync("DELETE FROM removed_sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
+            WriteBatch.Bind(unremove, source.FeedUrl);
+            unremove.ExecuteNonQuery();
             // Inserted unless known: two hosts importing the same OPML at once add each source once.
-            var inserted = await connection.ExecuteScalarAsync<long?>(
-                """
-                INSERT INTO sources (title, site_url, feed_url, poll_interval_seconds, next_poll_at, created_at)
-                VALUES (@Title, @SiteUrl, @FeedUrl, @Interval, @Now, @Now) ON CONFLICT (feed_url) DO NOTHING RETURNING id
-                """,
-                new
-                {
-                    source.Title,
-                    source.SiteUrl,
-                    source.FeedUrl,
-                    // 0: the source follows Polling:DefaultInterval.
-                    Interval = (long)(source.PollInterval ?? TimeSpan.Zero).TotalSeconds,
-                    Now = now.ToUnixTimeMilliseconds(),
-                },
-                tx).ConfigureAwait(false);
-            var id = inserted ?? await connection.ExecuteScalarAsync<long>(
-                "SELECT id FROM sources WHERE feed_url = @FeedUrl", new { source.FeedUrl }, tx).ConfigureAwait(false);
+            // 0: the source follows Polling:DefaultInterval.
+            WriteBatch.Bind(insert, source.Title, source.SiteUrl, source.FeedUrl, (long)(source.PollInterval ?? TimeSpan.Zero).TotalSeconds, now.ToUnixTimeMilliseconds());
+            var inserted = _db.InsertedId(insert);
+            if (inserted is null)
+            {
+                WriteBatch.Bind(find, source.FeedUrl);
+            }
+
+            var id = inserted ?? Convert.ToInt64(find.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             // Adding again changes nothing but an interval the definition states explicitly.
             if (inserted is null && source.PollInterval is { } explicitInterval)
             {
-                await connection.ExecuteAsync("UPDATE sources SET poll_interval_seconds = @Seconds WHERE id = @id", new { id, Seconds = (long)explicitInterval.TotalSeconds }, tx).ConfigureAwait(false);
+                WriteBatch.Bind(setInterval, id, (long)explicitInterval.TotalSeconds);
+                setInterval.ExecuteNonQuery();
             }
 
             ids.Add(id);
@@ -72,6 +79,48 @@ public sealed partial class FeedStore
             $"SELECT {SourceColumns} FROM sources s WHERE s.id = @id", new { id }).ConfigureAwait(false);
         return row?.ToModel();
     }
+
+    /// <inheritdoc />
+    public Task<PollStart?> GetPollStartAsync(long sourceId, int recheckLimit, CancellationToken ct) => ReadKeptAsync(async kept =>
+    {
+        var select = kept.Statement(_db, $"SELECT {SourceFields} FROM sources s WHERE s.id = @sourceId", "@sourceId");
+        WriteBatch.Bind(select, sourceId);
+        Source source;
+        await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            source = reader.GetRowParser<SourceRow>()(reader).ToModel();
+        }
+
+        var validators = new Dictionary<string, HttpValidators>(StringComparer.Ordinal);
+        var stored = kept.Statement(_db, "SELECT url, etag, last_modified FROM http_validators WHERE source_id = @sourceId", "@sourceId");
+        WriteBatch.Bind(stored, sourceId);
+        await using (var reader = await stored.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                validators[reader.GetString(0)] = new HttpValidators(reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            }
+        }
+
+        var recheck = new List<long>();
+        if (recheckLimit > 0 && source.BackfilledAt is not null)
+        {
+            var slice = kept.Statement(_db, RecheckQuery, "@sourceId", "@limit");
+            WriteBatch.Bind(slice, sourceId, recheckLimit);
+            await using var reader = await slice.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                recheck.Add(reader.GetInt64(0));
+            }
+        }
+
+        return new PollStart(source, validators, recheck);
+    }, ct);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken ct)
@@ -126,7 +175,7 @@ public sealed partial class FeedStore
             WHERE id IN ({_db.IdsOf("@Ids")}) AND (lease_until IS NULL OR lease_until <= @Now)
             RETURNING id
             """,
-            new { Ids = JsonSerializer.Serialize(ids), Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds(), Owner = owner },
+            new { Ids = StoreDatabase.IdArray(ids), Now = now.ToUnixTimeMilliseconds(), LeaseUntil = (now + lease).ToUnixTimeMilliseconds(), Owner = owner },
             tx).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return claimed.Order().ToList();
@@ -154,7 +203,7 @@ public sealed partial class FeedStore
         // claimed after this one's lease ran out (a host presumed dead), is not taken back.
         var held = await connection.QueryAsync<long>(
             $"UPDATE sources SET lease_until = @Until, lease_owner = @NewOwner WHERE id IN ({_db.IdsOf("@Ids")}) AND lease_until IS NOT NULL AND lease_owner = @Owner RETURNING id",
-            new { Ids = JsonSerializer.Serialize(ids), Until = until, Owner = owner, NewOwner = newOwner }).ConfigureAwait(false);
+            new { Ids = StoreDatabase.IdArray(ids), Until = until, Owner = owner, NewOwner = newOwner }).ConfigureAwait(false);
         return held.Order().ToList();
     }
 
@@ -200,15 +249,6 @@ public sealed partial class FeedStore
         var rows = await connection.QueryAsync<(string? ETag, string? LastModified)>(
             "SELECT etag, last_modified FROM http_validators WHERE source_id = @sourceId AND url = @url", new { sourceId, url }).ConfigureAwait(false);
         return rows.Select(r => new HttpValidators(r.ETag, r.LastModified)).FirstOrDefault();
-    }
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyDictionary<string, HttpValidators>> GetValidatorsAsync(long sourceId, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(string Url, string? ETag, string? LastModified)>(
-            "SELECT url, etag, last_modified FROM http_validators WHERE source_id = @sourceId", new { sourceId }).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Url, r => new HttpValidators(r.ETag, r.LastModified), StringComparer.Ordinal);
     }
 
     /// <inheritdoc />

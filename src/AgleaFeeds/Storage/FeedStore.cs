@@ -19,14 +19,19 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
     /// <summary>A comment (c) the curated feeds carry: approved, still on the blog, its post (p) not hidden.</summary>
     private const string PublishedComment = "c.status = 'Approved' AND c.removed_at IS NULL AND p.hidden_at IS NULL";
 
-    private const string SourceColumns = """
+    private const string SourceColumns = SourceFields + """
+        ,
+        (SELECT COUNT(*) FROM posts p WHERE p.source_id = s.id) AS PostCount,
+        (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = s.id) AS CommentCount
+        """;
+
+    /// <summary>A source's own columns, without its counts (two subqueries, most of the cost of preparing the statement).</summary>
+    private const string SourceFields = """
         s.id AS Id, s.title AS Title, s.site_url AS SiteUrl, s.feed_url AS FeedUrl, s.comments_feed_url AS CommentsFeedUrl,
         s.poll_interval_seconds AS PollIntervalSeconds, s.etag AS ETag, s.last_modified AS LastModified,
         s.last_polled_at AS LastPolledAt, s.last_success_at AS LastSuccessAt, s.next_poll_at AS NextPollAt,
         s.error_count AS ErrorCount, s.last_error AS LastError, s.last_outcome AS LastOutcome, s.api_root AS ApiRoot, s.backfilled_at AS BackfilledAt, s.api_comment_total AS ApiCommentTotal, s.api_post_total AS ApiPostTotal, s.api_synced_at AS ApiSyncedAt,
-        s.feed_interval_seconds AS FeedIntervalSeconds, s.schedule_reason AS ScheduleReason, s.lease_owner AS LeaseOwner,
-        (SELECT COUNT(*) FROM posts p WHERE p.source_id = s.id) AS PostCount,
-        (SELECT COUNT(*) FROM comments c JOIN posts p ON p.id = c.post_id WHERE p.source_id = s.id) AS CommentCount
+        s.feed_interval_seconds AS FeedIntervalSeconds, s.schedule_reason AS ScheduleReason, s.lease_owner AS LeaseOwner
         """;
 
     private const string PostColumns = """
@@ -74,7 +79,7 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         {
             try
             {
-                var kept = _db.KeepsWriterOpen ? _writer ??= new KeptWriter(await OpenAsync(ct).ConfigureAwait(false)) : null;
+                var kept = _db.KeepsWriterOpen ? _writer ??= new KeptConnection(await OpenAsync(ct).ConfigureAwait(false)) : null;
                 var connection = kept?.Connection ?? await OpenAsync(ct).ConfigureAwait(false);
                 try
                 {
@@ -108,7 +113,7 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         }
     }
 
-    private KeptWriter? _writer;
+    private KeptConnection? _writer;
 
     private async ValueTask CloseWriterAsync()
     {
@@ -119,12 +124,23 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         }
     }
 
-    /// <summary>A connection kept for writing and the statements prepared on it, by their text.</summary>
-    private sealed class KeptWriter(System.Data.Common.DbConnection connection) : IAsyncDisposable
+    /// <summary>A connection kept open (for writing, or for the polls' reads) and the statements prepared on it, by their text.</summary>
+    private sealed class KeptConnection(System.Data.Common.DbConnection connection) : IAsyncDisposable
     {
         public System.Data.Common.DbConnection Connection => connection;
 
         public Dictionary<string, System.Data.Common.DbCommand> Statements { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>A read statement, prepared on this connection the first time its text is asked for.</summary>
+        public System.Data.Common.DbCommand Statement(StoreDatabase db, string sql, params string[] parameters)
+        {
+            if (!Statements.TryGetValue(sql, out var command))
+            {
+                Statements[sql] = command = WriteBatch.Prepare(connection, null, db, sql, parameters);
+            }
+
+            return command;
+        }
 
         public async ValueTask DisposeAsync()
         {
@@ -134,6 +150,38 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
             }
 
             await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Connections kept open for the reads every poll makes, their statements prepared once (SQLite only, like the
+    /// writer's). Microsoft.Data.Sqlite prepares a command's text again after every open, pooled or not
+    /// (dotnet/efcore#14044); Npgsql prepares repeated statements itself (Max Auto Prepare), on pooled connections.
+    /// At most one per poll running at once; closed with the store.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<KeptConnection> _readers = [];
+
+    /// <summary>Runs a read on a kept connection (SQLite), or on a pooled one opened for it (PostgreSQL).</summary>
+    private async Task<T> ReadKeptAsync<T>(Func<KeptConnection, Task<T>> read, CancellationToken ct)
+    {
+        var kept = _db.KeepsWriterOpen && _readers.TryTake(out var idle) ? idle : new KeptConnection(await OpenAsync(ct).ConfigureAwait(false));
+        var keep = false;
+        try
+        {
+            var result = await read(kept).ConfigureAwait(false);
+            keep = _db.KeepsWriterOpen;
+            return result;
+        }
+        finally
+        {
+            if (keep)
+            {
+                _readers.Add(kept);
+            }
+            else
+            {
+                await kept.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -177,6 +225,11 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
     public async ValueTask DisposeAsync()
     {
         await CloseWriterAsync().ConfigureAwait(false);
+        while (_readers.TryTake(out var reader))
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_db is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync().ConfigureAwait(false);

@@ -20,6 +20,15 @@ public interface IFeedStore
     /// <summary>Gets a source with its post and comment counts, or null.</summary>
     Task<Source?> GetSourceAsync(long id, CancellationToken ct);
 
+    /// <summary>
+    /// What a poll of a source reads before it fetches, in one round trip: the source (its post and comment counts
+    /// left at 0: a poll does not use them, and counting is most of reading a source), the validators of its other
+    /// feeds by URL, and the slice of its posts each poll checks again: up to <paramref name="recheckLimit"/>, least
+    /// recently scraped first (never scraped first), none before the source's first full read. Null when the source
+    /// does not exist.
+    /// </summary>
+    Task<PollStart?> GetPollStartAsync(long sourceId, int recheckLimit, CancellationToken ct);
+
     /// <summary>Lists every source with its counts, ordered by title.</summary>
     Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken ct);
 
@@ -64,8 +73,6 @@ public interface IFeedStore
     /// <summary>Inserts new comments (status Pending, with a moderation event) and refreshes known ones; returns how many were new.</summary>
     Task<int> UpsertCommentsAsync(long sourceId, IReadOnlyList<CommentUpsert> comments, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Gets the validators a source stored for its secondary feed URLs, by URL.</summary>
-    Task<IReadOnlyDictionary<string, HttpValidators>> GetValidatorsAsync(long sourceId, CancellationToken ct);
 
     /// <summary>Gets the validators a source stored for one URL, or null.</summary>
     Task<HttpValidators?> GetValidatorAsync(long sourceId, string url, CancellationToken ct);
@@ -94,8 +101,6 @@ public interface IFeedStore
     /// <summary>Lists the newest posts of every source, with their scrape state.</summary>
     Task<IReadOnlyList<Post>> ListRecentPostsAsync(int limit, CancellationToken ct);
 
-    /// <summary>Lists a source's posts least recently scraped first (never scraped first): the slice each poll checks again.</summary>
-    Task<IReadOnlyList<long>> ListPostsToRecheckAsync(long sourceId, int limit, CancellationToken ct);
 
     /// <summary>Lists the ids of posts published (or first seen) since the given instant, newest first.</summary>
     Task<IReadOnlyList<long>> ListRecentPostIdsAsync(DateTimeOffset since, CancellationToken ct);

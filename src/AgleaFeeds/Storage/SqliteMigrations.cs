@@ -21,7 +21,9 @@ internal static class SqliteMigrations
     {
         await connection.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").ConfigureAwait(false);
-        foreach (var (version, name) in Available)
+        // Read without a lock first: at most starts every migration is applied, and poll-once starts often.
+        var done = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations").ConfigureAwait(false)).ToHashSet();
+        foreach (var (version, name) in Available.Where(m => !done.Contains(m.Version)))
         {
             // BEGIN IMMEDIATE: two processes starting at once apply each migration exactly once.
             await using var tx = connection.BeginTransaction(deferred: false);

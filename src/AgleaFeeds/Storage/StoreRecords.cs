@@ -114,6 +114,9 @@ public sealed record CommentUpsert
 /// <summary>The validators stored for a secondary URL.</summary>
 public sealed record HttpValidators(string? ETag, string? LastModified);
 
+/// <summary>What a poll reads before it fetches (<see cref="IFeedStore.GetPollStartAsync"/>).</summary>
+public sealed record PollStart(Source Source, IReadOnlyDictionary<string, HttpValidators> Validators, IReadOnlyList<long> Recheck);
+
 /// <summary>Everything one successful poll stores.</summary>
 public sealed record PollWrite(
     long SourceId,

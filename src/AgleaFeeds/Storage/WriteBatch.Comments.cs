@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using AgleaFeeds.Model;
 using System.Data.Common;
 using System.Runtime.InteropServices;
@@ -73,12 +72,14 @@ internal sealed partial class WriteBatch
         // Each new comment's first event (its history starts there), one statement per reason rather than one per comment.
         foreach (var (reason, ids) in created)
         {
-            using var events = Plain(
+            var events = Command(
+                ref _createdEvents,
                 $"""
                 INSERT INTO moderation_events (comment_id, at, actor, from_status, to_status, reasons)
                 SELECT c.id, @now, 'system', NULL, @status, @reason FROM comments c WHERE c.id IN ({db.IdsOf("@ids")}) ORDER BY c.id
                 """,
-                ("@ids", JsonSerializer.Serialize(ids)), ("@now", _at), ("@status", nameof(CommentStatus.Pending)), ("@reason", reason));
+                "@ids", "@now", "@status", "@reason");
+            Bind(events, StoreDatabase.IdArray(ids), _at, nameof(CommentStatus.Pending), reason);
             events.ExecuteNonQuery();
         }
 
@@ -122,13 +123,15 @@ internal sealed partial class WriteBatch
     /// <summary>Links the replies of a post to their parents once both are stored.</summary>
     private void LinkParents(long postId)
     {
-        using var link = Plain(
+        var link = Command(
+            ref _linkParents,
             """
             UPDATE comments SET parent_id = (SELECT p.id FROM comments p WHERE p.post_id = comments.post_id AND p.wp_comment_id = comments.parent_wp_id ORDER BY p.id LIMIT 1)
             WHERE post_id = @post AND parent_wp_id IS NOT NULL
               AND EXISTS (SELECT 1 FROM comments p WHERE p.post_id = comments.post_id AND p.wp_comment_id = comments.parent_wp_id)
             """,
-            ("@post", postId));
+            "@post");
+        Bind(link, postId);
         link.ExecuteNonQuery();
     }
 

@@ -26,36 +26,40 @@ internal sealed partial class WriteBatch
     /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
     public void SavePollState(SourcePollState state)
     {
-        using var command = Plain(
+        // Prepared once and kept with the writer: each poll of each source ends here, a 304 poll with nothing else.
+        var command = Command(
+            ref _savePollState,
             """
-            UPDATE sources SET
-                feed_url = CASE WHEN CAST(@newFeedUrl AS TEXT) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.feed_url = @newFeedUrl)
-                                THEN @newFeedUrl ELSE feed_url END,
-                comments_feed_url = COALESCE(@commentsFeedUrl, comments_feed_url),
-                site_url = COALESCE(site_url, @siteUrl),
-                api_root = COALESCE(@apiRoot, api_root),
-                api_comment_total = COALESCE(@apiTotal, api_comment_total),
-                api_post_total = COALESCE(@apiPostTotal, api_post_total),
-                api_synced_at = CASE WHEN @apiSynced THEN @polledAt ELSE api_synced_at END,
-                backfilled_at = CASE WHEN @backfilled THEN @polledAt ELSE backfilled_at END,
-                etag = CASE WHEN @succeeded THEN @etag ELSE etag END,
-                last_modified = CASE WHEN @succeeded THEN @lastModified ELSE last_modified END,
-                last_polled_at = @polledAt,
-                last_success_at = CASE WHEN @succeeded THEN @polledAt ELSE last_success_at END,
-                next_poll_at = @nextPollAt,
-                error_count = @errorCount,
-                last_error = @error,
-                last_outcome = @outcome,
-                feed_interval_seconds = COALESCE(@feedInterval, feed_interval_seconds),
-                schedule_reason = @scheduleReason,
-                lease_until = NULL
-            WHERE id = @id
-            """,
-            ("@id", state.SourceId), ("@newFeedUrl", state.NewFeedUrl), ("@commentsFeedUrl", state.CommentsFeedUrl), ("@siteUrl", state.SiteUrl), ("@apiRoot", state.ApiRoot), ("@apiTotal", state.ApiCommentTotal), ("@apiPostTotal", state.ApiPostTotal), ("@apiSynced", state.ApiSynced), ("@backfilled", state.Backfilled),
-            ("@succeeded", state.Succeeded), ("@etag", state.ETag), ("@lastModified", state.LastModified),
-            ("@polledAt", state.PolledAt.ToUnixTimeMilliseconds()), ("@nextPollAt", state.NextPollAt.ToUnixTimeMilliseconds()),
-            ("@errorCount", state.ErrorCount), ("@error", state.Error), ("@outcome", state.Outcome),
-            ("@feedInterval", state.FeedInterval is { } f ? (long)f.TotalSeconds : null), ("@scheduleReason", state.ScheduleReason));
+                UPDATE sources SET
+                    feed_url = CASE WHEN CAST(@newFeedUrl AS TEXT) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sources o WHERE o.feed_url = @newFeedUrl)
+                                    THEN @newFeedUrl ELSE feed_url END,
+                    comments_feed_url = COALESCE(@commentsFeedUrl, comments_feed_url),
+                    site_url = COALESCE(site_url, @siteUrl),
+                    api_root = COALESCE(@apiRoot, api_root),
+                    api_comment_total = COALESCE(@apiTotal, api_comment_total),
+                    api_post_total = COALESCE(@apiPostTotal, api_post_total),
+                    api_synced_at = CASE WHEN @apiSynced THEN @polledAt ELSE api_synced_at END,
+                    backfilled_at = CASE WHEN @backfilled THEN @polledAt ELSE backfilled_at END,
+                    etag = CASE WHEN @succeeded THEN @etag ELSE etag END,
+                    last_modified = CASE WHEN @succeeded THEN @lastModified ELSE last_modified END,
+                    last_polled_at = @polledAt,
+                    last_success_at = CASE WHEN @succeeded THEN @polledAt ELSE last_success_at END,
+                    next_poll_at = @nextPollAt,
+                    error_count = @errorCount,
+                    last_error = @error,
+                    last_outcome = @outcome,
+                    feed_interval_seconds = COALESCE(@feedInterval, feed_interval_seconds),
+                    schedule_reason = @scheduleReason,
+                    lease_until = NULL
+                WHERE id = @id
+                """,
+            "@id", "@newFeedUrl", "@commentsFeedUrl", "@siteUrl", "@apiRoot", "@apiTotal", "@apiPostTotal", "@apiSynced", "@backfilled",
+            "@succeeded", "@etag", "@lastModified", "@polledAt", "@nextPollAt", "@errorCount", "@error", "@outcome", "@feedInterval", "@scheduleReason");
+        Bind(
+            command,
+            state.SourceId, state.NewFeedUrl, state.CommentsFeedUrl, state.SiteUrl, state.ApiRoot, state.ApiCommentTotal, state.ApiPostTotal, state.ApiSynced, state.Backfilled,
+            state.Succeeded, state.ETag, state.LastModified, state.PolledAt.ToUnixTimeMilliseconds(), state.NextPollAt.ToUnixTimeMilliseconds(),
+            state.ErrorCount, state.Error, state.Outcome, state.FeedInterval is { } f ? (long)f.TotalSeconds : null, state.ScheduleReason);
         command.ExecuteNonQuery();
     }
 }

@@ -33,6 +33,9 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
     private DbCommand? _commentState;
     private DbCommand? _saveValidators;
     private DbCommand? _saveModeratorFields;
+    private DbCommand? _savePollState;
+    private DbCommand? _createdEvents;
+    private DbCommand? _linkParents;
 
     private DbCommand Plain(string sql, params (string Name, object? Value)[] parameters)
     {
@@ -60,7 +63,23 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
             return command = kept;
         }
 
-        command = connection.CreateCommand();
+        command = Prepare(connection, transaction, db, sql, parameters);
+        if (prepared is not null)
+        {
+            prepared[sql] = command;
+        }
+        else
+        {
+            _commands.Add(command);
+        }
+
+        return command;
+    }
+
+    /// <summary>A statement with its parameters (bound later with <see cref="Bind"/>), prepared where the database wants it.</summary>
+    internal static DbCommand Prepare(DbConnection connection, DbTransaction? transaction, StoreDatabase db, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var name in parameters)
@@ -71,15 +90,6 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
         if (db.PrepareStatements)
         {
             command.Prepare();
-        }
-
-        if (prepared is not null)
-        {
-            prepared[sql] = command;
-        }
-        else
-        {
-            _commands.Add(command);
         }
 
         return command;
@@ -96,7 +106,7 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
     /// <summary>A 0/1 flag or a boolean (SQLite has integers where PostgreSQL has booleans, e.g. EXISTS).</summary>
     private static bool Flag(DbDataReader reader, int ordinal) => Convert.ToBoolean(reader.GetValue(ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void Bind(DbCommand command, params object?[] values)
+    internal static void Bind(DbCommand command, params object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
         {

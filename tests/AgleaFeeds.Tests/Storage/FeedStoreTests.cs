@@ -56,6 +56,60 @@ public class FeedStoreTests
         }
     }
 
+    [Fact]
+    public async Task SqliteConnections_NewAndFromThePool_HaveForeignKeysAndTheCheckpointSetting()
+    {
+        // The settings are sent once per database handle: two handles open at once, then both again from the pool.
+        await using var db = await TempDatabase.CreateAsync("Sqlite");
+        for (var round = 1; round <= 2; round++)
+        {
+            await using var first = await db.Store.Database.OpenAsync(Ct);
+            await using var second = await db.Store.Database.OpenAsync(Ct);
+            foreach (var connection in new[] { first, second })
+            {
+                using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_autocheckpoint";
+                Assert.Equal(8192L, await checkpoint.ExecuteScalarAsync());
+                using var orphan = connection.CreateCommand();
+                orphan.CommandText = "INSERT INTO posts (source_id, key, title, content_hash, first_seen_at, last_seen_at, changed_at) VALUES (999999, 'k', 't', '', 0, 0, 0)";
+                Assert.Equal(787, Assert.Throws<SqliteException>(() => orphan.ExecuteNonQuery()).SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_FOREIGNKEY
+            }
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task GetPollStartAsync_AcrossPolls_ReadsTheSourceItsValidatorsAndTheRecheckSliceAsStoredNow(string provider)
+    {
+        await using var db = await TempDatabase.CreateAsync(provider);
+        var id = await db.Store.AddSourceAsync(new SourceDefinition("Blog", "https://blog.example/feed/"), Now, Ct);
+        Assert.Null(await db.Store.GetPollStartAsync(id + 1000, 5, Ct));
+
+        var first = await db.Store.GetPollStartAsync(id, 5, Ct);
+        Assert.NotNull(first);
+        Assert.Equal(("Blog", "https://blog.example/feed/"), (first.Source.Title, first.Source.FeedUrl));
+        Assert.Empty(first.Validators);
+        Assert.Empty(first.Recheck); // not before the first full read
+
+        SourcePollState State(PollWriteResult _) => new() { SourceId = id, PolledAt = Now, NextPollAt = Now.AddHours(1), Succeeded = true, ETag = "\"posts-1\"", Backfilled = true };
+        await db.Store.SavePollAsync(
+            new PollWrite(id, Now, [Post("a"), Post("b"), Post("c")], [], [("https://blog.example/comments/feed/", new HttpValidators("\"c-1\"", null))]), State, Ct);
+        var second = await db.Store.GetPollStartAsync(id, 2, Ct);
+        await db.Store.SavePollAsync(
+            new PollWrite(id, Now.AddHours(1), [], [], [("https://blog.example/comments/feed/", new HttpValidators("\"c-2\"", null)), ("https://blog.example/a/feed/", new HttpValidators(null, "Mon, 30 Nov 2026 10:00:00 GMT"))]), State, Ct);
+        var third = await db.Store.GetPollStartAsync(id, 5, Ct);
+
+        var posts = (await db.Store.ListPostsAsync(id, Ct)).Select(p => p.Id).Order().ToList();
+        Assert.Equal("\"posts-1\"", second!.Source.ETag);
+        Assert.Equal("\"c-1\"", second.Validators["https://blog.example/comments/feed/"].ETag);
+        Assert.Equal(posts.Take(2), second.Recheck);
+        // The next read sees the next poll's writes (a kept connection holds no old snapshot).
+        Assert.Equal(2, third!.Validators.Count);
+        Assert.Equal("\"c-2\"", third.Validators["https://blog.example/comments/feed/"].ETag);
+        Assert.Equal("Mon, 30 Nov 2026 10:00:00 GMT", third.Validators["https://blog.example/a/feed/"].LastModified);
+        Assert.Equal(posts, third.Recheck);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task AddSourceAsync_SameFeedUrlTwice_KeepsOneSource(string provider)
