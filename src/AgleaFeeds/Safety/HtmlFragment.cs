@@ -10,8 +10,11 @@ namespace AgleaFeeds.Safety;
 /// </summary>
 public static class HtmlFragment
 {
-    /// <summary>Loads HTML nesting at most <paramref name="cap"/> deep; null (and why) otherwise.</summary>
-    public static HtmlDocument? TryLoad(string html, int cap, out string? error, bool fixNestedTags = false)
+    /// <summary>
+    /// Loads HTML nesting at most <paramref name="cap"/> deep; null (and why) otherwise. Without
+    /// <paramref name="indexIds"/> HtmlAgilityPack keeps no index of ids (one dictionary fewer; HtmlNode.Id then throws).
+    /// </summary>
+    public static HtmlDocument? TryLoad(string html, int cap, out string? error, bool fixNestedTags = false, bool indexIds = true)
     {
         ArgumentNullException.ThrowIfNull(html);
         if (MarkupDepth.HtmlExceeds(html, cap))
@@ -20,7 +23,7 @@ public static class HtmlFragment
             return null;
         }
 
-        var doc = new HtmlDocument { OptionFixNestedTags = fixNestedTags, OptionMaxNestedChildNodes = cap * 4 };
+        var doc = new HtmlDocument { OptionFixNestedTags = fixNestedTags, OptionMaxNestedChildNodes = cap * 4, OptionUseIdAttribute = indexIds };
         try
         {
             doc.LoadHtml(html);
@@ -53,7 +56,8 @@ public static class HtmlFragment
             return html;
         }
 
-        return TryLoad(html, cap, out _) is { } doc ? TextOf(doc.DocumentNode) : null;
+        // Text only: no index of ids, for every comment a poll reads.
+        return TryLoad(html, cap, out _, indexIds: false) is { } doc ? TextOf(doc.DocumentNode) : null;
     }
 
     /// <summary>The text of a node and its descendants, without recursion (a deep tree cannot overflow the stack).</summary>
@@ -69,7 +73,9 @@ public static class HtmlFragment
             switch (current.NodeType)
             {
                 case HtmlNodeType.Text:
-                    sb.Append(HtmlEntity.DeEntitize(((HtmlTextNode)current).Text));
+                    // HtmlEntity.DeEntitize copies every text through a StringBuilder of its own; most have no entity.
+                    var text = ((HtmlTextNode)current).Text;
+                    sb.Append(text.Contains('&', StringComparison.Ordinal) ? HtmlEntity.DeEntitize(text) : text);
                     continue;
                 case HtmlNodeType.Comment:
                     continue;

@@ -38,6 +38,13 @@ public static class MarkupDepth
     /// </summary>
     public static bool HtmlExceeds(ReadOnlySpan<char> html, int cap)
     {
+        // Each level is a start tag, each start tag a '<': with no more of them than the cap, nothing can exceed it.
+        // Counting is one vectorized pass without the scan's stack, and nearly every comment and post body ends here.
+        if (html.Count('<') <= cap)
+        {
+            return false;
+        }
+
         var stack = new List<string>(64);
         var foreign = 0; // inside <svg> or <math>, where "/>" does close an element
         var i = 0;

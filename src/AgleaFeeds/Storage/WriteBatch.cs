@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using AgleaFeeds.Model;
 using System.Data.Common;
@@ -112,12 +110,6 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
         {
             command.Parameters[i].Value = values[i] ?? DBNull.Value;
         }
-    }
-
-    internal static string ContentHash(params string?[] parts)
-    {
-        var text = string.Join('\u001f', parts.Select(p => p ?? string.Empty));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
     }
 
     public void Dispose()
