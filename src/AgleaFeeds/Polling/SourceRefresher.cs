@@ -128,6 +128,12 @@ public sealed partial class SourceRefresher(
             {
                 posts = posts.Select(p => unread.Contains(p.Key) ? p with { FeedCommentCount = null } : p).ToList();
             }
+
+            // The site feed's newest comments are in their posts' own feeds too (the same item, from the same
+            // template): each is written once, from its first sighting (the site feed, which also names the post),
+            // rather than inserted and then read back and compared in the same write. A first sync of 1,000 blogs
+            // wrote 10,000 comments twice.
+            comments = comments.DistinctBy(c => (c.PostLink, c.Key)).ToList();
         }
 
         if (synced is not null)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Polling benchmark: AgleaFeeds `poll-once` against N WordPress-shaped blogs served by nginx on
-# 127.0.0.1, cold and then again (everything 304), beside Debian's newsboat reloading the same
+# 127.0.0.1, cold and then again (everything 304), the same all-304 poll five times inside one process (as the
+# running service polls, no process start), beside Debian's newsboat reloading the same
 # posts feeds in the same run, and the storing benchmark (the store against a bare batched insert, in one
 # process). Prints every row of the performance table: times, ratios, peak memory (RSS) of the cold poll.
 # Needs: nginx-light newsboat time (apt-get install -y nginx-light newsboat time), python3, the .NET SDK.
@@ -34,6 +35,10 @@ seconds() { local s=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $s" | bc; }
 
 full_cold=$(seconds poll full full-cold)
 full_304=$(seconds poll full full-304)
+# The same all-304 poll inside one running process, as the service's recurring job polls (no process start): 5 polls.
+dotnet build "$repo/tests/AgleaFeeds.Benchmarks" -c Release -nologo -clp:ErrorsOnly >/dev/null
+bench="$repo/tests/AgleaFeeds.Benchmarks/bin/Release/net10.0/AgleaFeeds.Benchmarks.dll"
+dotnet "$bench" poll "$work/data-full" 5 > "$work/in-process.log"
 posts_cold=$(seconds poll posts posts-cold --Polling:ReadPostCommentFeeds=false)
 posts_304=$(seconds poll posts posts-304 --Polling:ReadPostCommentFeeds=false)
 mkdir -p "$work/newsboat"
@@ -50,11 +55,11 @@ printf 'AgleaFeeds poll-once cold, ReadPostCommentFeeds=false (posts + site comm
 printf 'AgleaFeeds poll-once again, same (all 304):                                           %6.2f s\n' "$posts_304"
 printf 'newsboat -x reload cold (posts feeds only = %d requests):                             %6.2f s\n' "$n" "$newsboat_cold"
 printf 'newsboat -x reload again:                                                            %6.2f s\n' "$newsboat_again"
+printf 'AgleaFeeds all-304 poll inside a running process (the service; median of polls 2-5):     %6.2f s\n' "$(grep -o 'median of polls 2-5: [0-9.]*' "$work/in-process.log" | grep -o '[0-9.]*$')"
 printf 'ratio newsboat cold / AgleaFeeds cold, default:                %.1fx\n' "$(echo "$newsboat_cold / $full_cold" | bc -l)"
 printf 'ratio newsboat cold / AgleaFeeds cold, ReadPostCommentFeeds=false: %.1fx\n' "$(echo "$newsboat_cold / $posts_cold" | bc -l)"
 printf 'ratio newsboat again / AgleaFeeds all-304:                     %.1fx\n' "$(echo "$newsboat_again / $full_304" | bc -l)"
 printf 'peak RSS, cold default poll: %d MB; cold posts + site comments: %d MB; all-304: %d MB (goal <= 120 MB)\n' \
   $(( $(cat "$work/full-cold.rss") / 1024 )) $(( $(cat "$work/posts-cold.rss") / 1024 )) $(( $(cat "$work/full-304.rss") / 1024 ))
 echo "sources with errors: $(cat "$work"/*.log | grep -c ': error:' || true); cold runs stored $(grep -o '[0-9]* new comment' "$work/full-cold.log" | awk '{s+=$1} END {print s}') comments (default) and $(grep -o '[0-9]* new comment' "$work/posts-cold.log" | awk '{s+=$1} END {print s}') (site comments feed only); 304 lines: $(grep -c 'not modified' "$work/full-304.log")"
-dotnet build "$repo/tests/AgleaFeeds.Benchmarks" -c Release -nologo -clp:ErrorsOnly >/dev/null
-dotnet "$repo/tests/AgleaFeeds.Benchmarks/bin/Release/net10.0/AgleaFeeds.Benchmarks.dll" store $((n * 200))
+dotnet "$bench" store $((n * 200))
