@@ -329,13 +329,17 @@ internal static class CliApp
         }
 
         // Leased like the scheduler's batches, so a service running on the same data never polls a source at the same time.
-        var sources = await store.ListSourcesAsync(CancellationToken.None).ConfigureAwait(false);
+        // The ids alone (listing the sources with their counts read every comment of a large store); titles are
+        // looked up only for sources another poller holds.
+        var ids = await store.ListSourceIdsAsync(CancellationToken.None).ConfigureAwait(false);
         var polling = services.GetRequiredService<IOptions<Polling.PollingOptions>>().Value;
         var claim = Polling.ThisHost.NewLeaseOwner();
-        var claimed = await store.ClaimSourcesAsync(sources.Select(s => s.Id).ToList(), services.GetRequiredService<TimeProvider>().GetUtcNow(), polling.Lease, claim, CancellationToken.None).ConfigureAwait(false);
+        var claimed = await store.ClaimSourcesAsync(ids, services.GetRequiredService<TimeProvider>().GetUtcNow(), polling.Lease, claim, CancellationToken.None).ConfigureAwait(false);
         var results = await services.GetRequiredService<Polling.PollBatchRunner>().RunAsync(claimed, claim, CancellationToken.None).ConfigureAwait(false);
+        var skipped = ids.Except(claimed).ToHashSet();
+        var held = skipped.Count == 0 ? [] : (await store.ListSourcesAsync(CancellationToken.None).ConfigureAwait(false)).Where(s => skipped.Contains(s.Id)).ToList();
         var lines = results.Select(r => (r.Title, r.Summary))
-            .Concat(sources.Where(s => !claimed.Contains(s.Id)).Select(s => (s.Title, "skipped: being polled by another poller (lease)")));
+            .Concat(held.Select(s => (s.Title, "skipped: being polled by another poller (lease)")));
         foreach (var (title, summary) in lines.OrderBy(l => l.Title, StringComparer.Ordinal))
         {
             await stdout.WriteLineAsync($"{title}: {summary}").ConfigureAwait(false);

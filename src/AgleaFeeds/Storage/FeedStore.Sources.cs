@@ -41,10 +41,26 @@ public sealed partial class FeedStore
             "@title", "@siteUrl", "@feedUrl", "@interval", "@now");
         using var find = WriteBatch.Prepare(connection, tx, _db, "SELECT id FROM sources WHERE feed_url = @feedUrl", "@feedUrl");
         using var setInterval = WriteBatch.Prepare(connection, tx, _db, "UPDATE sources SET poll_interval_seconds = @seconds WHERE id = @id", "@id", "@seconds");
+        // Known sources first, in one read: poll-once imports the same file at every start, and a known source needs
+        // nothing but its id (and an explicit interval). A removed source is not in sources, so never skips the rest.
+        var known = (await connection.QueryAsync<(long Id, string FeedUrl)>("SELECT id, feed_url FROM sources", transaction: tx).ConfigureAwait(false))
+            .ToDictionary(s => s.FeedUrl, s => s.Id, StringComparer.Ordinal);
         var ids = new List<long>(sources.Count);
         foreach (var source in sources)
         {
             ArgumentNullException.ThrowIfNull(source);
+            if (known.TryGetValue(source.FeedUrl, out var knownId))
+            {
+                if (source.PollInterval is { } interval)
+                {
+                    WriteBatch.Bind(setInterval, knownId, (long)interval.TotalSeconds);
+                    setInterval.ExecuteNonQuery();
+                }
+
+                ids.Add(knownId);
+                continue;
+            }
+
             WriteBatch.Bind(unremove, source.FeedUrl);
             unremove.ExecuteNonQuery();
             // Inserted unless known: two hosts importing the same OPML at once add each source once.
@@ -121,6 +137,13 @@ public sealed partial class FeedStore
 
         return new PollStart(source, validators, recheck);
     }, ct);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ListSourceIdsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return (await connection.QueryAsync<long>("SELECT id FROM sources ORDER BY id").ConfigureAwait(false)).ToList();
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken ct)

@@ -32,6 +32,9 @@ public interface IFeedStore
     /// <summary>Lists every source with its counts, ordered by title.</summary>
     Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken ct);
 
+    /// <summary>Lists the ids of every source, in id order, without reading anything else.</summary>
+    Task<IReadOnlyList<long>> ListSourceIdsAsync(CancellationToken ct);
+
     /// <summary>Makes a source due now (a moderator's "poll now").</summary>
     Task MakeDueAsync(long id, DateTimeOffset now, CancellationToken ct);
 

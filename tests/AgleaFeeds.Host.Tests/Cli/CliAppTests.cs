@@ -114,6 +114,23 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PollOnce_ASourceAnotherPollerHolds_IsSkippedByTitleAndTheOthersPolled()
+    {
+        await RunAsync("poll-once");
+        await using (var store = new AgleaFeeds.Storage.FeedStore(Microsoft.Extensions.Options.Options.Create(new AgleaFeeds.Storage.StorageOptions { DataDirectory = _data })))
+        {
+            var broken = (await store.ListSourcesAsync(CancellationToken.None)).Single(s => s.Title == "Broken Blog");
+            Assert.Single(await store.ClaimSourcesAsync([broken.Id], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10), "another-host", CancellationToken.None));
+        }
+
+        var (_, output, _) = await RunAsync("poll-once");
+
+        Assert.Equal(
+            ["AGLA Blog: not modified (304)", "Broken Blog: skipped: being polled by another poller (lease)"],
+            output.Trim().Split(Environment.NewLine).Select(l => l.StartsWith("AGLA Blog: not modified (304)", StringComparison.Ordinal) ? "AGLA Blog: not modified (304)" : l));
+    }
+
+    [Fact]
     public async Task Inspect_Url_PrintsFormatEntriesAndHttpDetails()
     {
         var (code, output, _) = await RunAsync("inspect", _site.PostsFeed);

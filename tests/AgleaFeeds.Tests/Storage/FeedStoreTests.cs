@@ -143,6 +143,15 @@ public class FeedStoreTests
         Assert.Equal(3, sources.Count);
         Assert.Equal(["First", "Known", "Hourly"], ids.Select(id => sources[id].Title));
         Assert.Equal(TimeSpan.FromHours(1), sources[ids[2]].PollInterval);
+        Assert.Equal(ids.Order(), await db.Store.ListSourceIdsAsync(Ct));
+
+        // Imported again: the same ids, nothing added; an interval the file now states is taken, one it omits kept.
+        var again = await db.Store.AddSourcesAsync(
+            [new SourceDefinition("First", "https://first.example/feed/", PollInterval: TimeSpan.FromMinutes(30)), new SourceDefinition("Hourly", "https://hourly.example/feed/")], Now, Ct);
+        Assert.Equal([ids[0], ids[2]], again);
+        sources = (await db.Store.ListSourcesAsync(Ct)).ToDictionary(s => s.Id);
+        Assert.Equal(3, sources.Count);
+        Assert.Equal((TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)), (sources[ids[0]].PollInterval, sources[ids[2]].PollInterval));
     }
 
     [SkippableTheory]
