@@ -24,7 +24,7 @@ public static class ServicePollBenchmark
         await using var services = new ServiceCollection().AddLogging().AddAgleaFeedsPipeline(configuration).BuildServiceProvider();
         var store = services.GetRequiredService<IFeedStore>();
         await store.MigrateAsync(CancellationToken.None);
-        var ids = (await store.ListSourcesAsync(CancellationToken.None)).Select(s => s.Id).ToList();
+        var ids = await store.ListSourceIdsAsync(CancellationToken.None);
         var runner = services.GetRequiredService<PollBatchRunner>();
         var times = new List<double>();
         for (var round = 1; round <= rounds; round++)

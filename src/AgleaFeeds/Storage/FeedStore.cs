@@ -79,7 +79,7 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         {
             try
             {
-                var kept = _db.KeepsWriterOpen ? _writer ??= new KeptConnection(await OpenAsync(ct).ConfigureAwait(false)) : null;
+                var kept = _db.KeepsConnectionsOpen ? _writer ??= new KeptConnection(await OpenAsync(ct).ConfigureAwait(false)) : null;
                 var connection = kept?.Connection ?? await OpenAsync(ct).ConfigureAwait(false);
                 try
                 {
@@ -132,15 +132,8 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
         public Dictionary<string, System.Data.Common.DbCommand> Statements { get; } = new(StringComparer.Ordinal);
 
         /// <summary>A read statement, prepared on this connection the first time its text is asked for.</summary>
-        public System.Data.Common.DbCommand Statement(StoreDatabase db, string sql, params string[] parameters)
-        {
-            if (!Statements.TryGetValue(sql, out var command))
-            {
-                Statements[sql] = command = WriteBatch.Prepare(connection, null, db, sql, parameters);
-            }
-
-            return command;
-        }
+        public System.Data.Common.DbCommand Statement(StoreDatabase db, string sql, params string[] parameters) =>
+            WriteBatch.Prepared(Statements, connection, null, db, sql, parameters);
 
         public async ValueTask DisposeAsync()
         {
@@ -164,12 +157,12 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
     /// <summary>Runs a read on a kept connection (SQLite), or on a pooled one opened for it (PostgreSQL).</summary>
     private async Task<T> ReadKeptAsync<T>(Func<KeptConnection, Task<T>> read, CancellationToken ct)
     {
-        var kept = _db.KeepsWriterOpen && _readers.TryTake(out var idle) ? idle : new KeptConnection(await OpenAsync(ct).ConfigureAwait(false));
+        var kept = _db.KeepsConnectionsOpen && _readers.TryTake(out var idle) ? idle : new KeptConnection(await OpenAsync(ct).ConfigureAwait(false));
         var keep = false;
         try
         {
             var result = await read(kept).ConfigureAwait(false);
-            keep = _db.KeepsWriterOpen;
+            keep = _db.KeepsConnectionsOpen;
             return result;
         }
         finally

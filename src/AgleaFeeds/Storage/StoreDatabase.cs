@@ -59,8 +59,11 @@ public abstract class StoreDatabase
     /// <summary>Whether the write batch prepares its statements itself (Npgsql prepares the repeated ones on its own).</summary>
     public abstract bool PrepareStatements { get; }
 
-    /// <summary>Whether the write path keeps one connection open, its statements prepared once (SQLite: one writer anyway).</summary>
-    public virtual bool KeepsWriterOpen => false;
+    /// <summary>
+    /// Whether the store keeps connections open with their statements prepared once: the writer's, and the polls' reads
+    /// (SQLite, one writer anyway; PostgreSQL's pooled connections are not held, and Npgsql prepares repeated statements).
+    /// </summary>
+    public virtual bool KeepsConnectionsOpen => false;
 
     /// <summary>The store's creation (its first migration) as Unix milliseconds.</summary>
     public abstract string CreatedAtMs { get; }
@@ -171,7 +174,7 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
         return insert.ExecuteNonQuery() > 0 ? SQLitePCL.raw.sqlite3_last_insert_rowid(((SqliteConnection)insert.Connection!).Handle) : null;
     }
 
-    public override bool KeepsWriterOpen => true;
+    public override bool KeepsConnectionsOpen => true;
 
     public override string SkipLocked => string.Empty;
 

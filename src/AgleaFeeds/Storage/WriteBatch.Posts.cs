@@ -137,7 +137,7 @@ internal sealed partial class WriteBatch
         {
             // Enclosures count as content only where there are some, so posts without them keep their hash.
             var enclosures = JsonSerializer.Serialize(post.Enclosures);
-            var hash = post.Enclosures.Count == 0 ? Model.ContentHash.Of(post.Title, post.SummaryHtml, post.ContentHtml) : Model.ContentHash.Of(post.Title, post.SummaryHtml, post.ContentHtml, enclosures);
+            var hash = Model.ContentHash.Of(post.Enclosures.Count == 0 ? [post.Title, post.SummaryHtml, post.ContentHtml] : [post.Title, post.SummaryHtml, post.ContentHtml, enclosures]);
             return new PreparedPost(post, hash, JsonSerializer.Serialize(post.Categories), enclosures);
         }).ToList();
     }

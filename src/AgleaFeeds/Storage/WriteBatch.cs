@@ -55,23 +55,26 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
             return command;
         }
 
-        if (prepared is not null && prepared.TryGetValue(sql, out var kept))
+        if (prepared is not null)
         {
-            kept.Transaction = transaction;
-            return command = kept;
+            return command = Prepared(prepared, connection, transaction, db, sql, parameters);
         }
 
         command = Prepare(connection, transaction, db, sql, parameters);
-        if (prepared is not null)
+        _commands.Add(command);
+        return command;
+    }
+
+    /// <summary>The statement kept in <paramref name="cache"/> by its text (in this transaction), prepared and kept there the first time.</summary>
+    internal static DbCommand Prepared(Dictionary<string, DbCommand> cache, DbConnection connection, DbTransaction? transaction, StoreDatabase db, string sql, params string[] parameters)
+    {
+        if (cache.TryGetValue(sql, out var kept))
         {
-            prepared[sql] = command;
-        }
-        else
-        {
-            _commands.Add(command);
+            kept.Transaction = transaction;
+            return kept;
         }
 
-        return command;
+        return cache[sql] = Prepare(connection, transaction, db, sql, parameters);
     }
 
     /// <summary>A statement with its parameters (bound later with <see cref="Bind"/>), prepared where the database wants it.</summary>
