@@ -24,7 +24,7 @@ public static partial class PostPageParser
 
         try
         {
-            return Read(doc, pageUrl, r, new XPathCache());
+            return Read(doc, pageUrl, r);
         }
         catch (XPathException ex)
         {
@@ -32,11 +32,11 @@ public static partial class PostPageParser
         }
     }
 
-    private static PageParseResult Read(HtmlDocument doc, Uri pageUrl, ScraperRules r, XPathCache cache)
+    private static PageParseResult Read(HtmlDocument doc, Uri pageUrl, ScraperRules r)
     {
         var root = doc.DocumentNode;
-        var list = First(cache, root, r.CommentList!)?.Node;
-        var content = First(cache, root, r.Content!)?.Node;
+        var list = First(root, r.CommentList!)?.Node;
+        var content = First(root, r.Content!)?.Node;
         if (list is null && content is null)
         {
             return new PageParseResult { Error = "Scraping: not a WordPress post page: no entry content and no comment list found." };
@@ -50,7 +50,7 @@ public static partial class PostPageParser
         // comments are read (their rules may look outside it too).
         // Set aside through the parent's child collection: HtmlNode.RemoveChild and InsertAfter also walk the whole
         // list to keep the document's id index, twice the list's size in work for nothing read here.
-        var contentHtml = content?.InnerHtml.Trim();
+        var contentHtml = InnerHtml(content);
         var listParent = list?.ParentNode;
         var listIndex = listParent?.ChildNodes.IndexOf(list!) ?? -1;
         listParent?.ChildNodes.RemoveAt(listIndex);
@@ -59,7 +59,7 @@ public static partial class PostPageParser
         try
         {
             page = PageNumber(pageUrl) ?? CurrentPageMarker(root);
-            post = ReadPost(cache, root, pageUrl, r, list, contentHtml, page, comments);
+            post = ReadPost(root, pageUrl, r, list, contentHtml, page, comments);
         }
         finally
         {
@@ -68,34 +68,34 @@ public static partial class PostPageParser
 
         if (list is not null)
         {
-            ReadThread(cache, list, parent: null, depth: 1, r, pageUrl, page, comments, problems);
+            ReadThread(list, parent: null, depth: 1, r, pageUrl, page, comments, problems);
         }
 
         return new PageParseResult { Page = post, Problems = problems };
     }
 
     /// <summary>The post's fields; <paramref name="comments"/> is filled afterwards (the page holds the list itself).</summary>
-    private static PostPage ReadPost(XPathCache cache, HtmlNode root, Uri pageUrl, ScraperRules r, HtmlNode? list, string? contentHtml, int? page, List<PageComment> comments)
+    private static PostPage ReadPost(HtmlNode root, Uri pageUrl, ScraperRules r, HtmlNode? list, string? contentHtml, int? page, List<PageComment> comments)
     {
         return new PostPage
         {
-            Title = Text(First(cache, root, r.Title!)?.Value),
-            Author = Text(First(cache, root, r.Author!)?.Value),
+            Title = Text(First(root, r.Title!)?.Value),
+            Author = Text(First(root, r.Author!)?.Value),
             ContentHtml = contentHtml,
-            PublishedAt = Date(First(cache, root, r.Published!)?.Value),
-            ModifiedAt = Date(First(cache, root, r.Modified!)?.Value),
-            Categories = All(cache, root, r.Categories!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
-            Tags = All(cache, root, r.Tags!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
-            AnnouncedCommentCount = HeadingCount(Text(First(cache, root, r.CommentsHeading!)?.Value)),
+            PublishedAt = Date(First(root, r.Published!)?.Value),
+            ModifiedAt = Date(First(root, r.Modified!)?.Value),
+            Categories = All(root, r.Categories!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
+            Tags = All(root, r.Tags!).Select(v => Text(v.Value)).OfType<string>().Distinct().ToList(),
+            AnnouncedCommentCount = HeadingCount(Text(First(root, r.CommentsHeading!)?.Value)),
             Comments = comments,
             HasCommentList = list is not null,
             CommentPage = page,
             WordPressId = PostId(root),
             CanonicalUrl = root.SelectSingleNode("//link[@rel='canonical']") is { } canonical
-                && Uri.TryCreate(pageUrl, HtmlEntity.DeEntitize(canonical.GetAttributeValue("href", string.Empty)).Trim(), out var c) && c.Scheme is "http" or "https" ? c : null,
+                && Uri.TryCreate(pageUrl, Decode(canonical.GetAttributeValue("href", string.Empty)).Trim(), out var c) && c.Scheme is "http" or "https" ? c : null,
             HasCommentForm = root.SelectSingleNode("//*[@id='respond'] | //form[@id='commentform']") is not null,
-            CommentPageLinks = All(cache, root, r.CommentPageLinks!)
-                .Select(v => Uri.TryCreate(pageUrl, HtmlEntity.DeEntitize(v.Value).Trim(), out var u) ? u : null)
+            CommentPageLinks = All(root, r.CommentPageLinks!)
+                .Select(v => Uri.TryCreate(pageUrl, Decode(v.Value).Trim(), out var u) ? u : null)
                 .OfType<Uri>()
                 .Select(u => new UriBuilder(u) { Fragment = string.Empty }.Uri)
                 .Where(u => u != pageUrl)
@@ -105,26 +105,28 @@ public static partial class PostPageParser
     }
 
     /// <summary>Finds every comment in the thread first, so a comment's own details can be told from its replies'.</summary>
-    private static void ReadThread(XPathCache cache, HtmlNode list, long? parent, int depth, ScraperRules r, Uri pageUrl, int? page, List<PageComment> output, List<string> problems)
+    private static void ReadThread(HtmlNode list, long? parent, int depth, ScraperRules r, Uri pageUrl, int? page, List<PageComment> output, List<string> problems)
     {
         var items = new List<(HtmlNode Node, long Id, long? Parent, int Depth)>();
-        Collect(cache, list, parent, depth, r, items, problems);
-        var owners = items.Select(i => i.Node).ToHashSet();
+        Collect(list, parent, depth, r, items, problems);
+        var owners = new Owners(items.Select(i => i.Node));
+        string[] rules = [r.CommentContent!, r.CommentAuthor!, r.CommentAuthorUrl!, r.CommentAvatar!, r.CommentTime!, r.CommentPermalink!, r.CommentAwaitingModeration!];
+        var index = ClassIndex.Build(list, rules.SelectMany(Alternatives).Select(ClassPathOf).OfType<ClassPath>().Select(p => p.Class));
         // Each rule is evaluated once over the whole list and its matches handed to the comment that
         // owns them (the nearest comment above), rather than once per comment over its replies too.
-        var content = Assign(cache, list, r.CommentContent!, owners);
-        var author = Assign(cache, list, r.CommentAuthor!, owners);
-        var authorUrl = Assign(cache, list, r.CommentAuthorUrl!, owners);
-        var avatar = Assign(cache, list, r.CommentAvatar!, owners);
-        var time = Assign(cache, list, r.CommentTime!, owners);
-        var permalink = Assign(cache, list, r.CommentPermalink!, owners);
-        var awaiting = Assign(cache, list, r.CommentAwaitingModeration!, owners);
+        var content = Assign(index, list, r.CommentContent!, owners);
+        var author = Assign(index, list, r.CommentAuthor!, owners);
+        var authorUrl = Assign(index, list, r.CommentAuthorUrl!, owners);
+        var avatar = Assign(index, list, r.CommentAvatar!, owners);
+        var time = Assign(index, list, r.CommentTime!, owners);
+        var permalink = Assign(index, list, r.CommentPermalink!, owners);
+        var awaiting = Assign(index, list, r.CommentAwaitingModeration!, owners);
         foreach (var (item, id, parentId, level) in items)
         {
             var classes = ClassList(item.GetAttributeValue("class", string.Empty));
             var type = classes.Contains("pingback") ? "pingback" : classes.Contains("trackback") ? "trackback" : "comment";
-            var contentNode = content.GetValueOrDefault(item)?.Node;
-            var contentHtml = contentNode?.InnerHtml.Trim() ?? OldStyleContent(item);
+            var contentMatch = content.GetValueOrDefault(item);
+            var contentHtml = InnerHtml(contentMatch?.Node) ?? OldStyleContent(item);
             output.Add(new PageComment
             {
                 WordPressId = id,
@@ -137,7 +139,8 @@ public static partial class PostPageParser
                 PublishedAt = Date(time.GetValueOrDefault(item)?.Value),
                 Permalink = Url(pageUrl, permalink.GetValueOrDefault(item)?.Value) ?? new UriBuilder(pageUrl) { Fragment = $"comment-{id}" }.Uri.ToString(),
                 ContentHtml = string.IsNullOrEmpty(contentHtml) ? null : contentHtml,
-                ContentText = contentNode is not null ? Text(Safety.HtmlFragment.TextOf(contentNode)) : contentHtml is null ? null : Text(Safety.HtmlFragment.ToText(contentHtml, 4096)),
+                // The match's text was built when the rule checked it was not blank: not walked again.
+                ContentText = contentMatch is not null ? Text(contentMatch.Value) : contentHtml is null ? null : Text(Safety.HtmlFragment.ToText(contentHtml, 4096)),
                 AwaitingModeration = awaiting.ContainsKey(item),
                 CommentPage = page,
             });
@@ -145,18 +148,20 @@ public static partial class PostPageParser
     }
 
     /// <summary>For each comment, the first match of the first alternative that has one inside the comment itself (not in its replies).</summary>
-    private static Dictionary<HtmlNode, Match> Assign(XPathCache cache, HtmlNode list, string xpath, HashSet<HtmlNode> owners)
+    private static Dictionary<HtmlNode, Match> Assign(ClassIndex index, HtmlNode list, string xpath, Owners owners)
     {
         var found = new Dictionary<HtmlNode, Match>();
-        foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var alternative in Alternatives(xpath))
         {
-            var before = found.Count;
-            var claimed = new HashSet<HtmlNode>(found.Keys);
-            foreach (var match in All(cache, list, alternative))
+            var matches = ClassPathOf(alternative) is { } path && index.Select(path) is { } indexed
+                ? indexed.Select(m => new Match(m.Node, m.Value))
+                : All(list, alternative);
+            foreach (var match in matches)
             {
-                if (OwningComment(match.Node, owners) is { } owner && !claimed.Contains(owner) && !string.IsNullOrWhiteSpace(match.Value))
+                // An owner an earlier alternative (or an earlier match of this one) gave a value keeps it.
+                if (owners.Of(match.Node) is { } owner && !found.ContainsKey(owner) && !string.IsNullOrWhiteSpace(match.Value))
                 {
-                    found.TryAdd(owner, match);
+                    found.Add(owner, match);
                 }
             }
 
@@ -170,9 +175,9 @@ public static partial class PostPageParser
     }
 
     /// <summary>Walks a list and its reply lists: recursive only in thread depth (WordPress caps threads at 10; the nesting limit caps a hostile page).</summary>
-    private static void Collect(XPathCache cache, HtmlNode list, long? parent, int depth, ScraperRules r, List<(HtmlNode, long, long?, int)> items, List<string> problems)
+    private static void Collect(HtmlNode list, long? parent, int depth, ScraperRules r, List<(HtmlNode, long, long?, int)> items, List<string> problems)
     {
-        foreach (var item in All(cache, list, r.CommentItems!).Select(v => v.Node))
+        foreach (var item in All(list, r.CommentItems!).Select(v => v.Node))
         {
             if (CommentId(item) is not { } id)
             {
@@ -181,9 +186,9 @@ public static partial class PostPageParser
             }
 
             items.Add((item, id, parent, depth));
-            foreach (var replies in All(cache, item, r.ReplyLists!).Select(v => v.Node))
+            foreach (var replies in All(item, r.ReplyLists!).Select(v => v.Node))
             {
-                Collect(cache, replies, id, depth + 1, r, items, problems);
+                Collect(replies, id, depth + 1, r, items, problems);
             }
         }
     }
@@ -202,7 +207,7 @@ public static partial class PostPageParser
     private static long? PostId(HtmlNode root)
     {
         var shortlink = root.SelectSingleNode("//link[@rel='shortlink']")?.GetAttributeValue("href", string.Empty) ?? string.Empty;
-        var m = ShortlinkId().Match(HtmlEntity.DeEntitize(shortlink));
+        var m = ShortlinkId().Match(Decode(shortlink));
         if (!m.Success)
         {
             m = BodyPostId().Match(root.SelectSingleNode("//body")?.GetAttributeValue("class", string.Empty) ?? string.Empty);
@@ -224,11 +229,11 @@ public static partial class PostPageParser
     }
 
     /// <summary>The first match of the first alternative that matches (alternatives split on " | " are tried in order).</summary>
-    private static Match? First(XPathCache cache, HtmlNode context, string xpath)
+    private static Match? First(HtmlNode context, string xpath)
     {
-        foreach (var alternative in xpath.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var alternative in Alternatives(xpath))
         {
-            var match = All(cache, context, alternative).FirstOrDefault(m => !string.IsNullOrWhiteSpace(m.Value));
+            var match = All(context, alternative).FirstOrDefault(m => !string.IsNullOrWhiteSpace(m.Value));
             if (match is not null)
             {
                 return match;
@@ -238,24 +243,24 @@ public static partial class PostPageParser
         return null;
     }
 
-    private static HtmlNode? OwningComment(HtmlNode node, HashSet<HtmlNode> comments)
-    {
-        for (var n = node; n is not null; n = n.ParentNode)
-        {
-            if (comments.Contains(n))
-            {
-                return n;
-            }
-        }
+    /// <summary>A rule's alternatives (split on " | "), split once per rule text for the process.</summary>
+    private static string[] Alternatives(string xpath) =>
+        SplitRules.GetOrAdd(xpath, x => x.Split(" | ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
-        return null;
-    }
+    private static ClassPath? ClassPathOf(string alternative) => ClassPaths.GetOrAdd(alternative, ClassPath.TryParse);
+
+    // Keyed by the rules' own texts: the built-in ones and those an operator configured, a bounded set.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> SplitRules = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ClassPath?> ClassPaths = new(StringComparer.Ordinal);
+
+    // Compiled once for the process; XPathNavigator.Select evaluates a clone of the compiled query, so threads share it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, XPathExpression> Compiled = new(StringComparer.Ordinal);
 
     /// <summary>Evaluates XPath through HtmlAgilityPack's navigator, so attribute steps yield the attribute's value.</summary>
-    private static IEnumerable<Match> All(XPathCache cache, HtmlNode context, string xpath)
+    private static IEnumerable<Match> All(HtmlNode context, string xpath)
     {
         var navigator = context.CreateNavigator();
-        var iterator = navigator.Select(cache.Get(xpath));
+        var iterator = navigator.Select(Compiled.GetOrAdd(xpath, x => XPathExpression.Compile(x)));
         while (iterator.MoveNext())
         {
             if (iterator.Current is HtmlNodeNavigator current)
@@ -272,12 +277,37 @@ public static partial class PostPageParser
             return null;
         }
 
-        var text = Whitespace().Replace(HtmlEntity.DeEntitize(value), " ").Trim();
+        var decoded = Decode(value);
+        var text = HasLooseWhitespace(decoded) ? Whitespace().Replace(decoded, " ").Trim() : decoded;
         return text.Length == 0 ? null : text;
     }
 
+    /// <summary>Entities decoded; a value without '&amp;' as it is (HtmlEntity.DeEntitize copies every value it is given).</summary>
+    private static string Decode(string value) => value.Contains('&', StringComparison.Ordinal) ? HtmlEntity.DeEntitize(value) : value;
+
+    /// <summary>Whether collapsing and trimming whitespace would change the text: any but single spaces between words.</summary>
+    private static bool HasLooseWhitespace(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || i == 0 || i == text.Length - 1 || char.IsWhiteSpace(text[i + 1])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>An element's inner HTML, trimmed.</summary>
+    /// <remarks>
+    /// HtmlAgilityPack marks every element it appended children to while parsing as changed, and for a changed element
+    /// InnerHtml serializes its outer HTML as well, to cache both: WriteContentTo gives the same inner HTML in one walk.
+    /// </remarks>
+    private static string? InnerHtml(HtmlNode? node) => node?.WriteContentTo().Trim();
+
     private static string? Url(Uri page, string? value) =>
-        value is not null && Uri.TryCreate(page, HtmlEntity.DeEntitize(value).Trim(), out var url) && url.Scheme is "http" or "https" ? url.ToString() : null;
+        value is not null && Uri.TryCreate(page, Decode(value).Trim(), out var url) && url.Scheme is "http" or "https" ? url.ToString() : null;
 
     private static DateTimeOffset? Date(string? value)
     {
@@ -376,19 +406,33 @@ public static partial class PostPageParser
         public string Value => value ??= Safety.HtmlFragment.TextOf(node);
     }
 
-    /// <summary>Each XPath alternative compiled once per page instead of once per comment.</summary>
-    private sealed class XPathCache
+    /// <summary>The comments of a thread, and which one a node belongs to: the nearest at or above it.</summary>
+    private sealed class Owners
     {
-        private readonly Dictionary<string, XPathExpression> _compiled = new(StringComparer.Ordinal);
+        private readonly HashSet<HtmlNode> _comments;
+        private readonly HashSet<string> _names;
 
-        public XPathExpression Get(string xpath)
+        public Owners(IEnumerable<HtmlNode> comments)
         {
-            if (!_compiled.TryGetValue(xpath, out var expression))
+            _comments = [.. comments];
+            _names = _comments.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        }
+
+        public int Count => _comments.Count;
+
+        public HtmlNode? Of(HtmlNode node)
+        {
+            // Only an element named as a comment is can be one: the name test spares hashing every node on the way
+            // up (a node's first hash code costs more than the rest of the walk).
+            for (var n = node; n is not null; n = n.ParentNode)
             {
-                _compiled[xpath] = expression = XPathExpression.Compile(xpath);
+                if (_names.Contains(n.Name) && _comments.Contains(n))
+                {
+                    return n;
+                }
             }
 
-            return expression;
+            return null;
         }
     }
 }
