@@ -25,13 +25,13 @@ public static class FeedParser
             return new ParseResult { Error = "Parsing: the response is empty.", Problems = problems };
         }
 
-        var text = FeedText.Prepare(body, httpCharset, problems);
-        if (LooksLikeHtml(text))
+        using var text = FeedText.Prepare(body, httpCharset, problems);
+        if (LooksLikeHtml(text.Span))
         {
             return new ParseResult { Error = "Parsing: expected a feed but got an HTML page.", Problems = problems };
         }
 
-        if (Safety.MarkupDepth.XmlExceeds(text, Safety.MarkupDepth.XmlCap))
+        if (Safety.MarkupDepth.XmlExceeds(text.Span, Safety.MarkupDepth.XmlCap))
         {
             return new ParseResult { Error = $"Parsing: the document nests elements more than {Safety.MarkupDepth.XmlCap} deep; refused as hostile or broken.", Problems = problems };
         }
@@ -64,11 +64,11 @@ public static class FeedParser
     {
         private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
 
-        public XmlReader Open(string text) =>
-            new BudgetedXmlReader(XmlReader.Create(new StringReader(text), FeedText.SafeSettings), time - System.Diagnostics.Stopwatch.GetElapsedTime(_started), nodes);
+        public XmlReader Open(FeedDocument text) =>
+            new BudgetedXmlReader(XmlReader.Create(text.OpenReader(), FeedText.SafeSettings), time - System.Diagnostics.Stopwatch.GetElapsedTime(_started), nodes);
     }
 
-    private static ParsedFeed ParseXml(string text, List<string> problems, ParseBudget budget)
+    private static ParsedFeed ParseXml(FeedDocument text, List<string> problems, ParseBudget budget)
     {
         using var reader = budget.Open(text);
         reader.MoveToContent();
@@ -101,7 +101,7 @@ public static class FeedParser
     /// Reads with System.ServiceModel.Syndication; where it refuses the document (one element it cannot map
     /// costs it the whole feed), the tolerant LINQ to XML reader takes it, and the repair is reported.
     /// </summary>
-    private static ParsedFeed WithFallback(Func<ParsedFeed> read, string text, List<string> problems, ParseBudget budget)
+    private static ParsedFeed WithFallback(Func<ParsedFeed> read, FeedDocument text, List<string> problems, ParseBudget budget)
     {
         var before = problems.Count;
         try
@@ -109,7 +109,7 @@ public static class FeedParser
             var feed = read();
             // The strict reader can also stop early without a word (a feed-level element it misreads): when the
             // document holds more entries than it returned, the tolerant reader's count is taken if higher.
-            if (EntryTags(text) > feed.Entries.Count)
+            if (EntryTags(text.Span) > feed.Entries.Count)
             {
                 var own = new List<string>();
                 var tolerant = Tolerantly(text, own, budget, null);
@@ -131,7 +131,7 @@ public static class FeedParser
         }
     }
 
-    private static ParsedFeed Tolerantly(string text, List<string> problems, ParseBudget budget, string? repair)
+    private static ParsedFeed Tolerantly(FeedDocument text, List<string> problems, ParseBudget budget, string? repair)
     {
         XDocument doc;
         using (var reader = budget.Open(text))
@@ -148,15 +148,15 @@ public static class FeedParser
     }
 
     /// <summary>How many item or entry start tags the text holds (an upper bound: CDATA may hold some too).</summary>
-    private static int EntryTags(string text)
+    private static int EntryTags(ReadOnlySpan<char> text)
     {
         var count = 0;
         foreach (var tag in (string[])["item", "entry"])
         {
-            for (var at = text.IndexOf(tag, StringComparison.Ordinal); at >= 0; at = text.IndexOf(tag, at + tag.Length, StringComparison.Ordinal))
+            for (var at = text.IndexOf(tag, StringComparison.Ordinal); at >= 0; at = Next(text, tag, at + tag.Length))
             {
                 var end = at + tag.Length;
-                if (at > 0 && (text[at - 1] == '<' || (text[at - 1] == ':' && text.LastIndexOf('<', at - 1) is var lt and >= 0 && text.AsSpan(lt + 1, at - 1 - lt).IndexOfAny(" >/\"'") < 0))
+                if (at > 0 && (text[at - 1] == '<' || (text[at - 1] == ':' && text[..(at - 1)].LastIndexOf('<') is var lt and >= 0 && text.Slice(lt + 1, at - 1 - lt).IndexOfAny(" >/\"'") < 0))
                     && end < text.Length && text[end] is ' ' or '>' or '/' or '\t' or '\n' or '\r')
                 {
                     count++;
@@ -165,13 +165,15 @@ public static class FeedParser
         }
 
         return count;
+
+        static int Next(ReadOnlySpan<char> text, string tag, int from) => text[from..].IndexOf(tag, StringComparison.Ordinal) is var i and >= 0 ? from + i : -1;
     }
 
     private static string Truncate(string s) => s.Length > 120 ? s[..120] + "…" : s;
 
-    private static bool LooksLikeHtml(string text)
+    private static bool LooksLikeHtml(ReadOnlySpan<char> text)
     {
-        var start = text.AsSpan().TrimStart();
+        var start = text.TrimStart();
         return start.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase)
             || start.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
     }

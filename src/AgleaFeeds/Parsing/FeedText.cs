@@ -26,16 +26,34 @@ internal static partial class FeedText
     };
 
     /// <summary>Decodes and repairs a document; problems get one line per kind of repair.</summary>
-    public static string Prepare(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems)
+    /// <remarks>
+    /// Decoded into a pooled buffer: as a string, a feed is twice its bytes (a 45 KB posts feed is a 90 KB string, on
+    /// the large object heap, which only a full collection frees). Documents that need a repair, a rare case, are
+    /// repaired as strings.
+    /// </remarks>
+    internal static FeedDocument Prepare(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems)
     {
-        var text = Decode(bytes, httpCharset, problems);
-        text = RemoveInvalidCharacters(text, problems);
-        return RepairEntities(text, problems);
+        var encoding = Choose(bytes, httpCharset, problems, out var skip);
+        var document = FeedDocument.Decode(encoding, bytes[skip..]);
+        if (VerifyAll(document.Span) && !NeedsEntityRepair(document.Span))
+        {
+            return document;
+        }
+
+        using (document)
+        {
+            return FeedDocument.Of(RepairEntities(RemoveInvalidCharacters(document.Span.ToString(), problems), problems));
+        }
     }
 
     /// <summary>Decodes bytes: BOM, then the declared charsets checked against the bytes, then UTF-8, then Windows-1252.</summary>
-    public static string Decode(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems)
+    public static string Decode(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems) =>
+        Choose(bytes, httpCharset, problems, out var skip).GetString(bytes[skip..]);
+
+    /// <summary>The encoding <see cref="Decode"/> reads bytes with, and how many leading bytes (a byte order mark) it skips.</summary>
+    private static Encoding Choose(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems, out int skip)
     {
+        skip = 0;
         var bom = DetectBom(bytes, out var bomLength);
         var declared = DeclaredEncoding(bytes);
         var http = GetEncoding(httpCharset);
@@ -46,7 +64,8 @@ internal static partial class FeedText
                 problems.Add($"Parsing: HTTP says charset {httpCharset} but the byte order mark says {bom.WebName}; used {bom.WebName}.");
             }
 
-            return bom.GetString(bytes[bomLength..]);
+            skip = bomLength;
+            return bom;
         }
 
         // XML 1.0 Appendix F: without a byte order mark, UTF-16 and UTF-32 show in the zero bytes around "<".
@@ -57,14 +76,14 @@ internal static partial class FeedText
                 problems.Add($"Parsing: HTTP says charset {httpCharset} but the bytes are {wide.WebName}; read as {wide.WebName}.");
             }
 
-            return wide.GetString(bytes);
+            return wide;
         }
 
         var claimed = http ?? GetEncoding(declared);
         var claimedName = http is not null ? $"HTTP charset {httpCharset}" : $"XML declaration encoding {declared}";
         if (claimed is UnicodeEncoding or UTF32Encoding)
         {
-            return claimed.GetString(bytes);
+            return claimed;
         }
 
         if (IsValidUtf8(bytes))
@@ -74,7 +93,7 @@ internal static partial class FeedText
                 problems.Add($"Parsing: {claimedName} does not match the bytes, which are UTF-8; read as UTF-8.");
             }
 
-            return Encoding.UTF8.GetString(bytes);
+            return Encoding.UTF8;
         }
 
         if (claimed is not null && claimed.CodePage != Encoding.UTF8.CodePage)
@@ -84,11 +103,11 @@ internal static partial class FeedText
                 problems.Add($"Parsing: HTTP charset {httpCharset} and XML declaration {declared} disagree; used the HTTP charset.");
             }
 
-            return claimed.GetString(bytes);
+            return claimed;
         }
 
         problems.Add($"Parsing: the bytes are not valid UTF-8{(claimed is null ? string.Empty : $" although the {claimedName} says so")}; read as Windows-1252.");
-        return Encoding.GetEncoding(1252).GetString(bytes);
+        return Encoding.GetEncoding(1252);
     }
 
     /// <summary>UTF-32 or UTF-16 (big or little endian) told by where the zero bytes are in the first four.</summary>
@@ -178,29 +197,27 @@ internal static partial class FeedText
         return sb.ToString();
     }
 
-    private static bool VerifyAll(string text)
+    private static bool VerifyAll(ReadOnlySpan<char> span)
     {
         // Vectorized first: almost every feed has neither control characters nor surrogates.
-        var span = text.AsSpan();
         if (span.IndexOfAny(ForbiddenXmlChars) >= 0)
         {
             return false;
         }
 
-        if (span.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+        // Surrogates (emoji, historic scripts) are allowed in pairs only, a high one before a low one.
+        var rest = span;
+        for (var i = rest.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0; i = rest.IndexOfAnyInRange('\uD800', '\uDFFF'))
         {
-            return true;
+            if (!char.IsHighSurrogate(rest[i]) || i + 1 >= rest.Length || !char.IsLowSurrogate(rest[i + 1]))
+            {
+                return false;
+            }
+
+            rest = rest[(i + 2)..];
         }
 
-        try
-        {
-            XmlConvert.VerifyXmlChars(text);
-            return true;
-        }
-        catch (XmlException)
-        {
-            return false;
-        }
+        return true;
     }
 
     /// <summary>
@@ -279,9 +296,8 @@ internal static partial class FeedText
     }
 
     /// <summary>True when some ampersand is neither a character reference nor one of XML's five entities.</summary>
-    private static bool NeedsEntityRepair(string text)
+    private static bool NeedsEntityRepair(ReadOnlySpan<char> span)
     {
-        var span = text.AsSpan();
         for (var i = span.IndexOf('&'); i >= 0; i = span.IndexOf('&'))
         {
             span = span[(i + 1)..];

@@ -174,4 +174,37 @@ public class FeedParserTests
 
         Assert.StartsWith(error, result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-16")]
+    public void Parse_EmojiInTitleAndEntry_KeptWithoutAnyRepair(string charset)
+    {
+        var xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Meetup 🙌</title><link>https://blog.example.org/</link>"
+            + "<item><title>좋은 기사 😀</title><link>https://blog.example.org/a/</link><description>Thanks 👍🏽</description></item></channel></rss>";
+        var bytes = System.Text.Encoding.GetEncoding(charset).GetBytes(xml);
+
+        var result = FeedParser.Parse(bytes, charset);
+
+        Assert.Null(result.Error);
+        Assert.Empty(result.Problems);
+        Assert.Equal("Meetup 🙌", result.Feed!.Title);
+        Assert.Equal("좋은 기사 😀", result.Feed.Entries.Single().Title);
+    }
+
+    [Fact]
+    public void Parse_ShortFeedAfterALongOne_ReadsOnlyItsOwnText()
+    {
+        // Decoded text lives in pooled buffers: a buffer a long feed used is handed to the next parse.
+        var items = string.Concat(Enumerable.Range(0, 400).Select(i => $"<item><title>Long {i}</title><link>https://a.example/{i}</link></item>"));
+        var longFeed = System.Text.Encoding.UTF8.GetBytes($"<rss version=\"2.0\"><channel><title>Long</title>{items}</channel></rss>");
+        var shortFeed = System.Text.Encoding.UTF8.GetBytes("<rss version=\"2.0\"><channel><title>Short</title><item><title>Only</title><link>https://b.example/1</link></item></channel></rss>");
+
+        Assert.Equal(400, FeedParser.Parse(longFeed).Feed!.Entries.Count);
+        var result = FeedParser.Parse(shortFeed);
+
+        Assert.Null(result.Error);
+        Assert.Empty(result.Problems);
+        Assert.Equal("Only", Assert.Single(result.Feed!.Entries).Title);
+    }
 }
