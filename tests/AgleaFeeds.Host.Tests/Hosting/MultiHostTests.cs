@@ -55,7 +55,7 @@ public sealed class MultiHostTests(ITestOutputHelper output)
 
         var round1 = DateTimeOffset.UtcNow;
         await TriggerSchedulerAsync(a);
-        await WaitUntilAllPolledSinceAsync(store, round1);
+        await WaitUntilAllPolledSinceAsync(store, database, round1, a, b);
 
         // The dashboard's Servers page of either host lists both.
         var servers = await a.Http.GetStringAsync("hangfire/servers");
@@ -148,10 +148,29 @@ public sealed class MultiHostTests(ITestOutputHelper output)
         Assert.True(response.IsSuccessStatusCode, $"trigger answered {response.StatusCode}");
     }
 
-    private static Task WaitUntilAllPolledSinceAsync(FeedStore store, DateTimeOffset since) => RunningHost.WaitUntilAsync(
-        async () => await store.ListSourcesAsync(Ct) is { Count: Blogs } all && all.All(s => s.LastPolledAt >= since),
-        TimeSpan.FromSeconds(90),
-        "every blog to be polled");
+    /// <summary>Waits for every blog to be polled since <paramref name="since"/>; on a timeout, says which were not and what both hosts logged.</summary>
+    private static async Task WaitUntilAllPolledSinceAsync(FeedStore store, string database, DateTimeOffset since, params HostProcess[] hosts)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (await store.ListSourcesAsync(Ct) is var all && !(all.Count == Blogs && all.All(s => s.LastPolledAt >= since)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var leases = await QueryAsync(database, "SELECT id || ' ' || COALESCE(lease_owner, '-') || ' until ' || COALESCE(lease_until::text, '-') FROM sources ORDER BY id");
+                var unpolled = all.Where(s => !(s.LastPolledAt >= since)).Select(s => $"{s.Id} (last polled {s.LastPolledAt:O}, error {s.LastError ?? "none"})");
+                var logs = new List<string>();
+                foreach (var host in hosts)
+                {
+                    var lines = (await ReadLogAsync(host)).Split('\n');
+                    logs.Add($"--- {host.Name}, last lines of its log:\n{string.Join('\n', lines.TakeLast(40))}");
+                }
+
+                Assert.Fail($"Timed out after 90 s waiting for every blog to be polled: {all.Count} sources, not polled since {since:O}: {string.Join("; ", unpolled)}\nleases: {string.Join("; ", leases)}\n{string.Join('\n', logs)}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
 
     /// <summary>How often each blog's comments feed was asked for: once per poll.</summary>
     private static List<int> FarmHits(FixtureSite site) => Enumerable.Range(0, Blogs).Select(n => site.Hits($"/farm/{n}/comments/feed/")).ToList();
