@@ -59,6 +59,13 @@ public abstract class StoreDatabase
     /// <summary>Whether the write batch prepares its statements itself (Npgsql prepares the repeated ones on its own).</summary>
     public abstract bool PrepareStatements { get; }
 
+    /// <summary>A command for a statement the write path prepares once and runs per row.</summary>
+    public virtual DbCommand CreateRepeatedCommand(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.CreateCommand();
+    }
+
     /// <summary>
     /// Whether the store keeps connections open with their statements prepared once: the writer's, and the polls' reads
     /// (SQLite, one writer anyway; PostgreSQL's pooled connections are not held, and Npgsql prepares repeated statements).
@@ -164,6 +171,9 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
     public override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
     public override bool PrepareStatements => true;
+
+    /// <summary>Bound by position when it writes (<see cref="PositionalSqliteCommand"/>).</summary>
+    public override DbCommand CreateRepeatedCommand(DbConnection connection) => new PositionalSqliteCommand((SqliteConnection)connection);
 
     public override string ReturningId => string.Empty;
 

@@ -80,7 +80,7 @@ internal sealed partial class WriteBatch(DbConnection connection, DbTransaction 
     /// <summary>A statement with its parameters (bound later with <see cref="Bind"/>), prepared where the database wants it.</summary>
     internal static DbCommand Prepare(DbConnection connection, DbTransaction? transaction, StoreDatabase db, string sql, params string[] parameters)
     {
-        var command = connection.CreateCommand();
+        var command = db.CreateRepeatedCommand(connection);
         command.Transaction = transaction;
         command.CommandText = sql;
         foreach (var name in parameters)
