@@ -38,16 +38,27 @@ internal static class FeedScreen
             return value;
         }
 
-        var entries = feed.Entries.Select(e => e with
+        // An entry nothing was changed in is kept as it is (a poll screens every comment of every feed it reads).
+        var entries = new List<ParsedEntry>(feed.Entries.Count);
+        foreach (var e in feed.Entries)
         {
-            Link = Url(e.Link),
-            CommentsUrl = Url(e.CommentsUrl),
-            CommentFeedUrl = Url(e.CommentFeedUrl),
-            Title = Html(e.Title),
-            SummaryHtml = Html(e.SummaryHtml),
-            ContentHtml = Html(e.ContentHtml),
-            Enclosures = e.Enclosures.Select(x => Url(x.Url) is { } u ? x with { Url = u } : null).OfType<Enclosure>().ToList(),
-        }).ToList();
+            var (link, commentsUrl, commentFeedUrl) = (Url(e.Link), Url(e.CommentsUrl), Url(e.CommentFeedUrl));
+            var (title, summary, content) = (Html(e.Title), Html(e.SummaryHtml), Html(e.ContentHtml));
+            var enclosures = e.Enclosures.Count == 0 ? e.Enclosures : e.Enclosures.Select(x => Url(x.Url) is { } u ? x with { Url = u } : null).OfType<Enclosure>().ToList();
+            var same = ReferenceEquals(link, e.Link) && ReferenceEquals(commentsUrl, e.CommentsUrl) && ReferenceEquals(commentFeedUrl, e.CommentFeedUrl)
+                && ReferenceEquals(title, e.Title) && ReferenceEquals(summary, e.SummaryHtml) && ReferenceEquals(content, e.ContentHtml) && ReferenceEquals(enclosures, e.Enclosures);
+            entries.Add(same ? e : e with
+            {
+                Link = link,
+                CommentsUrl = commentsUrl,
+                CommentFeedUrl = commentFeedUrl,
+                Title = title,
+                SummaryHtml = summary,
+                ContentHtml = content,
+                Enclosures = enclosures,
+            });
+        }
+
         var screened = feed with { SiteUrl = Url(feed.SiteUrl), Entries = entries };
         if (links > 0)
         {

@@ -13,7 +13,7 @@ namespace AgleaFeeds.Storage;
 /// </summary>
 /// <remarks>
 /// Only what this fast path does exactly as Microsoft.Data.Sqlite would is taken: one writing statement without
-/// result columns, every SQL parameter named by one of the command's, values that are null, integers, booleans,
+/// result columns, every SQL parameter named by exactly one of the command's, values that are null, integers, booleans,
 /// doubles, strings (bound as UTF-8, lone surrogates replaced as Microsoft.Data.Sqlite's encoding does) or byte arrays.
 /// Anything else, and a busy or locked database (whose waiting and retries are Microsoft.Data.Sqlite's), runs through
 /// the base command. Readers and scalars always do.
@@ -44,7 +44,10 @@ internal sealed class PositionalSqliteCommand(SqliteConnection connection) : Sql
         {
             for (var i = 0; i < _slots.Length && rc == raw.SQLITE_OK; i++)
             {
-                rc = Bind(statement, _slots[i], Parameters[i].Value);
+                if (_slots[i] != 0)
+                {
+                    rc = Bind(statement, _slots[i], Parameters[i].Value);
+                }
             }
 
             if (rc == raw.SQLITE_OK)
@@ -104,8 +107,10 @@ internal sealed class PositionalSqliteCommand(SqliteConnection connection) : Sql
         var bound = new HashSet<int>();
         for (var i = 0; i < slots.Length; i++)
         {
+            // A parameter the statement does not name is left out, as Microsoft.Data.Sqlite leaves it (a statement
+            // sharing its caller's parameter list); two naming the same one are left to it.
             slots[i] = raw.sqlite3_bind_parameter_index(statement, Parameters[i].ParameterName);
-            if (slots[i] == 0 || !bound.Add(slots[i]))
+            if (slots[i] != 0 && !bound.Add(slots[i]))
             {
                 return false;
             }

@@ -42,7 +42,7 @@ internal sealed partial class WriteBatch
                 comment.ContentHtml, comment.ContentText, comment.SeenIn, nameof(CommentStatus.Pending), _at, comment.Type, comment.ContentRank);
             if (db.InsertedId(insert) is { } newId)
             {
-                var reason = comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : $"new comment from the {comment.SeenIn}";
+                var reason = comment.BlogStatus is { } onBlog ? $"new comment from the {comment.SeenIn}, {onBlog} on the blog" : NewFrom(comment.SeenIn);
                 (CollectionsMarshal.GetValueRefOrAddDefault(created, reason, out _) ??= []).Add(newId);
                 added++;
                 SaveModeratorFields(newId, comment);
@@ -99,6 +99,11 @@ internal sealed partial class WriteBatch
 
         return (added, posts.ToList(), restored);
     }
+
+    /// <summary>The first event's reason of a comment new from where it was seen (the few places, each string made once).</summary>
+    private static string NewFrom(string seenIn) => NewFromReasons.GetOrAdd(seenIn, static s => $"new comment from the {s}");
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> NewFromReasons = new(StringComparer.Ordinal);
 
     /// <summary>Keeps what only the blog's moderators see, and the status on the blog, when the view carried them.</summary>
     private void SaveModeratorFields(long id, CommentUpsert comment)

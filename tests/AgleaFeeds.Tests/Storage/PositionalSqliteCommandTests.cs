@@ -99,6 +99,19 @@ public sealed class PositionalSqliteCommandTests : IDisposable
     }
 
     [Fact]
+    public void AParameterTheStatementDoesNotName_IsLeftOut_AsMicrosoftDataSqliteLeavesIt()
+    {
+        using var connection = Open();
+        Exec(connection, "CREATE TABLE t (a, b)");
+        using var insert = Insert(connection, "INSERT INTO t (a, b) VALUES (@a, @b)", ("@id", 9L), ("@a", "x"), ("@unused", "y"), ("@b", 2L));
+        Assert.Equal(1, insert.ExecuteNonQuery());
+        Assert.Equal(1, insert.FastExecutions);
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT a || b FROM t";
+        Assert.Equal("x2", read.ExecuteScalar());
+    }
+
+    [Fact]
     public void AConstraintFailure_IsMicrosoftDataSqlitesException_AndTheStatementRunsAgainAfterIt()
     {
         using var connection = Open();
@@ -149,7 +162,6 @@ public sealed class PositionalSqliteCommandTests : IDisposable
             ("INSERT INTO t (v) VALUES (@v) RETURNING id", [("@v", 1L)]),                        // result columns
             ("INSERT INTO t (v) VALUES (@v); INSERT INTO t (v) VALUES (@v)", [("@v", 2L)]),       // two statements
             ("INSERT INTO t (v) VALUES (@v)", [("@v", new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc))]), // a value converted by Microsoft.Data.Sqlite
-            ("INSERT INTO t (v) VALUES (@v)", [("@v", 3L), ("@unused", 4L)]),                    // a parameter the statement does not name
         };
         foreach (var (sql, parameters) in cases)
         {
@@ -160,9 +172,11 @@ public sealed class PositionalSqliteCommandTests : IDisposable
 
         using var all = connection.CreateCommand();
         all.CommandText = "SELECT group_concat(v, '|') FROM (SELECT v FROM t ORDER BY id)";
-        Assert.Equal("1|2|2|2026-12-01 00:00:00|3", all.ExecuteScalar());
+        Assert.Equal("1|2|2|2026-12-01 00:00:00", all.ExecuteScalar());
 
-        // A statement parameter without a value: Microsoft.Data.Sqlite's error, not a silent NULL.
+        // Two values for one parameter, and a statement parameter without a value: Microsoft.Data.Sqlite's errors, not a silent choice or NULL.
+        using var twice = Insert(connection, "INSERT INTO t (v) VALUES (@v)", ("@v", 3L), ("@v", 4L));
+        Assert.Throws<InvalidOperationException>(() => twice.ExecuteNonQuery());
         using var unbound = Insert(connection, "INSERT INTO t (v) VALUES (@v + @w)", ("@v", 1L));
         Assert.Contains("@w", Assert.Throws<InvalidOperationException>(() => unbound.ExecuteNonQuery()).Message, StringComparison.Ordinal);
     }
