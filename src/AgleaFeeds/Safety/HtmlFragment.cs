@@ -94,6 +94,30 @@ public static class HtmlFragment
 
     private static string TextOf(HtmlNode node, StringBuilder sb, Stack<HtmlNode> stack)
     {
+        // A text of one piece (a comment of one paragraph) is that piece: no copy through the builder.
+        string? single = null;
+        var pieces = 0;
+        void Add(string piece)
+        {
+            if (piece.Length == 0)
+            {
+                return;
+            }
+
+            if (++pieces == 1)
+            {
+                single = piece;
+                return;
+            }
+
+            if (pieces == 2)
+            {
+                sb.Append(single);
+            }
+
+            sb.Append(piece);
+        }
+
         stack.Push(node);
         while (stack.Count > 0)
         {
@@ -103,7 +127,7 @@ public static class HtmlFragment
                 case HtmlNodeType.Text:
                     // HtmlEntity.DeEntitize copies every text through a StringBuilder of its own; most have no entity.
                     var text = ((HtmlTextNode)current).Text;
-                    sb.Append(text.Contains('&', StringComparison.Ordinal) ? HtmlEntity.DeEntitize(text) : text);
+                    Add(text.Contains('&', StringComparison.Ordinal) ? HtmlEntity.DeEntitize(text) : text);
                     continue;
                 case HtmlNodeType.Comment:
                     continue;
@@ -113,7 +137,7 @@ public static class HtmlFragment
                     // WordPress turns :) and emoji into <img class="wp-smiley" alt="🙂">: the reader saw the emoji.
                     if (IsEmoji(current))
                     {
-                        sb.Append(HtmlEntity.DeEntitize(current.GetAttributeValue("alt", string.Empty)));
+                        Add(HtmlEntity.DeEntitize(current.GetAttributeValue("alt", string.Empty)));
                     }
 
                     continue;
@@ -125,7 +149,12 @@ public static class HtmlFragment
             }
         }
 
-        return sb.ToString();
+        return pieces switch
+        {
+            0 => string.Empty,
+            1 => single!,
+            _ => sb.ToString(),
+        };
     }
 
     private static bool IsEmoji(HtmlNode img)

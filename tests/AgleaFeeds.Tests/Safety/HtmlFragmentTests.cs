@@ -41,4 +41,19 @@ public class HtmlFragmentTests
 
         Assert.Equal("bottom", HtmlFragment.TextOf(doc.DocumentNode));
     }
+
+    [Fact]
+    public void ToText_OneCallAfterAnother_EachGetsOnlyItsOwnText()
+    {
+        // The builder is the thread's own and reused: nothing of one comment may reach the next.
+        var long1 = string.Concat(Enumerable.Range(0, 3000).Select(i => $"<p>w{i} </p>"));
+        var texts = new[] { "<p>one</p><p> two</p>", "<p>solo</p>", "<br>", long1, "<p>a &amp; b</p><p>c</p>", "<img class=\"wp-smiley\" alt=\"🙂\">" }
+            .Select(h => HtmlFragment.ToText(h)).ToList();
+        Assert.Equal("one two", texts[0]);
+        Assert.Equal("solo", texts[1]);
+        Assert.Equal(string.Empty, texts[2]);
+        Assert.Equal(string.Concat(Enumerable.Range(0, 3000).Select(i => $"w{i} ")), texts[3]);
+        Assert.Equal("a & bc", texts[4]);
+        Assert.Equal("🙂", texts[5]);
+    }
 }
