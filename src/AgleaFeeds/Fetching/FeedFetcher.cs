@@ -32,14 +32,45 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
     };
 
     /// <summary>Fetches a URL; never throws for HTTP, network, timeout or limit failures.</summary>
-    public async Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken ct)
+    public Task<FetchResult> FetchAsync(FetchRequest request, CancellationToken ct) => FetchAsync(request, pooled: false, ct);
+
+    /// <summary>
+    /// Fetches a URL and hands a 2xx response's body to <paramref name="read"/> while it is held in a buffer rented from the
+    /// shared pool, given back as soon as <paramref name="read"/> returns: the body must not be kept (parse it there). The
+    /// result's <see cref="FetchResult.Body"/> is empty; everything else is as <see cref="FetchAsync(FetchRequest, CancellationToken)"/> gives.
+    /// </summary>
+    /// <remarks>A poll reads 12 feeds per blog: as arrays of their own, their bodies were a tenth of a first sync's allocations.</remarks>
+    public async Task<FetchResult> FetchAsync(FetchRequest request, BodyReader read, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var result = await FetchAsync(request, pooled: true, ct).ConfigureAwait(false);
+        if (result.Rented is { } rented)
+        {
+            result.Rented = null;
+            try
+            {
+                read(result, rented.AsSpan(0, result.RentedLength));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads a fetched body while the fetcher holds it (<see cref="FetchAsync(FetchRequest, BodyReader, CancellationToken)"/>).</summary>
+    public delegate void BodyReader(FetchResult result, ReadOnlySpan<byte> body);
+
+    private async Task<FetchResult> FetchAsync(FetchRequest request, bool pooled, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.Timeout);
         try
         {
-            return await FetchCoreAsync(request, timeout.Token).ConfigureAwait(false);
+            return await FetchCoreAsync(request, pooled, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -63,7 +94,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
         }
     }
 
-    private async Task<FetchResult> FetchCoreAsync(FetchRequest request, CancellationToken ct)
+    private async Task<FetchResult> FetchCoreAsync(FetchRequest request, bool pooled, CancellationToken ct)
     {
         var url = request.Url;
         var allPermanent = true;
@@ -178,8 +209,18 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 return Failed(request, BodyTooLarge(), status);
             }
 
-            var body = await ReadLimitedAsync(response.Content, _options.MaxBodyBytes, ct).ConfigureAwait(false);
-            if (body is null)
+            byte[]? body = null;
+            (byte[] Buffer, int Length)? rented = null;
+            if (pooled)
+            {
+                rented = await ReadPooledAsync(response.Content, _options.MaxBodyBytes, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                body = await ReadLimitedAsync(response.Content, _options.MaxBodyBytes, ct).ConfigureAwait(false);
+            }
+
+            if (body is null && rented is null)
             {
                 return Failed(request, BodyTooLarge(), status);
             }
@@ -191,7 +232,9 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
                 FinalUrl = url,
                 PermanentUrl = permanentUrl,
                 StatusCode = status,
-                Body = body,
+                Body = body ?? [],
+                Rented = rented?.Buffer,
+                RentedLength = rented?.Length ?? 0,
                 ContentType = response.Content.Headers.ContentType?.MediaType,
                 Charset = response.Content.Headers.ContentType?.CharSet?.Trim('"'),
                 ETag = response.Headers.ETag?.ToString(),
@@ -267,6 +310,60 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    /// <summary>
+    /// The body in a buffer rented from the shared pool (its length beside it), or null past <paramref name="limit"/> bytes;
+    /// the buffer goes back to the pool on every way out but a successful one (then the caller gives it back).
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)?> ReadPooledAsync(HttpContent content, long limit, CancellationToken ct)
+    {
+        var pool = System.Buffers.ArrayPool<byte>.Shared;
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var exact = content.Headers.ContentLength is { } announced && announced <= limit && content.Headers.ContentEncoding.Count == 0 ? (int)announced : -1;
+        var buffer = pool.Rent(exact >= 0 ? Math.Max(exact, 1) : 16 * 1024);
+        var kept = false;
+        try
+        {
+            if (exact >= 0)
+            {
+                await stream.ReadExactlyAsync(buffer.AsMemory(0, exact), ct).ConfigureAwait(false);
+                kept = true;
+                return (buffer, exact);
+            }
+
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = pool.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    pool.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    kept = true;
+                    return (buffer, length);
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            if (!kept)
+            {
+                pool.Return(buffer);
+            }
         }
     }
 

@@ -38,4 +38,9 @@ public sealed record FetchResult
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     public bool IsSuccess => Outcome != FetchOutcome.Failed;
+
+    /// <summary>The body in a pooled buffer, between the fetch and the reader it is handed to (FeedFetcher only).</summary>
+    internal byte[]? Rented { get; set; }
+
+    internal int RentedLength { get; init; }
 }

@@ -37,7 +37,12 @@ public sealed partial class SourceRefresher(
 
         var now = time.GetUtcNow();
         var interval = _options.IntervalOf(source.PollInterval);
-        var fetch = await fetcher.FetchAsync(new FetchRequest(new Uri(source.FeedUrl), source.ETag, source.LastModified), ct).ConfigureAwait(false);
+        // The body is parsed while the fetcher holds it in a pooled buffer (it is never kept).
+        ParseResult? parsed = null;
+        var fetch = await fetcher.FetchAsync(
+            new FetchRequest(new Uri(source.FeedUrl), source.ETag, source.LastModified),
+            (result, body) => parsed = FeedParser.Parse(body, result.Charset, result.FinalUrl ?? result.RequestedUrl),
+            ct).ConfigureAwait(false);
         if (!fetch.IsSuccess)
         {
             return await FailAsync(source, now, interval, fetch.Error!, fetch.RetryAfter, newFeedUrl: null, ct).ConfigureAwait(false);
@@ -52,9 +57,8 @@ public sealed partial class SourceRefresher(
 
         ParsedFeed? feed = null;
         IReadOnlyList<PostUpsert> posts = [];
-        if (fetch.Outcome == FetchOutcome.Ok)
+        if (fetch.Outcome == FetchOutcome.Ok && parsed is not null)
         {
-            var parsed = FeedParser.Parse(fetch.Body, fetch.Charset, fetch.FinalUrl ?? fetch.RequestedUrl);
             warnings.AddRange(parsed.Problems);
             if (parsed.Feed is null)
             {
@@ -253,19 +257,22 @@ public sealed partial class SourceRefresher(
             return false;
         }
 
-        var fetch = await fetcher.FetchAsync(new FetchRequest(uri, stored?.ETag, stored?.LastModified), ct).ConfigureAwait(false);
+        ParseResult? parsed = null;
+        var fetch = await fetcher.FetchAsync(
+            new FetchRequest(uri, stored?.ETag, stored?.LastModified),
+            (result, body) => parsed = FeedParser.Parse(body, result.Charset, result.FinalUrl ?? result.RequestedUrl),
+            ct).ConfigureAwait(false);
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
             return true;
         }
 
-        if (!fetch.IsSuccess)
+        if (!fetch.IsSuccess || parsed is null)
         {
             warnings.Add($"{seenIn} {url}: {fetch.Error}");
             return false;
         }
 
-        var parsed = FeedParser.Parse(fetch.Body, fetch.Charset, fetch.FinalUrl ?? fetch.RequestedUrl);
         if (parsed.Feed is null)
         {
             warnings.Add($"{seenIn} {url}: {parsed.Error}");
@@ -397,13 +404,16 @@ public sealed partial class SourceRefresher(
         {
             var builder = new UriBuilder(feedUrl);
             builder.Query = (builder.Query.TrimStart('?') is { Length: > 0 } q ? q + "&" : string.Empty) + $"paged={page}";
-            var fetch = await fetcher.FetchAsync(new FetchRequest(builder.Uri), ct).ConfigureAwait(false);
+            ParseResult? parsed = null;
+            var fetch = await fetcher.FetchAsync(
+                new FetchRequest(builder.Uri),
+                (result, body) => parsed = FeedParser.Parse(body, result.Charset, result.FinalUrl ?? result.RequestedUrl),
+                ct).ConfigureAwait(false);
             if (fetch.StatusCode == 404)
             {
                 return (posts, true);
             }
 
-            var parsed = fetch.Outcome == FetchOutcome.Ok ? FeedParser.Parse(fetch.Body, fetch.Charset, fetch.FinalUrl ?? fetch.RequestedUrl) : null;
             if (parsed?.Feed is not { } feed)
             {
                 warnings.Add($"Fetching: older posts at {builder.Uri} not read: {fetch.Error ?? parsed?.Error ?? "not modified"}");

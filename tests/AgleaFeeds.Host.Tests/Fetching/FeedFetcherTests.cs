@@ -82,6 +82,45 @@ public sealed class FeedFetcherTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("/samples/agla/feed/")]
+    [InlineData("/compressed/gzip/")]
+    [InlineData("/compressed/br/")]
+    [InlineData("/large/chunked")]
+    [InlineData("/fail/huge")]
+    [InlineData("/fail/huge-declared")]
+    [InlineData("/fail/500")]
+    [InlineData("/fail/slow-body")]
+    public async Task FetchAsync_BodyHandedFromAPooledBuffer_IsTheSameBytes_AndNothingIsHandedOnFailure(string path)
+    {
+        await using var pipeline = await TestPipeline.CreateAsync(new Dictionary<string, string?>
+        {
+            ["Fetching:Timeout"] = "00:00:02",
+            ["Fetching:MaxBodyBytes"] = "262144",
+        });
+        var fetcher = pipeline.Get<FeedFetcher>();
+        var request = new FetchRequest(new Uri(_site.Url(path)));
+        var plain = await fetcher.FetchAsync(request, CancellationToken.None);
+        byte[]? handed = null;
+        var calls = 0;
+        var pooled = await fetcher.FetchAsync(request, (result, body) => (handed, calls) = (body.ToArray(), calls + 1), CancellationToken.None);
+
+        Assert.Equal(plain.Outcome, pooled.Outcome);
+        Assert.Equal(plain.Error, pooled.Error);
+        Assert.Equal(plain.Charset, pooled.Charset);
+        Assert.Empty(pooled.Body);
+        if (plain.Outcome == FetchOutcome.Ok)
+        {
+            Assert.Equal(1, calls);
+            Assert.Equal(plain.Body, handed);
+            Assert.True(handed!.Length > 1000, $"{path}: {handed.Length} bytes");
+        }
+        else
+        {
+            Assert.Equal(0, calls);
+        }
+    }
+
+    [Theory]
     [InlineData("/fail/slow-headers")]
     [InlineData("/fail/slow-body")]
     public async Task FetchAsync_SlowServer_FailsAtTheTimeout(string path)

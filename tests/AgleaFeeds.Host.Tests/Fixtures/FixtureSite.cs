@@ -148,6 +148,17 @@ internal sealed class FixtureSite : IAsyncDisposable
                 await response.Body.FlushAsync(ct);
                 await Task.Delay(TimeSpan.FromSeconds(30), ct);
                 return;
+            case "/large/chunked":
+                // 100 KB without a Content-Length, in pieces (a body whose size is only known at its end).
+                response.ContentType = "application/octet-stream";
+                var pattern = Enumerable.Range(0, 100 * 1024).Select(i => (byte)(i * 31 % 251)).ToArray();
+                for (var at = 0; at < pattern.Length; at += 7000)
+                {
+                    await response.Body.WriteAsync(pattern.AsMemory(at, Math.Min(7000, pattern.Length - at)), ct);
+                    await response.Body.FlushAsync(ct);
+                }
+
+                return;
             case "/fail/huge":
             case "/fail/huge-declared":
                 response.ContentType = "application/rss+xml";
