@@ -80,11 +80,13 @@ internal static class SyndicationReader
                 ?? feed.Authors.Select(a => NullIfEmpty(a.Name) ?? NullIfEmpty(a.Email)).FirstOrDefault(a => a is not null)),
             SummaryHtml = ContentUrls.Absolute(NullIfEmpty(item.Summary?.Text), contentBase) ?? (NullIfEmpty(item.MediaDescription) is { } media ? System.Net.WebUtility.HtmlEncode(media.Trim()) : null),
             ContentHtml = ContentUrls.Absolute(NullIfEmpty(item.ContentEncoded) ?? NullIfEmpty(content?.Text) ?? typed, contentBase),
-            Categories = item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).Concat(item.Subjects).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
+            // Most items (every comment) have none: no query built for them.
+            Categories = item.Categories.Count == 0 && item.Subjects.Count == 0 ? []
+                : item.Categories.Select(c => (c.Label ?? c.Name)?.Trim()).Concat(item.Subjects).OfType<string>().Where(c => c.Length > 0).Distinct().ToList(),
             CommentsUrl = NullIfEmpty(item.Comments) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType == "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentFeedUrl = NullIfEmpty(item.CommentRss) ?? item.Links.FirstOrDefault(l => l.RelationshipType == "replies" && l.MediaType != "text/html")?.GetAbsoluteUri()?.ToString(),
             CommentCount = Int(item.CommentCount),
-            Enclosures = item.Links.Any(l => l.RelationshipType == "enclosure")
+            Enclosures = HasEnclosure(item.Links)
                 ? item.Links.Where(l => l.RelationshipType == "enclosure" && LinkString(l) is not null)
                     .Select(l => new Enclosure(LinkString(l)!, NullIfEmpty(l.MediaType), l.Length > 0 ? l.Length : null)).ToList()
                 : [],
@@ -144,8 +146,32 @@ internal static class SyndicationReader
         return NullIfEmpty(text.Trim());
     }
 
-    private static string? Alternate(IEnumerable<SyndicationLink> links) =>
-        links.Where(l => string.IsNullOrEmpty(l.RelationshipType) || l.RelationshipType == "alternate").Select(LinkString).FirstOrDefault(l => l is not null);
+    private static string? Alternate(IList<SyndicationLink> links)
+    {
+        // By index: every item of every feed passes here (a foreach over the collection boxes its enumerator).
+        for (var i = 0; i < links.Count; i++)
+        {
+            if ((string.IsNullOrEmpty(links[i].RelationshipType) || links[i].RelationshipType == "alternate") && LinkString(links[i]) is { } link)
+            {
+                return link;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasEnclosure(IList<SyndicationLink> links)
+    {
+        for (var i = 0; i < links.Count; i++)
+        {
+            if (links[i].RelationshipType == "enclosure")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A Dublin Core date, or null (reported) when unreadable.</summary>
     private static DateTimeOffset? Parsed(string? text, List<string> problems)
