@@ -278,40 +278,36 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
     /// <summary>
     /// The body, or null past <paramref name="limit"/> bytes. With a Content-Length (and no content coding to undo)
     /// it is read straight into one array of that size (a body cut short is an IOException, as from the handler);
-    /// otherwise through a pooled buffer: the bytes are copied once, never held twice at full size.
+    /// otherwise through a pooled buffer (<see cref="ReadPooledAsync"/>), copied out once.
     /// </summary>
     private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, long limit, CancellationToken ct)
     {
-        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        if (content.Headers.ContentLength is { } length && length <= limit && content.Headers.ContentEncoding.Count == 0)
+        if (ExactLength(content, limit) is not { } length)
         {
-            var exact = new byte[length];
-            await stream.ReadExactlyAsync(exact, ct).ConfigureAwait(false);
-            return exact;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+            if (await ReadPooledAsync(content, limit, ct).ConfigureAwait(false) is not { } pooled)
             {
-                if (buffer.Length + read > limit)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
+                return null;
             }
 
-            return buffer.ToArray();
+            try
+            {
+                return pooled.Buffer.AsSpan(0, pooled.Length).ToArray();
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(pooled.Buffer);
+            }
         }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
-        }
+
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var exact = new byte[length];
+        await stream.ReadExactlyAsync(exact, ct).ConfigureAwait(false);
+        return exact;
     }
+
+    /// <summary>The body's announced length when it is the length read (no content coding to undo) and within <paramref name="limit"/>.</summary>
+    private static int? ExactLength(HttpContent content, long limit) =>
+        content.Headers.ContentLength is { } announced && announced <= limit && content.Headers.ContentEncoding.Count == 0 ? (int)announced : null;
 
     /// <summary>
     /// The body in a buffer rented from the shared pool (its length beside it), or null past <paramref name="limit"/> bytes;
@@ -321,7 +317,7 @@ public sealed class FeedFetcher(HttpClient http, IOptions<FetchingOptions> optio
     {
         var pool = System.Buffers.ArrayPool<byte>.Shared;
         await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var exact = content.Headers.ContentLength is { } announced && announced <= limit && content.Headers.ContentEncoding.Count == 0 ? (int)announced : -1;
+        var exact = ExactLength(content, limit) ?? -1;
         var buffer = pool.Rent(exact >= 0 ? Math.Max(exact, 1) : 16 * 1024);
         var kept = false;
         try

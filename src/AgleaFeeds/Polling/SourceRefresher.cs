@@ -37,12 +37,7 @@ public sealed partial class SourceRefresher(
 
         var now = time.GetUtcNow();
         var interval = _options.IntervalOf(source.PollInterval);
-        // The body is parsed while the fetcher holds it in a pooled buffer (it is never kept).
-        ParseResult? parsed = null;
-        var fetch = await fetcher.FetchAsync(
-            new FetchRequest(new Uri(source.FeedUrl), source.ETag, source.LastModified),
-            (result, body) => parsed = FeedParser.Parse(body, result.Charset, result.FinalUrl ?? result.RequestedUrl),
-            ct).ConfigureAwait(false);
+        var (fetch, parsed) = await FetchFeedAsync(new FetchRequest(new Uri(source.FeedUrl), source.ETag, source.LastModified), ct).ConfigureAwait(false);
         if (!fetch.IsSuccess)
         {
             return await FailAsync(source, now, interval, fetch.Error!, fetch.RetryAfter, newFeedUrl: null, ct).ConfigureAwait(false);
@@ -257,11 +252,7 @@ public sealed partial class SourceRefresher(
             return false;
         }
 
-        ParseResult? parsed = null;
-        var fetch = await fetcher.FetchAsync(
-            new FetchRequest(uri, stored?.ETag, stored?.LastModified),
-            (result, body) => parsed = FeedParser.Parse(body, result.Charset, result.FinalUrl ?? result.RequestedUrl),
-            ct).ConfigureAwait(false);
+        var (fetch, parsed) = await FetchFeedAsync(new FetchRequest(uri, stored?.ETag, stored?.LastModified), ct).ConfigureAwait(false);
         if (fetch.Outcome == FetchOutcome.NotModified)
         {
             return true;
@@ -283,6 +274,18 @@ public sealed partial class SourceRefresher(
         // Stored in the same transaction as the comments: a crash before the commit refetches rather than loses them.
         validators.Add((url, new HttpValidators(fetch.ETag, fetch.LastModified)));
         return true;
+    }
+
+    /// <summary>
+    /// Fetches a feed and parses a 2xx body while the fetcher holds it in a pooled buffer (the body is never kept);
+    /// the parse is null for any other answer.
+    /// </summary>
+    private async Task<(FetchResult Fetch, ParseResult? Parsed)> FetchFeedAsync(FetchRequest request, CancellationToken ct)
+    {
+        ParseResult? parsed = null;
+        var fetch = await fetcher.FetchAsync(request, (result, body) => parsed = FeedParser.Parse(body, result.Charset, result.FinalUrl ?? result.RequestedUrl), ct)
+            .ConfigureAwait(false);
+        return (fetch, parsed);
     }
 
     /// <summary>What a poll read from the WordPress REST API.</summary>
@@ -404,11 +407,7 @@ public sealed partial class SourceRefresher(
         {
             var builder = new UriBuilder(feedUrl);
             builder.Query = (builder.Query.TrimStart('?') is { Length: > 0 } q ? q + "&" : string.Empty) + $"paged={page}";
-            ParseResult? parsed = null;
-            var fetch = await fetcher.FetchAsync(
-                new FetchRequest(builder.Uri),
-                (result, body) => parsed = FeedParser.Parse(body, result.Charset, result.FinalUrl ?? result.RequestedUrl),
-                ct).ConfigureAwait(false);
+            var (fetch, parsed) = await FetchFeedAsync(new FetchRequest(builder.Uri), ct).ConfigureAwait(false);
             if (fetch.StatusCode == 404)
             {
                 return (posts, true);

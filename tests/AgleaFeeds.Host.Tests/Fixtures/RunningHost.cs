@@ -168,14 +168,15 @@ internal sealed class RunningHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the condition holds, polling; fails the test after the timeout.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    /// <remarks><paramref name="explain"/>, if given, adds what the test knows of why to a timeout's message.</remarks>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<Task<string>>? explain = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for {what}.");
+                Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting for {what}.{(explain is null ? string.Empty : "\n" + await explain())}");
             }
 
             await Task.Delay(200);

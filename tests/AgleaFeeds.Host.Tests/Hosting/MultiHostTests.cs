@@ -149,28 +149,22 @@ public sealed class MultiHostTests(ITestOutputHelper output)
     }
 
     /// <summary>Waits for every blog to be polled since <paramref name="since"/>; on a timeout, says which were not and what both hosts logged.</summary>
-    private static async Task WaitUntilAllPolledSinceAsync(FeedStore store, string database, DateTimeOffset since, params HostProcess[] hosts)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (await store.ListSourcesAsync(Ct) is var all && !(all.Count == Blogs && all.All(s => s.LastPolledAt >= since)))
+    private static Task WaitUntilAllPolledSinceAsync(FeedStore store, string database, DateTimeOffset since, params HostProcess[] hosts) => RunningHost.WaitUntilAsync(
+        async () => await store.ListSourcesAsync(Ct) is { Count: Blogs } all && all.All(s => s.LastPolledAt >= since),
+        TimeSpan.FromSeconds(90),
+        "every blog to be polled",
+        async () =>
         {
-            if (DateTime.UtcNow > deadline)
+            var unpolled = (await store.ListSourcesAsync(Ct)).Where(s => !(s.LastPolledAt >= since)).Select(s => $"{s.Id} (last polled {s.LastPolledAt:O}, error {s.LastError ?? "none"})");
+            var leases = await QueryAsync(database, "SELECT id || ' ' || COALESCE(lease_owner, '-') || ' until ' || COALESCE(lease_until::text, '-') FROM sources ORDER BY id");
+            var logs = new List<string>();
+            foreach (var host in hosts)
             {
-                var leases = await QueryAsync(database, "SELECT id || ' ' || COALESCE(lease_owner, '-') || ' until ' || COALESCE(lease_until::text, '-') FROM sources ORDER BY id");
-                var unpolled = all.Where(s => !(s.LastPolledAt >= since)).Select(s => $"{s.Id} (last polled {s.LastPolledAt:O}, error {s.LastError ?? "none"})");
-                var logs = new List<string>();
-                foreach (var host in hosts)
-                {
-                    var lines = (await ReadLogAsync(host)).Split('\n');
-                    logs.Add($"--- {host.Name}, last lines of its log:\n{string.Join('\n', lines.TakeLast(40))}");
-                }
-
-                Assert.Fail($"Timed out after 90 s waiting for every blog to be polled: {all.Count} sources, not polled since {since:O}: {string.Join("; ", unpolled)}\nleases: {string.Join("; ", leases)}\n{string.Join('\n', logs)}");
+                logs.Add($"--- {host.Name}, last lines of its log:\n{string.Join('\n', (await ReadLogAsync(host)).Split('\n').TakeLast(40))}");
             }
 
-            await Task.Delay(200);
-        }
-    }
+            return $"Not polled since {since:O}: {string.Join("; ", unpolled)}\nleases: {string.Join("; ", leases)}\n{string.Join('\n', logs)}";
+        });
 
     /// <summary>How often each blog's comments feed was asked for: once per poll.</summary>
     private static List<int> FarmHits(FixtureSite site) => Enumerable.Range(0, Blogs).Select(n => site.Hits($"/farm/{n}/comments/feed/")).ToList();

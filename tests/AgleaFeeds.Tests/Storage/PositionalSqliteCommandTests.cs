@@ -26,6 +26,13 @@ public sealed class PositionalSqliteCommandTests : IDisposable
         command.ExecuteNonQuery();
     }
 
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
     private static PositionalSqliteCommand Insert(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = new PositionalSqliteCommand(connection) { CommandText = sql };
@@ -93,9 +100,7 @@ public sealed class PositionalSqliteCommandTests : IDisposable
         Assert.Equal(4, insert.FastExecutions);
         using var update = Insert(connection, "UPDATE t SET n = n + @d WHERE n >= @min", ("@d", 100L), ("@min", 2L));
         Assert.Equal(2, update.ExecuteNonQuery());
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT group_concat(k || '=' || n || '@' || at, ',') FROM (SELECT * FROM t ORDER BY id)";
-        Assert.Equal("a=1@10,b=102@20,c=104@40", read.ExecuteScalar());
+        Assert.Equal("a=1@10,b=102@20,c=104@40", Scalar(connection, "SELECT group_concat(k || '=' || n || '@' || at, ',') FROM (SELECT * FROM t ORDER BY id)"));
     }
 
     [Fact]
@@ -106,9 +111,7 @@ public sealed class PositionalSqliteCommandTests : IDisposable
         using var insert = Insert(connection, "INSERT INTO t (a, b) VALUES (@a, @b)", ("@id", 9L), ("@a", "x"), ("@unused", "y"), ("@b", 2L));
         Assert.Equal(1, insert.ExecuteNonQuery());
         Assert.Equal(1, insert.FastExecutions);
-        using var read = connection.CreateCommand();
-        read.CommandText = "SELECT a || b FROM t";
-        Assert.Equal("x2", read.ExecuteScalar());
+        Assert.Equal("x2", Scalar(connection, "SELECT a || b FROM t"));
     }
 
     [Fact]
@@ -147,9 +150,7 @@ public sealed class PositionalSqliteCommandTests : IDisposable
         Assert.Equal(0, insert.FastExecutions); // the busy database went through Microsoft.Data.Sqlite's waiting
         Assert.Equal(1, insert.ExecuteNonQuery());
         Assert.Equal(1, insert.FastExecutions);
-        using var count = connection.CreateCommand();
-        count.CommandText = "SELECT group_concat(n) FROM t";
-        Assert.Equal("1,2,2", count.ExecuteScalar());
+        Assert.Equal("1,2,2", Scalar(connection, "SELECT group_concat(n) FROM t"));
     }
 
     [Fact]
@@ -170,9 +171,7 @@ public sealed class PositionalSqliteCommandTests : IDisposable
             Assert.Equal(0, command.FastExecutions);
         }
 
-        using var all = connection.CreateCommand();
-        all.CommandText = "SELECT group_concat(v, '|') FROM (SELECT v FROM t ORDER BY id)";
-        Assert.Equal("1|2|2|2026-12-01 00:00:00", all.ExecuteScalar());
+        Assert.Equal("1|2|2|2026-12-01 00:00:00", Scalar(connection, "SELECT group_concat(v, '|') FROM (SELECT v FROM t ORDER BY id)"));
 
         // Two values for one parameter, and a statement parameter without a value: Microsoft.Data.Sqlite's errors, not a silent choice or NULL.
         using var twice = Insert(connection, "INSERT INTO t (v) VALUES (@v)", ("@v", 3L), ("@v", 4L));
