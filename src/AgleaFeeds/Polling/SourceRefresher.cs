@@ -51,6 +51,7 @@ public sealed partial class SourceRefresher(
         }
 
         ParsedFeed? feed = null;
+        var isWordPress = false;
         IReadOnlyList<PostUpsert> posts = [];
         if (fetch.Outcome == FetchOutcome.Ok && parsed is not null)
         {
@@ -60,8 +61,12 @@ public sealed partial class SourceRefresher(
                 return await FailAsync(source, now, interval, parsed.Error!, null, newFeedUrl, ct).ConfigureAwait(false);
             }
 
-            feed = parsed.Feed;
-            posts = FeedMapping.ToPosts(feed, warnings);
+            posts = FeedMapping.ToPosts(parsed.Feed, warnings);
+            isWordPress = parsed.Feed.IsWordPress;
+            // The rest of the poll needs only the feed's head: its entries (their raw content, now mapped to posts)
+            // are not held while the comment feeds are read and the write waits its turn.
+            feed = parsed.Feed with { Entries = [] };
+            parsed = null;
         }
 
         // Every post and comment the blog publishes: from its REST API where it offers one (discovered from
@@ -79,7 +84,7 @@ public sealed partial class SourceRefresher(
         }
 
         // Without the API, or where it refuses to answer (disabled by a plugin, behind a login): the paged feeds.
-        if ((synced is null || synced.Error is not null) && source.BackfilledAt is null && feed?.IsWordPress == true)
+        if ((synced is null || synced.Error is not null) && source.BackfilledAt is null && isWordPress)
         {
             (var older, backfilled) = await ReadPagedFeedsAsync(feedUri, posts, warnings, ct).ConfigureAwait(false);
             posts = [.. posts, .. older];
@@ -89,7 +94,7 @@ public sealed partial class SourceRefresher(
         // without the API, the own feed of each post that is new or whose announced comment count changed.
         var commentFeeds = new List<(string Url, string SeenIn, PostUpsert? Post)>();
         var commentsFeedUrl = source.CommentsFeedUrl
-            ?? (feed?.IsWordPress == true ? FeedMapping.SiteCommentsFeed(newFeedUrl ?? source.FeedUrl) : null);
+            ?? (isWordPress ? FeedMapping.SiteCommentsFeed(newFeedUrl ?? source.FeedUrl) : null);
         if (commentsFeedUrl is not null)
         {
             commentFeeds.Add((commentsFeedUrl, "comments-feed", null));
