@@ -46,11 +46,10 @@ internal static partial class FeedText
         }
     }
 
-    /// <summary>Decodes bytes: BOM, then the declared charsets checked against the bytes, then UTF-8, then Windows-1252.</summary>
-    public static string Decode(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems) =>
-        Choose(bytes, httpCharset, problems, out var skip).GetString(bytes[skip..]);
-
-    /// <summary>The encoding <see cref="Decode"/> reads bytes with, and how many leading bytes (a byte order mark) it skips.</summary>
+    /// <summary>
+    /// The encoding a document's bytes are read with: BOM, then the declared charsets checked against the bytes, then
+    /// UTF-8, then Windows-1252; and how many leading bytes (a byte order mark) are skipped.
+    /// </summary>
     private static Encoding Choose(ReadOnlySpan<byte> bytes, string? httpCharset, List<string> problems, out int skip)
     {
         skip = 0;

@@ -50,8 +50,7 @@ public sealed partial class SourceRefresher(
             warnings.Add($"Fetching: the feed moved permanently to {newFeedUrl}; the source now uses it.");
         }
 
-        ParsedFeed? feed = null;
-        var isWordPress = false;
+        FeedHead? feed = null;
         IReadOnlyList<PostUpsert> posts = [];
         if (fetch.Outcome == FetchOutcome.Ok && parsed is not null)
         {
@@ -62,10 +61,9 @@ public sealed partial class SourceRefresher(
             }
 
             posts = FeedMapping.ToPosts(parsed.Feed, warnings);
-            isWordPress = parsed.Feed.IsWordPress;
             // The rest of the poll needs only the feed's head: its entries (their raw content, now mapped to posts)
             // are not held while the comment feeds are read and the write waits its turn.
-            feed = parsed.Feed with { Entries = [] };
+            feed = new FeedHead(parsed.Feed.SiteUrl, parsed.Feed.UpdateInterval, parsed.Feed.IsWordPress);
             parsed = null;
         }
 
@@ -84,7 +82,7 @@ public sealed partial class SourceRefresher(
         }
 
         // Without the API, or where it refuses to answer (disabled by a plugin, behind a login): the paged feeds.
-        if ((synced is null || synced.Error is not null) && source.BackfilledAt is null && isWordPress)
+        if ((synced is null || synced.Error is not null) && source.BackfilledAt is null && feed?.IsWordPress == true)
         {
             (var older, backfilled) = await ReadPagedFeedsAsync(feedUri, posts, warnings, ct).ConfigureAwait(false);
             posts = [.. posts, .. older];
@@ -94,7 +92,7 @@ public sealed partial class SourceRefresher(
         // without the API, the own feed of each post that is new or whose announced comment count changed.
         var commentFeeds = new List<(string Url, string SeenIn, PostUpsert? Post)>();
         var commentsFeedUrl = source.CommentsFeedUrl
-            ?? (isWordPress ? FeedMapping.SiteCommentsFeed(newFeedUrl ?? source.FeedUrl) : null);
+            ?? (feed?.IsWordPress == true ? FeedMapping.SiteCommentsFeed(newFeedUrl ?? source.FeedUrl) : null);
         if (commentsFeedUrl is not null)
         {
             commentFeeds.Add((commentsFeedUrl, "comments-feed", null));
@@ -292,6 +290,9 @@ public sealed partial class SourceRefresher(
             .ConfigureAwait(false);
         return (fetch, parsed);
     }
+
+    /// <summary>What a poll keeps of its posts feed once the entries are mapped to posts.</summary>
+    private sealed record FeedHead(string? SiteUrl, TimeSpan? UpdateInterval, bool IsWordPress);
 
     /// <summary>What a poll read from the WordPress REST API.</summary>
     private sealed record ApiSync(IReadOnlyList<PostUpsert> Posts, IReadOnlyList<CommentUpsert> Comments, IReadOnlySet<long>? Published, int? Total, bool Backfilled, string? Error)
