@@ -51,6 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddTransient<WordPressApi>();
         services.AddTransient<SourceRefresher>();
         services.AddTransient<PollBatchRunner>();
+        services.AddSingleton<PollAdmission>();
         services.AddTransient<SourceImporter>();
         services.AddTransient<FeedDiscovery>();
         services.AddSingleton<HostThrottle>();

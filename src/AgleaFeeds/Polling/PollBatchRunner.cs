@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Polling;
 
-/// <summary>Polls a batch of sources concurrently, at most PollingOptions.MaxConcurrency at once in this process.</summary>
-public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStore store, IOptions<PollingOptions> options, TimeProvider time, ILogger<PollBatchRunner> logger)
+/// <summary>Polls a batch of sources concurrently, as many at once as <see cref="PollAdmission"/> lets this process.</summary>
+public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStore store, PollAdmission admission, IOptions<PollingOptions> options, TimeProvider time, ILogger<PollBatchRunner> logger)
 {
     /// <summary>
     /// Polls every source of the batch that <paramref name="claim"/> still holds; one source's crash is recorded
@@ -36,6 +36,7 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = ct };
             await Parallel.ForEachAsync(Enumerable.Range(0, sourceIds.Count), parallel, async (i, token) =>
             {
+                using var turn = await admission.EnterAsync(token).ConfigureAwait(false);
                 try
                 {
                     results[i] = await refresher.RefreshAsync(sourceIds[i], token).ConfigureAwait(false);
@@ -69,6 +70,7 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
             }
         }
 
+        LogRan(logger, sourceIds.Count, admission.MostRunning, admission.Allowed, admission.Max);
         return results.OfType<PollResult>().ToList();
     }
 
@@ -80,6 +82,9 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
             await store.RenewLeasesAsync(unfinished.Keys.ToList(), time.GetUtcNow() + workLease, worker, ct).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled a batch of {Count} source(s); so far at most {Most} polls ran at once in this process (allowed now {Allowed} of Polling:MaxConcurrency {Max})")]
+    private static partial void LogRan(ILogger logger, int count, int most, int allowed, int max);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} source(s) of the batch claimed as {Claim} were polled or taken by another worker meanwhile: left alone")]
     private static partial void LogTakenElsewhere(ILogger logger, int count, string claim);

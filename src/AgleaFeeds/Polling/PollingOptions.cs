@@ -30,7 +30,10 @@ public sealed class PollingOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>Gets or sets how many sources one host polls at once.</summary>
+    /// <summary>
+    /// Gets or sets the most sources one host polls at once, across its batches: it starts at twice its processors
+    /// and goes up to this while polls wait and the processors idle (<see cref="PollAdmission"/>).
+    /// </summary>
     /// <value>The default value is 16.</value>
     [Range(1, 1024)]
     public int MaxConcurrency { get; set; } = 16;

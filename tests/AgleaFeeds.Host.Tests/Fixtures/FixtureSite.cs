@@ -62,6 +62,12 @@ internal sealed class FixtureSite : IAsyncDisposable
     /// <summary>Gets or sets how long every /farm/ page takes to answer (a round of many blogs lasts a while).</summary>
     public TimeSpan FarmDelay { get; set; }
 
+    /// <summary>Gets the most /farm/ requests that were waiting out <see cref="FarmDelay"/> at once.</summary>
+    public int MostFarmAtOnce => Volatile.Read(ref _mostFarmAtOnce);
+
+    private int _farmAtOnce;
+    private int _mostFarmAtOnce;
+
     /// <summary>
     /// Adds <paramref name="count"/> small WordPress blogs under /farm/N/: a posts feed of two posts and a site
     /// comments feed of one comment each (the comment of blog N says "reader N"; <paramref name="heldWords"/> is in
@@ -127,7 +133,20 @@ internal sealed class FixtureSite : IAsyncDisposable
         var ct = context.RequestAborted;
         if (FarmDelay > TimeSpan.Zero && path.StartsWith("/farm/", StringComparison.Ordinal))
         {
-            await Task.Delay(FarmDelay, ct);
+            var atOnce = Interlocked.Increment(ref _farmAtOnce);
+            int most;
+            while ((most = Volatile.Read(ref _mostFarmAtOnce)) < atOnce && Interlocked.CompareExchange(ref _mostFarmAtOnce, atOnce, most) != most)
+            {
+            }
+
+            try
+            {
+                await Task.Delay(FarmDelay, ct);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _farmAtOnce);
+            }
         }
 
         switch (path)

@@ -1,9 +1,11 @@
 using AgleaFeeds.Host.Tests.Fixtures;
 using AgleaFeeds.Polling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AgleaFeeds.Host.Tests.Polling;
 
-/// <summary>The leases a poll batch holds: short while it works, given back when it stops.</summary>
+/// <summary>The leases a poll batch holds (short while it works, given back when it stops), and how many polls run at once.</summary>
 public sealed class PollBatchRunnerTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
@@ -75,5 +77,49 @@ public sealed class PollBatchRunnerTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
 
         Assert.Equal([id], await _pipeline.Store.ClaimSourcesAsync([id], _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "test", Ct));
+    }
+    /// <summary>Adds <paramref name="count"/> farm blogs that answer after 300 ms and claims them as the scheduler does.</summary>
+    private async Task<List<long>> ClaimSlowFarmAsync(TestPipeline pipeline, int count)
+    {
+        _site.FarmDelay = TimeSpan.FromMilliseconds(300);
+        var ids = new List<long>();
+        foreach (var feed in _site.AddFarm(count))
+        {
+            ids.Add(await pipeline.AddSourceAsync(feed));
+        }
+
+        Assert.Equal(ids, await pipeline.Store.ClaimSourcesAsync(ids, pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "test", Ct));
+        return ids;
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoBatchesAtOnce_PollNoMoreThanMaxConcurrencyTogether()
+    {
+        await using var pipeline = await TestPipeline.CreateAsync(new Dictionary<string, string?> { ["Polling:MaxConcurrency"] = "3" });
+        var ids = await ClaimSlowFarmAsync(pipeline, 8);
+
+        // Two batch jobs of one host, as Hangfire's workers run them side by side.
+        var batches = await Task.WhenAll(pipeline.Get<PollBatchRunner>().RunAsync(ids[..4], "test", Ct), pipeline.Get<PollBatchRunner>().RunAsync(ids[4..], "test", Ct));
+
+        Assert.All(batches.SelectMany(b => b), r => Assert.Null(r.Error));
+        Assert.Equal(8, batches.Sum(b => b.Count));
+        Assert.InRange(_site.MostFarmAtOnce, 1, 3);
+    }
+
+    [Fact]
+    public async Task RunAsync_SlowBlogsWhileTheProcessorsIdle_PollsMoreAtOnceThanAtFirst()
+    {
+        var ids = await ClaimSlowFarmAsync(_pipeline, 12);
+        // The processors as an idle process sees them: the wall clock runs, no CPU time is used.
+        var admission = new PollAdmission(max: 16, processors: 1, () => System.Diagnostics.Stopwatch.GetElapsedTime(0), () => TimeSpan.Zero);
+        var runner = new PollBatchRunner(_pipeline.Refresher, _pipeline.Store, admission, _pipeline.Get<IOptions<PollingOptions>>(), _pipeline.Time,
+            _pipeline.Get<ILogger<PollBatchRunner>>());
+
+        var results = await runner.RunAsync(ids, "test", Ct);
+
+        Assert.Equal(12, results.Count);
+        Assert.Equal(2, admission.First);
+        Assert.True(admission.MostRunning > 2, $"at most {admission.MostRunning} polls ran at once");
+        Assert.True(_site.MostFarmAtOnce > 2, $"the blogs saw at most {_site.MostFarmAtOnce} requests at once");
     }
 }
