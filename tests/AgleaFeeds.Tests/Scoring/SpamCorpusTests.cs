@@ -2,12 +2,24 @@ using AgleaFeeds.Scoring;
 
 namespace AgleaFeeds.Tests.Scoring;
 
-public class SpamCorpusTests
+public sealed class SpamCorpusTests : IDisposable
 {
-    private static string Write(string text)
+    private readonly List<string> _written = [];
+
+    /// <summary>The corpus files this test wrote go with it (every run left them in the temp folder).</summary>
+    public void Dispose()
+    {
+        foreach (var path in _written)
+        {
+            File.Delete(path);
+        }
+    }
+
+    private string Write(string text)
     {
         var path = Path.Combine(Path.GetTempPath(), $"agleafeeds-corpus-{Guid.NewGuid():N}.csv");
         File.WriteAllText(path, text);
+        _written.Add(path);
         return path;
     }
 
