@@ -56,8 +56,8 @@ printf 'AgleaFeeds poll-once again, same (all 304):                             
 printf 'newsboat -x reload cold (posts feeds only = %d requests):                             %6.2f s\n' "$n" "$newsboat_cold"
 printf 'newsboat -x reload again:                                                            %6.2f s\n' "$newsboat_again"
 printf 'AgleaFeeds all-304 poll inside a running process (the service; median of polls 2-5):     %6.2f s\n' "$(grep -o 'median of polls 2-5: [0-9.]*' "$work/in-process.log" | grep -o '[0-9.]*$')"
-printf 'ratio newsboat cold / AgleaFeeds cold, default:                %.1fx\n' "$(echo "$newsboat_cold / $full_cold" | bc -l)"
-printf 'ratio newsboat cold / AgleaFeeds cold, ReadPostCommentFeeds=false: %.1fx\n' "$(echo "$newsboat_cold / $posts_cold" | bc -l)"
+printf 'ratio newsboat cold / AgleaFeeds cold, default:                %.2fx\n' "$(echo "$newsboat_cold / $full_cold" | bc -l)"
+printf 'ratio newsboat cold / AgleaFeeds cold, ReadPostCommentFeeds=false: %.2fx\n' "$(echo "$newsboat_cold / $posts_cold" | bc -l)"
 printf 'ratio newsboat again / AgleaFeeds all-304:                     %.1fx\n' "$(echo "$newsboat_again / $full_304" | bc -l)"
 printf 'peak RSS, cold default poll: %d MB; cold posts + site comments: %d MB; all-304: %d MB (goal <= 120 MB)\n' \
   $(( $(cat "$work/full-cold.rss") / 1024 )) $(( $(cat "$work/posts-cold.rss") / 1024 )) $(( $(cat "$work/full-304.rss") / 1024 ))
