@@ -35,6 +35,7 @@ public sealed class PollAdmission
     private TimeSpan _lastCpu;
     private int _debt;
     private int _waiting;
+    private int _running;
 
     public PollAdmission(IOptions<PollingOptions> options)
         : this(options?.Value.MaxConcurrency ?? throw new ArgumentNullException(nameof(options)), Environment.ProcessorCount, WallClock, ProcessCpu)
@@ -69,8 +70,6 @@ public sealed class PollAdmission
     /// <summary>The most polls that ran at once so far.</summary>
     public int MostRunning { get; private set; }
 
-    private int _running;
-
     /// <summary>Waits for a poll's turn to run; disposing the answer ends the turn.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken ct)
     {
@@ -102,17 +101,23 @@ public sealed class PollAdmission
         lock (_lock)
         {
             _running--;
-            if (_debt > 0)
-            {
-                _debt--;
-            }
-            else
-            {
-                _slots.Release();
-            }
+            AddSlot();
         }
 
         Reconsider();
+    }
+
+    /// <summary>One more poll may run: a slot held back (owed since the allowance shrank) is forgiven first. Under the lock.</summary>
+    private void AddSlot()
+    {
+        if (_debt > 0)
+        {
+            _debt--;
+        }
+        else
+        {
+            _slots.Release();
+        }
     }
 
     /// <summary>Once a period: one more poll when some wait and the processors idle, one fewer when they are busy.</summary>
@@ -133,14 +138,7 @@ public sealed class PollAdmission
             if (used < Idle && Volatile.Read(ref _waiting) > 0 && Allowed < Max)
             {
                 Allowed++;
-                if (_debt > 0)
-                {
-                    _debt--;
-                }
-                else
-                {
-                    _slots.Release();
-                }
+                AddSlot();
             }
             else if (used > Busy && Allowed > First)
             {

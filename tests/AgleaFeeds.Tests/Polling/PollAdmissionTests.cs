@@ -15,14 +15,28 @@ public sealed class PollAdmissionTests : IDisposable
         _stop.Dispose();
     }
 
-    private PollAdmission Create(int max, int processors) => new(max, processors, () => _wall, () => _cpu);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
+    private int _processors;
+
+    private PollAdmission Create(int max, int processors)
+    {
+        _processors = processors;
+        return new(max, processors, () => _wall, () => _cpu);
+    }
 
     /// <summary>One period passes with the process using <paramref name="share"/> of its processors.</summary>
-    private void Pass(PollAdmission admission, int processors, double share)
+    private void Pass(PollAdmission admission, double share)
     {
         _wall += PollAdmission.Period;
-        _cpu += PollAdmission.Period * processors * share;
+        _cpu += PollAdmission.Period * _processors * share;
         admission.Reconsider();
+    }
+
+    /// <summary>A moment later, the poll still waits for its turn.</summary>
+    private static async Task AssertStillWaitingAsync(Task<IDisposable> poll, string? why = null)
+    {
+        await Task.Delay(50);
+        Assert.False(poll.IsCompleted, why);
     }
 
     private async Task<List<IDisposable>> EnterAsync(PollAdmission admission, int count)
@@ -30,7 +44,7 @@ public sealed class PollAdmissionTests : IDisposable
         var turns = new List<IDisposable>();
         for (var i = 0; i < count; i++)
         {
-            turns.Add(await admission.EnterAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10)));
+            turns.Add(await admission.EnterAsync(_stop.Token).WaitAsync(MaxWait));
         }
 
         return turns;
@@ -50,9 +64,8 @@ public sealed class PollAdmissionTests : IDisposable
 
         await EnterAsync(admission, 4);
         var fifth = admission.EnterAsync(_stop.Token);
-        await Task.Delay(50);
 
-        Assert.False(fifth.IsCompleted);
+        await AssertStillWaitingAsync(fifth);
         Assert.Equal(4, admission.MostRunning);
     }
 
@@ -66,7 +79,7 @@ public sealed class PollAdmissionTests : IDisposable
         turns[0].Dispose();
         turns[0].Dispose(); // ending a turn twice gives back one slot
 
-        await third.WaitAsync(TimeSpan.FromSeconds(10));
+        await third.WaitAsync(MaxWait);
         Assert.False(admission.EnterAsync(_stop.Token).IsCompleted);
     }
 
@@ -78,13 +91,12 @@ public sealed class PollAdmissionTests : IDisposable
         var fifth = Waiting(admission);
         var sixth = Waiting(admission);
 
-        Pass(admission, 2, share: 0.2);
-        await fifth.WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(50);
-        Assert.False(sixth.IsCompleted, "one more per period");
+        Pass(admission, share: 0.2);
+        await fifth.WaitAsync(MaxWait);
+        await AssertStillWaitingAsync(sixth, "one more per period");
 
-        Pass(admission, 2, share: 0.2);
-        await sixth.WaitAsync(TimeSpan.FromSeconds(10));
+        Pass(admission, share: 0.2);
+        await sixth.WaitAsync(MaxWait);
         Assert.Equal(6, admission.Allowed);
         Assert.Equal(6, admission.MostRunning);
     }
@@ -96,11 +108,10 @@ public sealed class PollAdmissionTests : IDisposable
         await EnterAsync(admission, 4);
         var fifth = Waiting(admission);
 
-        Pass(admission, 2, share: 0.95);
-        Pass(admission, 2, share: 0.7);
-        await Task.Delay(50);
+        Pass(admission, share: 0.95);
+        Pass(admission, share: 0.7);
 
-        Assert.False(fifth.IsCompleted);
+        await AssertStillWaitingAsync(fifth);
         Assert.Equal(4, admission.Allowed);
     }
 
@@ -109,7 +120,7 @@ public sealed class PollAdmissionTests : IDisposable
     {
         var admission = Create(max: 16, processors: 2);
 
-        Pass(admission, 2, share: 0);
+        Pass(admission, share: 0);
 
         Assert.Equal(4, admission.Allowed);
     }
@@ -120,21 +131,20 @@ public sealed class PollAdmissionTests : IDisposable
         var admission = Create(max: 16, processors: 1);
         var turns = await EnterAsync(admission, 2);
         var third = Waiting(admission);
-        Pass(admission, 1, share: 0);
-        turns.Add(await third.WaitAsync(TimeSpan.FromSeconds(10)));
+        Pass(admission, share: 0);
+        turns.Add(await third.WaitAsync(MaxWait));
         Assert.Equal(3, admission.Allowed);
 
-        Pass(admission, 1, share: 1);
-        Pass(admission, 1, share: 1); // never below the first allowance
+        Pass(admission, share: 1);
+        Pass(admission, share: 1); // never below the first allowance
         Assert.Equal(2, admission.Allowed);
 
         // The first turn to end does not give its slot back: two run, and a third waits.
         turns[0].Dispose();
         var next = admission.EnterAsync(_stop.Token);
-        await Task.Delay(50);
-        Assert.False(next.IsCompleted);
+        await AssertStillWaitingAsync(next);
         turns[1].Dispose();
-        await next.WaitAsync(TimeSpan.FromSeconds(10));
+        await next.WaitAsync(MaxWait);
     }
 
     [Fact]
@@ -144,12 +154,11 @@ public sealed class PollAdmissionTests : IDisposable
         await EnterAsync(admission, 3);
         var fourth = Waiting(admission);
 
-        Pass(admission, 4, share: 0);
-        Pass(admission, 4, share: 0);
-        await Task.Delay(50);
+        Pass(admission, share: 0);
+        Pass(admission, share: 0);
 
+        await AssertStillWaitingAsync(fourth);
         Assert.Equal(3, admission.First);
-        Assert.False(fourth.IsCompleted);
     }
 
     [Fact]
@@ -164,6 +173,6 @@ public sealed class PollAdmissionTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         turn.Dispose();
-        await admission.EnterAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        await admission.EnterAsync(_stop.Token).WaitAsync(MaxWait);
     }
 }
