@@ -110,8 +110,8 @@ public sealed class PollBatchRunnerTests : IAsyncLifetime
     public async Task RunAsync_SlowBlogsWhileTheProcessorsIdle_PollsMoreAtOnceThanAtFirst()
     {
         var ids = await ClaimSlowFarmAsync(_pipeline, 12);
-        // The processors as an idle process sees them: the wall clock runs, no CPU time is used.
-        var admission = new PollAdmission(max: 16, processors: 1, () => System.Diagnostics.Stopwatch.GetElapsedTime(0), () => TimeSpan.Zero);
+        // The processors as an idle process on an idle machine sees them: the wall clock runs, no CPU time is used.
+        var admission = new PollAdmission(max: 16, processors: 1, () => System.Diagnostics.Stopwatch.GetElapsedTime(0), () => TimeSpan.Zero, () => null);
         var runner = new PollBatchRunner(_pipeline.Refresher, _pipeline.Store, admission, _pipeline.Get<IOptions<PollingOptions>>(), _pipeline.Time,
             _pipeline.Get<ILogger<PollBatchRunner>>());
 

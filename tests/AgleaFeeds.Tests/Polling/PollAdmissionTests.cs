@@ -8,6 +8,7 @@ public sealed class PollAdmissionTests : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private TimeSpan _wall = TimeSpan.FromSeconds(100);
     private TimeSpan _cpu = TimeSpan.FromSeconds(3);
+    private MachineCpu? _machine;
 
     public void Dispose()
     {
@@ -21,14 +22,20 @@ public sealed class PollAdmissionTests : IDisposable
     private PollAdmission Create(int max, int processors)
     {
         _processors = processors;
-        return new(max, processors, () => _wall, () => _cpu);
+        return new(max, processors, () => _wall, () => _cpu, () => _machine);
     }
 
-    /// <summary>One period passes with the process using <paramref name="share"/> of its processors.</summary>
-    private void Pass(PollAdmission admission, double share)
+    /// <summary>
+    /// One period passes with the process using <paramref name="share"/> of its processors and the whole machine
+    /// <paramref name="machineShare"/> of its own (the process's share where not given).
+    /// </summary>
+    private void Pass(PollAdmission admission, double share, double? machineShare = null)
     {
         _wall += PollAdmission.Period;
         _cpu += PollAdmission.Period * _processors * share;
+        var ticks = (long)(PollAdmission.Period.TotalMilliseconds / 10 * _processors); // the kernel's 100 ticks a second
+        var busy = (long)Math.Round(ticks * (machineShare ?? share));
+        _machine = _machine is { } m ? new MachineCpu(m.Busy + busy, m.Total + ticks) : new MachineCpu(busy, ticks);
         admission.Reconsider();
     }
 
@@ -113,6 +120,62 @@ public sealed class PollAdmissionTests : IDisposable
 
         await AssertStillWaitingAsync(fifth);
         Assert.Equal(4, admission.Allowed);
+    }
+
+    [Fact]
+    public async Task Reconsider_ProcessIdleButMachineBusy_AdmitsNoMore()
+    {
+        // Another process (the blogs' own web server, the database) keeps the processors busy: more polls would only wait.
+        _machine = new MachineCpu(1000, 4000);
+        var admission = Create(max: 16, processors: 2);
+        await EnterAsync(admission, 4);
+        var fifth = Waiting(admission);
+
+        Pass(admission, share: 0.5, machineShare: 0.92);
+        Pass(admission, share: 0.4, machineShare: 0.85);
+
+        await AssertStillWaitingAsync(fifth);
+        Assert.Equal(4, admission.Allowed);
+    }
+
+    [Fact]
+    public async Task Reconsider_MachineUnknown_JudgesByTheProcessAlone()
+    {
+        var admission = Create(max: 16, processors: 2);
+        await EnterAsync(admission, 4);
+        var fifth = Waiting(admission);
+
+        _wall += PollAdmission.Period;
+        _cpu += PollAdmission.Period * 2 * 0.3;
+        admission.Reconsider();
+
+        await fifth.WaitAsync(MaxWait);
+        Assert.Equal(5, admission.Allowed);
+    }
+
+    [Theory]
+    [InlineData("cpu  4705 150 1120 16250 520 0 36 10 0 0", 6021L, 22791L)]
+    [InlineData("cpu 10 0 5 85 0", 15L, 100L)]
+    [InlineData("cpu0 4705 150 1120 16250 520 0 36 10 0 0", null, null)]
+    [InlineData("cpu 10 x 5 85 0", null, null)]
+    [InlineData("", null, null)]
+    public void MachineCpu_Parse_CountsIdleAndIoWaitAsFree(string line, long? busy, long? total)
+    {
+        var parsed = MachineCpu.Parse(line);
+
+        Assert.Equal(busy, parsed?.Busy);
+        Assert.Equal(total, parsed?.Total);
+    }
+
+    [SkippableFact]
+    public void MachineCpu_Read_OnLinux_ReadsThisMachine()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "/proc/stat is Linux's");
+
+        var first = MachineCpu.Read();
+
+        Assert.NotNull(first);
+        Assert.InRange(first.Value.Busy, 1, first.Value.Total);
     }
 
     [Fact]
