@@ -16,8 +16,7 @@ internal static class FeedScreen
         string? Url(string? value)
         {
             // Relative links resolve against the document's own URL where it is known.
-            var kept = SafeUrl.Screen(value);
-            var screened = kept is not null && documentUrl is not null ? SafeUrl.Http(kept, documentUrl) ?? kept : kept;
+            var screened = SafeUrl.Resolve(value, documentUrl);
             if (screened is null && !string.IsNullOrWhiteSpace(value))
             {
                 links++;

@@ -7,15 +7,28 @@ namespace AgleaFeeds.Safety;
 public static class SafeUrl
 {
     /// <summary>The absolute http(s) URL <paramref name="value"/> names (relative ones resolved against <paramref name="baseUrl"/>); null for any other scheme or a malformed value.</summary>
-    public static string? Http(string? value, Uri? baseUrl = null)
+    public static string? Http(string? value, Uri? baseUrl = null) => Screen(value, out var absolute) is { } trimmed ? Http(trimmed, absolute, baseUrl) : null;
+
+    /// <summary>
+    /// The value as <see cref="Screen(string?)"/> keeps it, made absolute (<see cref="Http(string?, Uri?)"/>) where
+    /// <paramref name="baseUrl"/> resolves it: what a feed's links are stored as. The value is parsed once (a poll
+    /// screens the link of every comment it reads).
+    /// </summary>
+    public static string? Resolve(string? value, Uri? baseUrl)
     {
-        if (Screen(value) is not { } trimmed)
+        if (Screen(value, out var absolute) is not { } kept)
         {
             return null;
         }
 
-        Uri? uri;
-        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out uri) || (uri.IsFile && !trimmed.StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
+        return baseUrl is null ? kept : Http(kept, absolute, baseUrl) ?? kept;
+    }
+
+    /// <summary><see cref="Http(string?, Uri?)"/> of a screened value, given the absolute http(s) URI it was found to be, if it was.</summary>
+    private static string? Http(string trimmed, Uri? absolute, Uri? baseUrl)
+    {
+        var uri = absolute;
+        if (uri is null && (!Uri.TryCreate(trimmed, UriKind.Absolute, out uri) || (uri.IsFile && !trimmed.StartsWith("file:", StringComparison.OrdinalIgnoreCase))))
         {
             // On Unix "/path" parses as an absolute file URI: a relative reference, resolved against the base.
             uri = baseUrl is not null && Uri.TryCreate(baseUrl, trimmed, out var resolved) ? resolved : null;
@@ -39,8 +52,12 @@ public static class SafeUrl
     /// its document); null for any other scheme. Tabs, newlines and control characters are removed
     /// first, as browsers do, so "java&#9;script:" cannot pass as relative.
     /// </summary>
-    public static string? Screen(string? value)
+    public static string? Screen(string? value) => Screen(value, out _);
+
+    /// <summary><see cref="Screen(string?)"/>, with the absolute http(s) URI the value parsed as (null for a relative one).</summary>
+    private static string? Screen(string? value, out Uri? absolute)
     {
+        absolute = null;
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
@@ -56,6 +73,12 @@ public static class SafeUrl
             return cleaned.Length > 0 ? cleaned : null; // relative: no scheme
         }
 
-        return Uri.TryCreate(cleaned, UriKind.Absolute, out var uri) && IsHttp(uri) ? cleaned : null;
+        if (Uri.TryCreate(cleaned, UriKind.Absolute, out var uri) && IsHttp(uri))
+        {
+            absolute = uri;
+            return cleaned;
+        }
+
+        return null;
     }
 }

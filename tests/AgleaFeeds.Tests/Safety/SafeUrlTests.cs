@@ -36,4 +36,22 @@ public class SafeUrlTests
         // "post:1/x" has a scheme ("post:"): not relative, and not http: dropped.
         Assert.Equal(value.StartsWith('/') ? value : null, SafeUrl.Screen(value));
     }
+
+    [Theory]
+    [InlineData("  HTTPS://Blog.Example/a b/ ", "https://blog.example/base/", "https://blog.example/a%20b/")]
+    [InlineData("/2025/03/post/", "https://blog.example/base/", "https://blog.example/2025/03/post/")]
+    [InlineData("/2025/03/post/", null, "/2025/03/post/")]
+    [InlineData("post/#comment-3", null, "post/#comment-3")]
+    [InlineData("java\tscript:alert(1)", "https://blog.example/base/", null)]
+    [InlineData("mailto:a@blog.example", "https://blog.example/base/", null)]
+    [InlineData("   ", "https://blog.example/base/", null)]
+    public void Resolve_AFeedsLink_AbsoluteWhereTheBaseResolvesIt(string value, string? baseUrl, string? expected)
+    {
+        var resolved = SafeUrl.Resolve(value, baseUrl is null ? null : new Uri(baseUrl));
+
+        Assert.Equal(expected, resolved);
+        // The same as screening, then making absolute what can be (as the feed screen did in two steps).
+        var kept = SafeUrl.Screen(value);
+        Assert.Equal(kept is not null && baseUrl is not null ? SafeUrl.Http(kept, new Uri(baseUrl)) ?? kept : kept, resolved);
+    }
 }
