@@ -17,7 +17,8 @@ namespace AgleaFeeds.Polling;
 /// the wall clock, and the whole machine's busy time (/proc/stat, where there is one). The process alone is not enough:
 /// on a 2-core machine the blogs' web server took half a core, this process used 0.6-0.75 of the processors while the
 /// machine idled 5-15 % of the time, and each dip below <see cref="Idle"/> admitted a poll that only added memory
-/// (1,000-blog first sync: 6 polls at once, 125-135 MB peak, against 4 and 117-118 MB, no faster).
+/// (1,000-blog first sync: 6 polls at once, 125-135 MB peak, against 4 and 117-118 MB, no faster). In a container
+/// /proc/stat is the host's: other tenants' work keeps the allowance nearer its start, never below it.
 /// </remarks>
 public sealed class PollAdmission
 {
