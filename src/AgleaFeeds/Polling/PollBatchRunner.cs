@@ -31,6 +31,7 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewal = RenewWhileWorkingAsync(unfinished, workLease, worker, renewing.Token);
         var results = new PollResult?[sourceIds.Count];
+        var starts = new PollStarts(store, sourceIds, options.Value.RecheckPostsPerPoll);
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = ct };
@@ -39,7 +40,7 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
                 using var turn = await admission.EnterAsync(token).ConfigureAwait(false);
                 try
                 {
-                    results[i] = await refresher.RefreshAsync(sourceIds[i], token).ConfigureAwait(false);
+                    results[i] = await refresher.RefreshAsync(sourceIds[i], starts, token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                 {

@@ -24,10 +24,18 @@ public sealed partial class SourceRefresher(
     private readonly PollingOptions _options = options.Value;
 
     /// <summary>Polls one source and records the outcome on it; null when the source does not exist.</summary>
-    public async Task<PollResult?> RefreshAsync(long sourceId, CancellationToken ct)
+    public Task<PollResult?> RefreshAsync(long sourceId, CancellationToken ct) => RefreshAsync(sourceId, null, ct);
+
+    /// <summary>
+    /// Polls one source, starting from what <paramref name="starts"/> read for it with the rest of its batch (null:
+    /// read here), and records the outcome on it; null when the source does not exist.
+    /// </summary>
+    public async Task<PollResult?> RefreshAsync(long sourceId, PollStarts? starts, CancellationToken ct)
     {
         // The source, its feeds' validators and the posts to check again: one read before the fetches.
-        var start = await store.GetPollStartAsync(sourceId, _options.RecheckPostsPerPoll, ct).ConfigureAwait(false);
+        var start = starts is not null
+            ? await starts.GetAsync(sourceId, ct).ConfigureAwait(false)
+            : await store.GetPollStartAsync(sourceId, _options.RecheckPostsPerPoll, ct).ConfigureAwait(false);
         if (start is null)
         {
             return null;

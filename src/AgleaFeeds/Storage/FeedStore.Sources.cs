@@ -90,46 +90,72 @@ public sealed partial class FeedStore
     }
 
     /// <inheritdoc />
-    public Task<PollStart?> GetPollStartAsync(long sourceId, int recheckLimit, CancellationToken ct) => ReadKeptAsync(async kept =>
+    public async Task<PollStart?> GetPollStartAsync(long sourceId, int recheckLimit, CancellationToken ct) =>
+        (await GetPollStartsAsync([sourceId], recheckLimit, ct).ConfigureAwait(false)).GetValueOrDefault(sourceId);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<long, PollStart>> GetPollStartsAsync(IReadOnlyList<long> sourceIds, int recheckLimit, CancellationToken ct)
     {
-        var select = kept.Statement(_db, $"SELECT {SourceFields} FROM sources s WHERE s.id = @sourceId", "@sourceId");
-        WriteBatch.Bind(select, sourceId);
-        Source source;
-        await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(sourceIds);
+        return ReadKeptAsync(async kept =>
         {
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            // One read transaction for the lot: one snapshot, and on SQLite one look at the write-ahead log (a write since
+            // the connection's last read empties its page cache, which every following read then refills).
+            await using var tx = await _db.BeginReadAsync(kept.Connection, ct).ConfigureAwait(false);
+            var ids = StoreDatabase.IdArray(sourceIds);
+            var sources = new Dictionary<long, Source>(sourceIds.Count);
+            var select = kept.Statement(_db, $"SELECT {SourceFields} FROM sources s WHERE s.id IN ({_db.IdsOf("@ids")})", "@ids");
+            select.Transaction = tx;
+            WriteBatch.Bind(select, ids);
+            await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                return null;
+                var parse = reader.GetRowParser<SourceRow>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    var source = parse(reader).ToModel();
+                    sources[source.Id] = source;
+                }
             }
 
-            source = reader.GetRowParser<SourceRow>()(reader).ToModel();
-        }
-
-        var validators = new Dictionary<string, HttpValidators>(StringComparer.Ordinal);
-        var stored = kept.Statement(_db, "SELECT url, etag, last_modified FROM http_validators WHERE source_id = @sourceId", "@sourceId");
-        WriteBatch.Bind(stored, sourceId);
-        await using (var reader = await stored.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            var validators = sources.Keys.ToDictionary(id => id, _ => new Dictionary<string, HttpValidators>(StringComparer.Ordinal));
+            var stored = kept.Statement(_db, $"SELECT source_id, url, etag, last_modified FROM http_validators WHERE source_id IN ({_db.IdsOf("@ids")})", "@ids");
+            stored.Transaction = tx;
+            WriteBatch.Bind(stored, ids);
+            await using (var reader = await stored.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                validators[reader.GetString(0)] = new HttpValidators(reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    if (validators.TryGetValue(reader.GetInt64(0), out var own))
+                    {
+                        own[reader.GetString(1)] = new HttpValidators(reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                    }
+                }
             }
-        }
 
-        var recheck = new List<long>();
-        if (recheckLimit > 0 && source.BackfilledAt is not null)
-        {
-            var slice = kept.Statement(_db, RecheckQuery, "@sourceId", "@limit");
-            WriteBatch.Bind(slice, sourceId, recheckLimit);
-            await using var reader = await slice.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            var starts = new Dictionary<long, PollStart>(sources.Count);
+            foreach (var (id, source) in sources)
             {
-                recheck.Add(reader.GetInt64(0));
-            }
-        }
+                var recheck = new List<long>();
+                if (recheckLimit > 0 && source.BackfilledAt is not null)
+                {
+                    // Per source: each slice is the head of its own index range (a window over every post of the batch's blogs read them all).
+                    var slice = kept.Statement(_db, RecheckQuery, "@sourceId", "@limit");
+                    slice.Transaction = tx;
+                    WriteBatch.Bind(slice, id, recheckLimit);
+                    await using var reader = await slice.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        recheck.Add(reader.GetInt64(0));
+                    }
+                }
 
-        return new PollStart(source, validators, recheck);
-    }, ct);
+                starts[id] = new PollStart(source, validators[id], recheck);
+            }
+
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return (IReadOnlyDictionary<long, PollStart>)starts;
+        }, ct);
+    }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<long>> ListSourceIdsAsync(CancellationToken ct)

@@ -29,6 +29,12 @@ public interface IFeedStore
     /// </summary>
     Task<PollStart?> GetPollStartAsync(long sourceId, int recheckLimit, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="GetPollStartAsync"/> for several sources in one read (a batch of polls), by source id; a source
+    /// that does not exist is not in it.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, PollStart>> GetPollStartsAsync(IReadOnlyList<long> sourceIds, int recheckLimit, CancellationToken ct);
+
     /// <summary>Lists every source with its counts, ordered by title.</summary>
     Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken ct);
 

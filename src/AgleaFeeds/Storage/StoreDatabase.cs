@@ -72,6 +72,13 @@ public abstract class StoreDatabase
     /// </summary>
     public virtual bool KeepsConnectionsOpen => false;
 
+    /// <summary>Begins a transaction that only reads: one snapshot for several statements, taking no write lock.</summary>
+    public virtual ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return connection.BeginTransactionAsync(ct);
+    }
+
     /// <summary>The store's creation (its first migration) as Unix milliseconds.</summary>
     public abstract string CreatedAtMs { get; }
 
@@ -185,6 +192,10 @@ public sealed class SqliteDatabase(string path) : StoreDatabase
     }
 
     public override bool KeepsConnectionsOpen => true;
+
+    /// <summary>A deferred transaction: Microsoft.Data.Sqlite's default is BEGIN IMMEDIATE, which takes the write lock and would hold every writer off.</summary>
+    public override ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken ct) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
 
     public override string SkipLocked => string.Empty;
 

@@ -112,6 +112,41 @@ public class FeedStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
+    public async Task GetPollStartsAsync_ABatchOfSources_ReadsWhatEachSourcesOwnReadDoes(string provider)
+    {
+        await using var db = await TempDatabase.CreateAsync(provider);
+        var ids = await db.Store.AddSourcesAsync(
+            [new SourceDefinition("One", "https://one.example/feed/"), new SourceDefinition("Two", "https://two.example/feed/"), new SourceDefinition("Three", "https://three.example/feed/")], Now, Ct);
+        // One read fully with posts to check again and two feeds' validators, one polled once, one never.
+        await db.Store.SavePollAsync(
+            new PollWrite(ids[0], Now, [Post("a"), Post("b"), Post("c")], [], [("https://one.example/comments/feed/", new HttpValidators("\"c-1\"", null)), ("https://one.example/a/feed/", new HttpValidators(null, "Mon, 30 Nov 2026 10:00:00 GMT"))]),
+            _ => new SourcePollState { SourceId = ids[0], PolledAt = Now, NextPollAt = Now.AddHours(1), Succeeded = true, ETag = "\"one\"", Backfilled = true }, Ct);
+        await db.Store.SavePollAsync(
+            new PollWrite(ids[1], Now, [Post("x")], [], [("https://two.example/comments/feed/", new HttpValidators("\"t-1\"", null))]),
+            _ => new SourcePollState { SourceId = ids[1], PolledAt = Now, NextPollAt = Now.AddHours(1), Succeeded = true, LastModified = "Tue, 01 Dec 2026 08:00:00 GMT" }, Ct);
+
+        var starts = await db.Store.GetPollStartsAsync([.. ids, ids[2] + 1000], 2, Ct);
+
+        Assert.Equal(ids.Order(), starts.Keys.Order()); // a source that does not exist is not in it
+        foreach (var id in ids)
+        {
+            var alone = await db.Store.GetPollStartAsync(id, 2, Ct);
+            var start = starts[id];
+            Assert.Equal((alone!.Source.Title, alone.Source.FeedUrl, alone.Source.ETag, alone.Source.LastModified, alone.Source.BackfilledAt), (start.Source.Title, start.Source.FeedUrl, start.Source.ETag, start.Source.LastModified, start.Source.BackfilledAt));
+            Assert.Equal(alone.Validators.OrderBy(v => v.Key), start.Validators.OrderBy(v => v.Key));
+            Assert.Equal(alone.Recheck, start.Recheck);
+        }
+
+        Assert.Equal("\"one\"", starts[ids[0]].Source.ETag);
+        Assert.Equal(2, starts[ids[0]].Validators.Count);
+        Assert.Equal((await db.Store.ListPostsAsync(ids[0], Ct)).Select(p => p.Id).Order().Take(2), starts[ids[0]].Recheck);
+        Assert.Equal("\"t-1\"", starts[ids[1]].Validators["https://two.example/comments/feed/"].ETag);
+        Assert.Empty(starts[ids[1]].Recheck); // not before the first full read
+        Assert.Empty(starts[ids[2]].Validators);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(StoreProviders.All), MemberType = typeof(StoreProviders))]
     public async Task AddSourceAsync_SameFeedUrlTwice_KeepsOneSource(string provider)
     {
         await using var db = await TempDatabase.CreateAsync(provider);
