@@ -28,10 +28,10 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
 
         sourceIds = held;
         var unfinished = new ConcurrentDictionary<long, bool>(sourceIds.Select(id => KeyValuePair.Create(id, true)));
+        var batch = new PollBatchStore(store, sourceIds, options.Value.RecheckPostsPerPoll);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var renewal = RenewWhileWorkingAsync(unfinished, workLease, worker, renewing.Token);
+        var renewal = RenewWhileWorkingAsync(unfinished, batch, workLease, worker, renewing.Token);
         var results = new PollResult?[sourceIds.Count];
-        var starts = new PollStarts(store, sourceIds, options.Value.RecheckPostsPerPoll);
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrency, CancellationToken = ct };
@@ -40,7 +40,7 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
                 using var turn = await admission.EnterAsync(token).ConfigureAwait(false);
                 try
                 {
-                    results[i] = await refresher.RefreshAsync(sourceIds[i], starts, token).ConfigureAwait(false);
+                    results[i] = await refresher.RefreshAsync(sourceIds[i], batch, token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                 {
@@ -54,6 +54,8 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
         }
         finally
         {
+            // The outcomes still waiting, whatever stopped the batch.
+            await FlushAsync(batch, CancellationToken.None).ConfigureAwait(false);
             await renewing.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -75,14 +77,33 @@ public sealed partial class PollBatchRunner(SourceRefresher refresher, IFeedStor
         return results.OfType<PollResult>().ToList();
     }
 
-    private async Task RenewWhileWorkingAsync(ConcurrentDictionary<long, bool> unfinished, TimeSpan workLease, string worker, CancellationToken ct)
+    private async Task RenewWhileWorkingAsync(ConcurrentDictionary<long, bool> unfinished, PollBatchStore batch, TimeSpan workLease, string worker, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(workLease / 3, time);
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
+            // Outcomes wait at most until the next renewal: their sources' leases, no longer renewed, outlast that.
+            await FlushAsync(batch, ct).ConfigureAwait(false);
             await store.RenewLeasesAsync(unfinished.Keys.ToList(), time.GetUtcNow() + workLease, worker, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Writes the outcomes waiting; a failure is logged: their sources stay leased until the lease runs out, then are polled again.</summary>
+    private async Task FlushAsync(PollBatchStore batch, CancellationToken ct)
+    {
+        var waiting = batch.Waiting;
+        try
+        {
+            await batch.FlushAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogOutcomesNotSaved(logger, ex, waiting);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outcomes of {Count} poll(s) that found nothing new were not all recorded; those sources are polled again when their lease runs out")]
+    private static partial void LogOutcomesNotSaved(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled a batch of {Count} source(s); so far at most {Most} polls ran at once in this process (allowed now {Allowed} of Polling:MaxConcurrency {Max})")]
     private static partial void LogRan(ILogger logger, int count, int most, int allowed, int max);

@@ -27,14 +27,14 @@ public sealed partial class SourceRefresher(
     public Task<PollResult?> RefreshAsync(long sourceId, CancellationToken ct) => RefreshAsync(sourceId, null, ct);
 
     /// <summary>
-    /// Polls one source, starting from what <paramref name="starts"/> read for it with the rest of its batch (null:
-    /// read here), and records the outcome on it; null when the source does not exist.
+    /// Polls one source as part of <paramref name="batch"/> (null: alone): its start read with the batch's, its outcome
+    /// written with the batch's when the poll stored nothing else; null when the source does not exist.
     /// </summary>
-    public async Task<PollResult?> RefreshAsync(long sourceId, PollStarts? starts, CancellationToken ct)
+    public async Task<PollResult?> RefreshAsync(long sourceId, PollBatchStore? batch, CancellationToken ct)
     {
         // The source, its feeds' validators and the posts to check again: one read before the fetches.
-        var start = starts is not null
-            ? await starts.GetAsync(sourceId, ct).ConfigureAwait(false)
+        var start = batch is not null
+            ? await batch.GetStartAsync(sourceId, ct).ConfigureAwait(false)
             : await store.GetPollStartAsync(sourceId, _options.RecheckPostsPerPoll, ct).ConfigureAwait(false);
         if (start is null)
         {
@@ -161,7 +161,7 @@ public sealed partial class SourceRefresher(
         var next = PollSchedule.AfterSuccess(now, interval, fetch.FreshFor, feedInterval, _options, ownInterval: source.PollInterval > TimeSpan.Zero);
         var nextPollAt = next.At;
         PollResult? result = null;
-        await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published, PublishedPostIds = synced?.PublishedPosts }, write =>
+        SourcePollState Outcome(PollWriteResult write)
         {
             var changes = write.PostChanges;
             result = new PollResult
@@ -202,7 +202,19 @@ public sealed partial class SourceRefresher(
                 FeedInterval = feed is null ? null : feed.UpdateInterval ?? TimeSpan.Zero,
                 ScheduleReason = next.Reason,
             };
-        }, ct).ConfigureAwait(false);
+        }
+
+        if (batch is not null && posts.Count == 0 && comments.Count == 0 && validators.Count == 0 && synced is null)
+        {
+            // Nothing but the outcome to store (every feed answered 304): written with the batch's others.
+            await batch.SaveOutcomeAsync(Outcome(new PollWriteResult([], 0)), ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published, PublishedPostIds = synced?.PublishedPosts }, Outcome, ct)
+                .ConfigureAwait(false);
+        }
+
         metrics.Polled(result!.NotModified && result.NewComments == 0 ? "not_modified" : "ok");
         LogPolled(logger, source.Id, result.Summary);
         return result;

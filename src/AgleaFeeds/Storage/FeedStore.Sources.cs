@@ -257,6 +257,19 @@ public sealed partial class FeedStore
     }
 
     /// <inheritdoc />
+    public Task SavePollStatesAsync(IReadOnlyList<SourcePollState> states, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        return states.Count == 0 ? Task.CompletedTask : WriteAsync(states[0].PolledAt, batch =>
+        {
+            foreach (var state in states)
+            {
+                batch.SavePollState(state);
+            }
+        }, ct);
+    }
+
+    /// <inheritdoc />
     public Task<PollWriteResult> SavePollAsync(PollWrite write, Func<PollWriteResult, SourcePollState> state, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(write);

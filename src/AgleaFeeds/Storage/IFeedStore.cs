@@ -76,6 +76,9 @@ public interface IFeedStore
     /// <summary>Records a poll's outcome on its source and releases the lease.</summary>
     Task SavePollStateAsync(SourcePollState state, CancellationToken ct);
 
+    /// <summary>Records the outcome of several polls that stored nothing else, in one transaction.</summary>
+    Task SavePollStatesAsync(IReadOnlyList<SourcePollState> states, CancellationToken ct);
+
     /// <summary>Inserts new posts and updates known ones; reports what changed.</summary>
     Task<IReadOnlyList<PostChange>> UpsertPostsAsync(long sourceId, IReadOnlyList<PostUpsert> posts, DateTimeOffset now, CancellationToken ct);
 

@@ -53,6 +53,34 @@ public sealed class PollBatchRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_FeedsThatAnswer304_RecordEachOutcomeAndFreeEachSource()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await _pipeline.AddSourceAsync($"{_site.PostsFeed}?blog={i}", $"blog {i}"));
+        }
+
+        var runner = _pipeline.Get<PollBatchRunner>();
+        var first = await runner.RunAsync(await _pipeline.Store.ClaimSourcesAsync(ids, _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "test", Ct), "test", Ct);
+        Assert.All(first, r => Assert.False(r.NotModified));
+        _pipeline.Time.Advance(TimeSpan.FromHours(1));
+        var again = await runner.RunAsync(await _pipeline.Store.ClaimSourcesAsync(ids, _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "test", Ct), "test", Ct);
+
+        // What the dashboard shows of each: this poll's outcome and time, the next poll planned, the source free again.
+        Assert.Equal(3, again.Count(r => r.NotModified && r.Error is null));
+        foreach (var id in ids)
+        {
+            var source = (await _pipeline.Store.GetSourceAsync(id, Ct))!;
+            Assert.Equal("not modified (304)", source.LastOutcome);
+            Assert.Equal(_pipeline.Time.GetUtcNow(), source.LastPolledAt);
+            Assert.Equal(again.Single(r => r.SourceId == id).NextPollAt, source.NextPollAt);
+        }
+
+        Assert.Equal(ids.Order(), (await _pipeline.Store.ClaimSourcesAsync(ids, _pipeline.Time.GetUtcNow(), TimeSpan.FromMinutes(10), "next", Ct)).Order());
+    }
+
+    [Fact]
     public async Task RunAsync_RenewsItsLeaseWhileItWorks()
     {
         var (id, poll, stop) = await StartSlowPollAsync();
