@@ -66,26 +66,24 @@ public sealed class PollBatchStore
     /// <summary>The start of one source's poll; null when the source does not exist.</summary>
     public async Task<PollStart?> GetStartAsync(long sourceId, CancellationToken ct)
     {
-        if (!_slices.TryGetValue(sourceId, out var slice))
+        if (_slices.TryGetValue(sourceId, out var slice))
         {
-            return await _store.GetPollStartAsync(sourceId, _recheckLimit, ct).ConfigureAwait(false);
+            var read = _read.GetOrAdd(slice, s => new Lazy<Task<ConcurrentDictionary<long, PollStart>>>(() => ReadSliceAsync(s, ct)));
+            try
+            {
+                // Handed out once: a start is read for one poll. A source listed twice in the batch reads its own the second time.
+                if ((await read.Value.ConfigureAwait(false)).TryRemove(sourceId, out var start))
+                {
+                    return start;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // The slice's read failed (the store, for a moment): this poll reads its own start and fails on its own if it must.
+            }
         }
 
-        var read = _read.GetOrAdd(slice, s => new Lazy<Task<ConcurrentDictionary<long, PollStart>>>(() => ReadSliceAsync(s, ct)));
-        ConcurrentDictionary<long, PollStart> starts;
-        try
-        {
-            starts = await read.Value.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // The slice's read failed (the store, for a moment): this poll reads its own start and fails on its own if it must.
-            return await _store.GetPollStartAsync(sourceId, _recheckLimit, ct).ConfigureAwait(false);
-        }
-
-        // Handed out once: a start is read for one poll. A source listed twice in the batch reads its own the second time.
-        return starts.TryRemove(sourceId, out var start) ? start
-            : await _store.GetPollStartAsync(sourceId, _recheckLimit, ct).ConfigureAwait(false);
+        return await _store.GetPollStartAsync(sourceId, _recheckLimit, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -204,15 +204,15 @@ public sealed partial class SourceRefresher(
             };
         }
 
-        if (batch is not null && posts.Count == 0 && comments.Count == 0 && validators.Count == 0 && synced is null)
+        var pollWrite = new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published, PublishedPostIds = synced?.PublishedPosts };
+        if (batch is not null && pollWrite.IsOutcomeOnly)
         {
-            // Nothing but the outcome to store (every feed answered 304): written with the batch's others.
+            // Nothing but the outcome to store: written with the batch's others.
             await batch.SaveOutcomeAsync(Outcome(new PollWriteResult([], 0)), ct).ConfigureAwait(false);
         }
         else
         {
-            await store.SavePollAsync(new PollWrite(source.Id, now, posts, comments, validators) { PublishedCommentIds = synced?.Published, PublishedPostIds = synced?.PublishedPosts }, Outcome, ct)
-                .ConfigureAwait(false);
+            await store.SavePollAsync(pollWrite, Outcome, ct).ConfigureAwait(false);
         }
 
         metrics.Polled(result!.NotModified && result.NewComments == 0 ? "not_modified" : "ok");

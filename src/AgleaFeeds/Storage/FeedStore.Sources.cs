@@ -104,8 +104,7 @@ public sealed partial class FeedStore
             await using var tx = await _db.BeginReadAsync(kept.Connection, ct).ConfigureAwait(false);
             var ids = StoreDatabase.IdArray(sourceIds);
             var sources = new Dictionary<long, Source>(sourceIds.Count);
-            var select = kept.Statement(_db, $"SELECT {SourceFields} FROM sources s WHERE s.id IN ({_db.IdsOf("@ids")})", "@ids");
-            select.Transaction = tx;
+            var select = kept.Statement(_db, tx, $"SELECT {SourceFields} FROM sources s WHERE s.id IN ({_db.IdsOf("@ids")})", "@ids");
             WriteBatch.Bind(select, ids);
             await using (var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
@@ -118,8 +117,7 @@ public sealed partial class FeedStore
             }
 
             var validators = sources.Keys.ToDictionary(id => id, _ => new Dictionary<string, HttpValidators>(StringComparer.Ordinal));
-            var stored = kept.Statement(_db, $"SELECT source_id, url, etag, last_modified FROM http_validators WHERE source_id IN ({_db.IdsOf("@ids")})", "@ids");
-            stored.Transaction = tx;
+            var stored = kept.Statement(_db, tx, $"SELECT source_id, url, etag, last_modified FROM http_validators WHERE source_id IN ({_db.IdsOf("@ids")})", "@ids");
             WriteBatch.Bind(stored, ids);
             await using (var reader = await stored.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
@@ -139,8 +137,7 @@ public sealed partial class FeedStore
                 if (recheckLimit > 0 && source.BackfilledAt is not null)
                 {
                     // Per source: each slice is the head of its own index range (a window over every post of the batch's blogs read them all).
-                    var slice = kept.Statement(_db, RecheckQuery, "@sourceId", "@limit");
-                    slice.Transaction = tx;
+                    var slice = kept.Statement(_db, tx, RecheckQuery, "@sourceId", "@limit");
                     WriteBatch.Bind(slice, id, recheckLimit);
                     await using var reader = await slice.ExecuteReaderAsync(ct).ConfigureAwait(false);
                     while (await reader.ReadAsync(ct).ConfigureAwait(false))

@@ -131,9 +131,9 @@ public sealed partial class FeedStore(IOptions<StorageOptions> options) : IFeedS
 
         public Dictionary<string, System.Data.Common.DbCommand> Statements { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>A read statement, prepared on this connection the first time its text is asked for.</summary>
-        public System.Data.Common.DbCommand Statement(StoreDatabase db, string sql, params string[] parameters) =>
-            WriteBatch.Prepared(Statements, connection, null, db, sql, parameters);
+        /// <summary>A read statement in <paramref name="transaction"/>, prepared on this connection the first time its text is asked for.</summary>
+        public System.Data.Common.DbCommand Statement(StoreDatabase db, System.Data.Common.DbTransaction transaction, string sql, params string[] parameters) =>
+            WriteBatch.Prepared(Statements, connection, transaction, db, sql, parameters);
 
         public async ValueTask DisposeAsync()
         {

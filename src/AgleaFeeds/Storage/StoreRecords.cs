@@ -136,6 +136,9 @@ public sealed record PollWrite(
     /// stored post with a WordPress id is hidden as no longer published (hidden_by "blog"), until it returns.
     /// </summary>
     public IReadOnlySet<long>? PublishedPostIds { get; init; }
+
+    /// <summary>Whether the write stores nothing but the poll's outcome on its source (every feed answered 304).</summary>
+    public bool IsOutcomeOnly => Posts.Count == 0 && Comments.Count == 0 && Validators.Count == 0 && PublishedCommentIds is null && PublishedPostIds is null;
 }
 
 /// <summary>What a poll's write did.</summary>
